@@ -1,0 +1,284 @@
+"""Command line: the TUI by default, and plain subcommands for scripts and cron.
+
+Exit status: 0 ok, 1 the journal could not be used (locked, corrupt, unreadable),
+2 bad input (unknown skill, bad date, negative minutes…) — nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .config import DB_ENV, Config, default_db_path, load_config
+
+if TYPE_CHECKING:
+    from .app import MicroJournalApp
+    from .domain.clock import Clock
+
+EXIT_OK, EXIT_JOURNAL, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def make_app(
+    db_path: Path | str | None = None,
+    clock: Clock | None = None,
+    config: Config | None = None,
+    *,
+    demo: bool = False,
+) -> MicroJournalApp:
+    """The one factory that builds the app, for the CLI and for tests."""
+    from .app import MicroJournalApp
+    from .domain.clock import Clock
+
+    config = config or load_config()
+    clock = clock or Clock(config.day_start_hour)
+    return MicroJournalApp(
+        db_path=Path(db_path) if db_path else default_db_path(),
+        clock=clock,
+        config=config,
+        demo=demo,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="micro-journal",
+        description=(
+            "Get better through micro-skills and micro-goals. Without a command, opens the "
+            "terminal app on your journal."
+        ),
+        epilog=(
+            f"The journal is {default_db_path()} unless --db or ${DB_ENV} says otherwise. "
+            "MICRO_JOURNAL_TODAY=YYYY-MM-DD pins today's date."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"micro-journal {__version__}")
+    parser.add_argument("--db", metavar="PATH", help=f"the journal file (default: ${DB_ENV} or "
+                        "the user data folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the app on a fresh demo journal in a temporary folder")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p_today = sub.add_parser("today", help="show today's focus skill, stacked skills and goals due")
+    p_today.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    p_check = sub.add_parser("checkin", help="check in a skill for today (or --date)")
+    p_check.add_argument("skill", nargs="?", metavar="SKILL",
+                         help="id prefix or part of the title (default: today's focus skill)")
+    p_check.add_argument("--skip", action="store_true", help="mark a rest day instead of done")
+    p_check.add_argument("--minutes", metavar="N", help="minutes practised")
+    p_check.add_argument("--value", metavar="X", help="the metric's value")
+    p_check.add_argument("--note", metavar="TEXT", help="a short note")
+    p_check.add_argument("--date", metavar="YYYY-MM-DD", help="another day (backfill)")
+
+    p_demo = sub.add_parser("demo", help="write the demo journal to PATH (never overwrites)")
+    p_demo.add_argument("path", metavar="PATH")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_app(args)
+        config = load_config()
+        for problem in config.problems:
+            print(f"micro-journal: {problem}", file=sys.stderr)
+        handler = {"today": cmd_today, "checkin": cmd_checkin, "demo": cmd_demo}[args.command]
+        return handler(args, config)
+    except CliError as err:
+        print(f"micro-journal: {err}", file=sys.stderr)
+        return err.code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _clock(config: Config) -> Clock:
+    from .domain.clock import Clock, ClockError
+
+    try:
+        return Clock(config.day_start_hour)
+    except ClockError as err:
+        raise CliError(str(err)) from None
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool):
+    from .store import JournalError, Repository, open_journal
+
+    path = _db_path(args)
+    if not write and not path.exists():
+        raise CliError(
+            f"there is no journal at {path} yet; run `micro-journal` to start one, or "
+            "`micro-journal demo PATH` for an example",
+            EXIT_JOURNAL,
+        )
+    try:
+        journal = open_journal(
+            path, today=clock.today, on_locked="refuse" if write else "read-only",
+            backups_keep=config.backup_keep,
+        )
+    except JournalError as err:
+        raise CliError(str(err), EXIT_JOURNAL) from None
+    return journal, Repository(journal)
+
+
+def cmd_today(args: argparse.Namespace, config: Config) -> int:
+    from .services.today import build_today
+
+    clock = _clock(config)
+    journal, repo = _open(args, config, clock, write=False)
+    with journal:
+        view = build_today(repo, clock.today(), config.first_weekday)
+    if args.json:
+        print(json.dumps(view.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(render_today_text(view))
+    return EXIT_OK
+
+
+MARK = {"done": "[x]", "skipped": "[-]", "open": "[ ]"}
+
+
+def render_today_text(view) -> str:
+    lines = [view.date.strftime("%A %d %B %Y")]
+    if not view.groups:
+        lines.append("No active micro-skill. Run `micro-journal` to create one.")
+    for group in view.groups:
+        title = group.objective.title if group.objective else "(no objective)"
+        where = f" — {group.position.label()}" if group.position else ""
+        lines.append("")
+        lines.append(f"{title}{where}")
+        if group.focus:
+            f = group.focus
+            lines.append(
+                f"  focus   {MARK[f.state]} {f.skill.title}  ({f.week.label()} this week, "
+                f"streak {f.streaks.current})"
+            )
+        for s in group.stacked:
+            lines.append(f"  stacked {MARK[s.state]} {s.skill.title}  ({s.week.label()} this week)")
+    if view.goals:
+        lines.append("")
+        lines.append("Micro-goals due")
+        for g in view.goals:
+            when = "today" if not g.overdue else f"{g.days_late} day(s) overdue"
+            lines.append(f"  [ ] {g.goal.action}  ({when})")
+    return "\n".join(lines)
+
+
+def cmd_checkin(args: argparse.Namespace, config: Config) -> int:
+    from .domain.models import ValidationError, parse_local_date
+    from .services.today import build_today, find_skill, validate_checkin_fields
+    from .store import JournalError
+
+    clock = _clock(config)
+    try:
+        day = parse_local_date(args.date, "date") if args.date else clock.today()
+        minutes, value = validate_checkin_fields(args.minutes, args.value)
+    except ValidationError as err:
+        raise CliError(err.message) from None
+    if day > clock.today():
+        raise CliError(f"{day.isoformat()} is in the future; you can only check in up to today")
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError(f"there is no journal at {path} yet; run `micro-journal` to start one",
+                       EXIT_JOURNAL)
+    journal, repo = _open(args, config, clock, write=True)
+    with journal:
+        try:
+            if args.skill:
+                skill = find_skill(repo, args.skill)
+            else:
+                focus = build_today(repo, day, config.first_weekday).focus
+                if focus is None:
+                    raise CliError(f"no skill is in focus on {day.isoformat()}; name one")
+                skill = focus.skill
+        except ValidationError as err:
+            raise CliError(err.message) from None
+        status = "skipped" if args.skip else "done"
+        try:
+            repo.set_checkin(skill.id, day, status, minutes=minutes, value=value, note=args.note)
+        except JournalError as err:
+            raise CliError(str(err), EXIT_JOURNAL) from None
+    extra = []
+    if minutes is not None:
+        extra.append(f"{minutes} min")
+    if value is not None:
+        extra.append(f"{skill.metric.name or 'value'} {value:g}")
+    tail = f" ({', '.join(extra)})" if extra else ""
+    print(f"{status}: {skill.title} on {day.isoformat()}{tail}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    path = Path(args.path).expanduser()
+    if path.exists():
+        raise CliError(f"{path} already exists; the demo never overwrites a file — choose "
+                       "another path")
+    clock = _clock(config)
+    count = write_demo_journal(path, clock.today(), config)
+    print(f"Wrote the demo journal ({count} records) to {path}")
+    print(f"Open it with: micro-journal --db {path}")
+    return EXIT_OK
+
+
+def write_demo_journal(path: Path, today: dt.date, config: Config) -> int:
+    from .services.demo import write_demo
+    from .store import JournalError, Repository, open_journal
+
+    try:
+        journal = open_journal(path, today=lambda: today, on_locked="refuse")
+    except JournalError as err:
+        raise CliError(str(err), EXIT_JOURNAL) from None
+    with journal:
+        if journal.storage.read():
+            raise CliError(f"{path} is not empty; the demo never overwrites a journal")
+        try:
+            return write_demo(Repository(journal), today, config.first_weekday)
+        except JournalError as err:
+            raise CliError(str(err), EXIT_JOURNAL) from None
+
+
+def run_app(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "micro-journal: the app needs a terminal (standard input and output must be a TTY).\n"
+            "For scripts and cron use the plain commands, for example:\n"
+            "  micro-journal today [--json]\n"
+            "  micro-journal checkin [SKILL] [--skip] [--minutes N] [--value X] [--note TEXT]\n"
+            "See `micro-journal --help`.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    config = load_config()
+    clock = _clock(config)
+    db_path = _db_path(args)
+    if args.demo:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="micro-journal-demo-"))
+        db_path = folder / "journal.json"
+        write_demo_journal(db_path, clock.today(), config)
+    app = make_app(db_path, clock, config, demo=args.demo)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

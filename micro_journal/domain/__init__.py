@@ -1,0 +1,1 @@
+"""Pure domain: dataclasses and rules. Imports neither textual nor tinydb."""

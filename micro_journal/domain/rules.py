@@ -1,0 +1,293 @@
+"""Pure rules: weeks, stacking plans, streaks and weekly frequency.
+
+Dates here are ``datetime.date``; stored records carry ISO strings and are converted
+at the edges. Weekday numbering is Python's (Monday = 0 … Sunday = 6) everywhere;
+``week_start`` is 0 for Monday-first weeks and 6 for Sunday-first weeks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .models import CheckIn, MicroSkill, Plan
+
+MONDAY = 0
+SUNDAY = 6
+DAY = dt.timedelta(days=1)
+WEEK = dt.timedelta(days=7)
+
+
+def to_date(value: str | dt.date) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+# ---------------------------------------------------------------- weeks
+
+
+def week_start(day: dt.date, first_weekday: int = MONDAY) -> dt.date:
+    """The first day of the (user's) week containing ``day``."""
+    return day - dt.timedelta(days=(day.weekday() - first_weekday) % 7)
+
+
+def week_days(day: dt.date, first_weekday: int = MONDAY) -> list[dt.date]:
+    """The seven dates of the week containing ``day``, in the user's week order."""
+    start = week_start(day, first_weekday)
+    return [start + dt.timedelta(days=i) for i in range(7)]
+
+
+def weeks_between(start: dt.date, day: dt.date, first_weekday: int = MONDAY) -> int:
+    """Whole weeks from the week of ``start`` to the week of ``day`` (negative if before)."""
+    return (week_start(day, first_weekday) - week_start(start, first_weekday)).days // 7
+
+
+# ---------------------------------------------------------------- stacking
+
+
+@dataclass(frozen=True)
+class PlanPosition:
+    """Where a date falls in a plan."""
+
+    plan: Plan
+    index: int  # 0-based week index; may be >= len(weeks) once the plan has run out
+    focus_id: str | None  # the skill introduced most recently (the week's focus)
+    active_ids: tuple[str, ...]  # every skill introduced so far, in order (focus last)
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.plan.weeks)
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.plan.weeks)
+
+    @property
+    def is_hold(self) -> bool:
+        return not self.finished and self.plan.weeks[self.index].hold
+
+    def label(self) -> str:
+        if self.finished:
+            return f"plan finished ({self.total} weeks)"
+        held = " (held)" if self.is_hold else ""
+        return f"week {self.number} of {self.total}{held}"
+
+
+def plan_position(
+    plan: Plan, day: dt.date, first_weekday: int = MONDAY
+) -> PlanPosition | None:
+    """Which week of ``plan`` contains ``day`` and which skills are active then.
+
+    Week *i* introduces its skill and keeps every earlier one active (stacking); a held
+    week repeats the previous week without a new skill. Before the plan starts, or
+    after it was ended, there is no position. Past its last week the whole stack stays
+    active until the user extends or ends the plan.
+    """
+    if plan.status == "ended" and plan.ended_on and day >= to_date(plan.ended_on):
+        return None
+    index = weeks_between(to_date(plan.start_week), day, first_weekday)
+    if index < 0 or not plan.weeks:
+        return None
+    active: list[str] = []
+    for week in plan.weeks[: index + 1]:
+        if not week.hold and week.skill_id and week.skill_id not in active:
+            active.append(week.skill_id)
+    focus = active[-1] if active else None
+    return PlanPosition(plan, index, focus, tuple(active))
+
+
+@dataclass(frozen=True)
+class ObjectiveFocus:
+    """For one objective on one date: its focus skill and the skills stacked under it."""
+
+    objective_id: str
+    focus_id: str | None
+    stacked_ids: tuple[str, ...]  # active skills other than the focus, newest first
+    position: PlanPosition | None
+
+
+def active_skills(
+    day: dt.date,
+    skills: Iterable[MicroSkill],
+    plans: Iterable[Plan],
+    first_weekday: int = MONDAY,
+) -> list[ObjectiveFocus]:
+    """The focus and stacked skills of every objective on ``day``.
+
+    Skills come from each objective's active plan (stacking); an objective with no plan
+    running uses its skills whose status is ``active`` (newest is the focus). Archived
+    skills are never active. Objectives keep the order their skills were given in.
+    """
+    skills = list(skills)
+    by_id = {s.id: s for s in skills}
+    usable = {s.id for s in skills if s.status != "archived"}
+    result: dict[str, ObjectiveFocus] = {}
+    for plan in plans:
+        pos = plan_position(plan, day, first_weekday)
+        if pos is None or plan.objective_id in result:
+            continue
+        ids = [i for i in pos.active_ids if i in usable]
+        if not ids:
+            continue
+        focus, stacked = ids[-1], tuple(reversed(ids[:-1]))
+        result[plan.objective_id] = ObjectiveFocus(plan.objective_id, focus, stacked, pos)
+    planned_ids = {w.skill_id for p in plans if p.status == "active" for w in p.weeks}
+    free: dict[str, list[MicroSkill]] = {}
+    for skill in skills:
+        if (
+            skill.status == "active"
+            and skill.objective_id not in result
+            and skill.id not in planned_ids
+        ):
+            free.setdefault(skill.objective_id, []).append(skill)
+    for objective_id, group in free.items():
+        group.sort(key=lambda s: s.created_at)
+        ids = [s.id for s in group]
+        result[objective_id] = ObjectiveFocus(
+            objective_id, ids[-1], tuple(reversed(ids[:-1])), None
+        )
+    order = {s.objective_id: n for n, s in reversed(list(enumerate(skills)))}
+    del by_id
+    return sorted(result.values(), key=lambda f: order.get(f.objective_id, 0))
+
+
+# ---------------------------------------------------------------- streaks and frequency
+
+
+@dataclass(frozen=True)
+class Streaks:
+    current: int
+    best: int
+
+
+def day_states(checkins: Iterable[CheckIn]) -> dict[dt.date, str]:
+    return {to_date(c.date): c.status for c in checkins}
+
+
+def streaks(
+    states: Mapping[dt.date, str],
+    today: dt.date,
+    frequency_target: int = 7,
+    first_weekday: int = MONDAY,
+    since: dt.date | None = None,
+) -> Streaks:
+    """Current and best streak, counted in done days.
+
+    A streak is a run of days in which every missed day is allowed: a skipped day (a
+    rest day) never breaks it, and with a weekly target of *x* of 7 each week may miss
+    up to 7 − x days. The first miss beyond that allowance ends the run. Today counts
+    only once checked in: an unchecked today is still open and breaks nothing.
+    Days after ``today`` are ignored; ``since`` (default: the first check-in) is where
+    counting starts.
+    """
+    target = max(1, min(7, frequency_target))
+    allowance = 7 - target
+    past = {d: s for d, s in states.items() if d <= today}
+    if not past:
+        return Streaks(0, 0)
+    start = min(since, min(past)) if since else min(past)
+    run = best = 0
+    misses_in_week = 0
+    current_week = None
+    day = start
+    while day <= today:
+        wk = week_start(day, first_weekday)
+        if wk != current_week:
+            current_week, misses_in_week = wk, 0
+        state = past.get(day)
+        if state == "done":
+            run += 1
+        elif state == "skipped":
+            pass
+        elif day == today:
+            pass  # still open
+        else:
+            misses_in_week += 1
+            if misses_in_week > allowance:
+                run = 0
+        best = max(best, run)
+        day += DAY
+    return Streaks(run, best)
+
+
+@dataclass(frozen=True)
+class WeekProgress:
+    done: int
+    skipped: int
+    missed: int
+    target: int
+    remaining_days: int  # days left in the week after today (today included if unchecked)
+
+    @property
+    def met(self) -> bool:
+        return self.done >= self.target
+
+    @property
+    def reachable(self) -> bool:
+        return self.done + self.remaining_days >= self.target
+
+    def label(self) -> str:
+        return f"{self.done}/{self.target}"
+
+
+def week_progress(
+    states: Mapping[dt.date, str],
+    today: dt.date,
+    frequency_target: int = 7,
+    first_weekday: int = MONDAY,
+) -> WeekProgress:
+    """This week's frequency so far: done days against the x-of-7 target."""
+    done = skipped = missed = remaining = 0
+    for day in week_days(today, first_weekday):
+        state = states.get(day)
+        if day > today:
+            remaining += 1
+        elif state == "done":
+            done += 1
+        elif state == "skipped":
+            skipped += 1
+        elif day == today:
+            remaining += 1
+        else:
+            missed += 1
+    return WeekProgress(done, skipped, missed, frequency_target, remaining)
+
+
+def week_marks(
+    states: Mapping[dt.date, str],
+    day: dt.date,
+    today: dt.date,
+    first_weekday: int = MONDAY,
+    since: dt.date | None = None,
+) -> list[tuple[dt.date, str]]:
+    """Each day of ``day``'s week as done / skipped / missed / today / future / none."""
+    marks = []
+    for d in week_days(day, first_weekday):
+        state = states.get(d)
+        if state in ("done", "skipped"):
+            marks.append((d, state))
+        elif d > today:
+            marks.append((d, "future"))
+        elif d == today:
+            marks.append((d, "today"))
+        elif since is not None and d < since:
+            marks.append((d, "none"))
+        else:
+            marks.append((d, "missed"))
+    return marks
+
+
+def weekly_measurement(checkins: Iterable[CheckIn], week_first_day: dt.date) -> float | None:
+    """The mean of a week's check-in values (None when no value was logged)."""
+    end = week_first_day + WEEK
+    values = [
+        c.value for c in checkins
+        if c.value is not None and week_first_day <= to_date(c.date) < end
+    ]
+    if not values:
+        return None
+    return round(sum(values) / len(values), 2)

@@ -1,0 +1,38 @@
+"""What every screen of ours shares: the top bar, the read-only banner, save handling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.screen import Screen
+
+from ..store import JournalError, ReadOnlyJournal
+
+if TYPE_CHECKING:
+    from ..app import MicroJournalApp
+
+T = TypeVar("T")
+
+
+class JournalScreen(Screen):
+    """A screen that reads and writes the journal through ``self.app.repo``."""
+
+    KEYS: list = []
+
+    @property
+    def mj(self) -> MicroJournalApp:
+        return self.app  # type: ignore[return-value]
+
+    def write(self, change: Callable[[], T], *, what: str = "change") -> T | None:
+        """Run a journal change; on failure tell the user plainly and return None."""
+        if self.mj.repo is None:
+            self.notify("No journal is open.", severity="error")
+            return None
+        try:
+            return change()
+        except ReadOnlyJournal as err:
+            self.notify(str(err), title="Read-only", severity="warning", timeout=8)
+        except JournalError as err:
+            self.notify(str(err), title=f"Not saved: {what}", severity="error", timeout=15)
+        return None

@@ -1,0 +1,73 @@
+"""Shown when the journal could not be opened: what happened, and what can be done."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from ..store import JournalCorrupt, JournalError, JournalMissing
+from ..store.journal import restore_backup
+
+
+class RecoveryScreen(ModalScreen[None]):
+    BINDINGS = [
+        ("r", "restore", "Restore backup"),
+        ("e", "start_empty", "Start empty"),
+        ("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, error: JournalError | None) -> None:
+        super().__init__()
+        self.error = error
+
+    @property
+    def backup(self):
+        return getattr(self.error, "backup", None)
+
+    def compose(self) -> ComposeResult:
+        err = self.error
+        lines = ["[b $error]Your journal could not be opened[/]", "", escape(str(err)), ""]
+        if self.backup:
+            lines.append(f"  [b]r[/b]  restore the newest good backup ({escape(self.backup.name)})")
+        if isinstance(err, JournalCorrupt | JournalMissing):
+            lines.append("  [b]e[/b]  start an empty journal (what was set aside is kept)")
+        lines.append("  [b]q[/b]  quit and look at the files yourself")
+        with Vertical(id="dialog", classes="recovery"):
+            yield Static("\n".join(lines))
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "restore":
+            return self.backup is not None
+        if action == "start_empty":
+            return isinstance(self.error, JournalCorrupt | JournalMissing)
+        return True
+
+    def action_restore(self) -> None:
+        app = self.app
+        try:
+            restore_backup(app.db_path, self.backup)
+        except (OSError, ValueError) as err:
+            self.notify(f"Could not restore {self.backup}: {err}", severity="error")
+            return
+        self._reopen(f"Restored {self.backup.name}.")
+
+    def action_start_empty(self) -> None:
+        app = self.app
+        self._reopen("Started an empty journal.", allow_missing=True)
+
+    def _reopen(self, message: str, allow_missing: bool = False) -> None:
+        app = self.app
+        if allow_missing and isinstance(self.error, JournalMissing):
+            app.db_path.write_bytes(b"{}")  # an explicit, empty journal the user asked for
+            app.db_path.chmod(0o600)
+        if app.open_journal_file():
+            self.notify(message, timeout=5)
+            self.dismiss(None)
+            app.refresh_screens()
+        else:
+            self.error = app.open_error
+            self.notify(str(app.open_error), severity="error", timeout=15)

@@ -1,0 +1,284 @@
+"""Today: the focus skill, the skills stacked under it, goals due, and the one-key check-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.markup import escape
+from textual.widgets import Footer, Static
+
+from ..keymap import TODAY_KEYS, bindings
+from ..services.today import SkillToday, TodayView, build_today
+from ..widgets.skill import SkillCard, SkillRow
+from ..widgets.timer import PracticeTimer
+from .base import JournalScreen
+
+
+class TodayScreen(JournalScreen):
+    KEYS = TODAY_KEYS
+    BINDINGS = bindings(TODAY_KEYS)
+
+    def __init__(self) -> None:
+        super().__init__(name="today")
+        self.view: TodayView | None = None
+        self.selected_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Static(id="banner")
+        with VerticalScroll(id="today-body", can_focus=False):
+            yield Static(id="welcome")
+            yield SkillCard(id="focus-card")
+            yield Static("Also active today", id="stacked-title", classes="section-title")
+            yield Vertical(id="stacked")
+            yield Static("Micro-goals due", id="goals-title", classes="section-title")
+            yield Static(id="goals")
+        yield PracticeTimer(id="timer")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    # ----------------------------------------------------------------- drawing
+    @property
+    def skills(self) -> list[SkillToday]:
+        return self.view.skills if self.view else []
+
+    @property
+    def selected(self) -> SkillToday | None:
+        for s in self.skills:
+            if s.skill.id == self.selected_id:
+                return s
+        return self.skills[0] if self.skills else None
+
+    def refresh_view(self) -> None:
+        app = self.mj
+        today = app.clock.today()
+        app.today = today
+        repo = app.repo
+        self._draw_banner()
+        if repo is None:
+            self.view = None
+            self.query_one("#topbar", Static).update(self._date_line(today, None))
+            self._show_sections(welcome=False, skills=False, goals=False)
+            return
+        self.view = build_today(repo, today, app.config.first_weekday)
+        ids = [s.skill.id for s in self.skills]
+        if self.selected_id not in ids:
+            self.selected_id = ids[0] if ids else None
+        self.query_one("#topbar", Static).update(self._date_line(today, self.view.plan_label))
+        if not self.view.skills:
+            self._draw_welcome()
+            self._show_sections(welcome=True, skills=False, goals=bool(self.view.goals))
+        else:
+            self._show_sections(welcome=False, skills=True, goals=bool(self.view.goals))
+            self._draw_skills()
+        self._draw_goals()
+        self.refresh_bindings()
+
+    def _date_line(self, today: dt.date, plan_label: str | None) -> str:
+        day = today.strftime("%A %-d %B %Y")
+        plan = f"  ·  [b]{escape(plan_label)}[/b]" if plan_label else ""
+        demo = "  ·  [$warning]demo journal[/]" if self.mj.demo else ""
+        return f"[b]Today[/b]  {day}{plan}{demo}"
+
+    def _draw_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        reason = self.mj.read_only_reason
+        banner.display = reason is not None
+        if reason:
+            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+
+    def _show_sections(self, *, welcome: bool, skills: bool, goals: bool) -> None:
+        self.query_one("#welcome").display = welcome
+        for selector in ("#focus-card", "#stacked-title", "#stacked"):
+            self.query_one(selector).display = skills
+        if skills and self.view is not None and not self.view.stacked:
+            self.query_one("#stacked-title").display = False
+        self.query_one("#goals-title").display = goals
+        self.query_one("#goals").display = goals
+
+    def _draw_welcome(self) -> None:
+        has_skills = bool(self.view and self.view.has_any_skill)
+        if has_skills:
+            text = (
+                "No micro-skill is active today.\n\n"
+                "Press [b]n[/b] to create one, or activate a planned skill."
+            )
+        else:
+            text = (
+                "[b]Welcome to micro-journal.[/b]\n\n"
+                "Pick one tiny, measurable element of a bigger skill, practise it 5–10 "
+                "minutes a day, check in here with one key, and stack the next skill on top "
+                "each week.\n\n"
+                "  [b]n[/b]  create your first objective and micro-skill\n"
+                "  [b]d[/b]  open the demo journal (public speaking) to look around first\n"
+                "  [b]q[/b]  quit"
+            )
+        self.query_one("#welcome", Static).update(text)
+
+    def _draw_skills(self) -> None:
+        assert self.view is not None
+        focus = self.view.focus
+        selected = self.selected
+        card = self.query_one("#focus-card", SkillCard)
+        if focus is not None:
+            card.show(focus, self.view.plan_label, selected is focus)
+        container = self.query_one("#stacked", Vertical)
+        rows = list(container.query(SkillRow))
+        others = self.view.stacked
+        if len(rows) != len(others):
+            container.remove_children()
+            rows = [SkillRow() for _ in others]
+            container.mount_all(rows)
+        for row, s in zip(rows, others, strict=True):
+            row.show(s, selected is s)
+
+    def _draw_goals(self) -> None:
+        if not self.view or not self.view.goals:
+            return
+        lines = []
+        for g in self.view.goals:
+            if g.overdue:
+                when = f"[$error]overdue {g.days_late} day{'s' if g.days_late != 1 else ''}[/]"
+            else:
+                when = "[$warning]due today[/]"
+            objective = f" [$text-muted]· {escape(g.objective.title)}[/]" if g.objective else ""
+            lines.append(f"○ {escape(g.goal.action)}  {when}{objective}")
+        self.query_one("#goals", Static).update("\n".join(lines))
+
+    def _scroll_to_selected(self) -> None:
+        selected = self.selected
+        if selected is None or self.view is None:
+            return
+        if selected is self.view.focus:
+            target = self.query_one("#focus-card")
+        else:
+            target = next(
+                (r for r in self.query(SkillRow) if getattr(r, "skill_id", None)
+                 == selected.skill.id),
+                None,
+            )
+        if target is not None:
+            self.query_one("#today-body", VerticalScroll).scroll_to_widget(target, animate=False)
+
+    # ----------------------------------------------------------------- keys
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        has_skill = self.selected is not None
+        timer = self.query_one(PracticeTimer)
+        if action in ("check_in", "skip", "details", "undo", "move"):
+            return has_skill
+        if action == "timer":
+            return has_skill or timer.running
+        if action == "stop_timer":
+            return timer.active
+        if action == "open_demo":
+            return self.view is not None and not self.view.has_any_skill
+        if action == "new_skill":
+            return self.mj.repo is not None
+        return True
+
+    def action_move(self, step: int) -> None:
+        ids = [s.skill.id for s in self.skills]
+        if not ids:
+            return
+        index = ids.index(self.selected_id) if self.selected_id in ids else 0
+        self.selected_id = ids[max(0, min(len(ids) - 1, index + step))]
+        self._draw_skills()
+        self._scroll_to_selected()
+
+    def _record(self, status: str, **fields) -> bool:
+        s = self.selected
+        if s is None:
+            return False
+        today = self.mj.clock.today()
+        saved = self.write(
+            lambda: self.mj.repo.set_checkin(s.skill.id, today, status, **fields),
+            what=f"check-in of {s.skill.title}",
+        )
+        if saved is None:
+            return False
+        self.refresh_view()
+        return True
+
+    def action_check_in(self) -> None:
+        s = self.selected
+        if s is None:
+            return
+        if self._record("done"):
+            after = self.selected
+            streak = f" · streak {after.streaks.current}" if after else ""
+            self.notify(f"Done: {s.skill.title}{streak}", title="Checked in", timeout=3)
+
+    def action_skip(self) -> None:
+        s = self.selected
+        if s is not None and self._record("skipped"):
+            self.notify(f"Rest day: {s.skill.title}. Your streak is kept.", timeout=3)
+
+    def action_undo(self) -> None:
+        s = self.selected
+        if s is None:
+            return
+        if s.checkin is None:
+            self.notify("Nothing to undo: this skill has no check-in today.", timeout=3)
+            return
+        today = self.mj.clock.today()
+        removed = self.write(
+            lambda: self.mj.repo.remove_checkin(s.skill.id, today), what="undo"
+        )
+        if removed is not None:
+            self.refresh_view()
+            self.notify(f"Undone: today's check-in of {s.skill.title}.", timeout=3)
+
+    def action_details(self, minutes: int | None = None) -> None:
+        from .checkin_form import CheckInForm
+
+        s = self.selected
+        if s is None:
+            return
+
+        def saved(result: dict | None) -> None:
+            if result is None:
+                return
+            if self._record(result.pop("status"), **result):
+                self.notify(f"Saved: {s.skill.title}", title="Checked in", timeout=3)
+
+        self.app.push_screen(CheckInForm(s, minutes=minutes), saved)
+
+    def action_timer(self) -> None:
+        timer = self.query_one(PracticeTimer)
+        if timer.active:
+            timer.toggle_pause()
+        else:
+            s = self.selected
+            if s is not None:
+                timer.start(s.skill.id, s.skill.title, s.skill.practice_minutes)
+        self.refresh_bindings()
+
+    def action_stop_timer(self) -> None:
+        timer = self.query_one(PracticeTimer)
+        if timer.active:
+            minutes = timer.stop()
+            self.notify(f"Timer stopped after {minutes} min.", timeout=3)
+        self.refresh_bindings()
+
+    def on_practice_timer_finished(self, event: PracticeTimer.Finished) -> None:
+        self.refresh_bindings()
+        self.selected_id = event.skill_id
+        self.notify(f"{event.minutes} minutes of practice: well done.", title="Time's up")
+        self.action_details(minutes=event.minutes)
+
+    def action_new_skill(self) -> None:
+        from .skill_form import NewSkillForm
+
+        self.app.push_screen(NewSkillForm(), self._skill_created)
+
+    def _skill_created(self, skill_id: str | None) -> None:
+        if skill_id:
+            self.selected_id = skill_id
+            self.refresh_view()
+
+    def action_open_demo(self) -> None:
+        self.mj.switch_to_demo()

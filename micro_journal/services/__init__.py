@@ -1,0 +1,1 @@
+"""Use-cases shared by the terminal UI and the plain CLI."""

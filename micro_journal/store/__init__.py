@@ -1,0 +1,24 @@
+"""Persistence: TinyDB behind a crash-safe storage, returning domain objects."""
+
+from .errors import (
+    JournalCorrupt,
+    JournalError,
+    JournalLocked,
+    JournalMissing,
+    ReadOnlyJournal,
+    SaveError,
+)
+from .journal import Journal, open_journal
+from .repository import Repository
+
+__all__ = [
+    "Journal",
+    "JournalCorrupt",
+    "JournalError",
+    "JournalLocked",
+    "JournalMissing",
+    "ReadOnlyJournal",
+    "Repository",
+    "SaveError",
+    "open_journal",
+]

@@ -1,0 +1,333 @@
+"""Opening a journal file: the lock, permissions, parsing, corruption, backups, schema.
+
+``open_journal`` is the one way in. It
+
+1. creates the folder 0700 if needed and takes the single-writer lock on
+   ``journal.json.lock`` (a second instance opens read-only, or is refused);
+2. reads the file once; a file that does not parse, or a 0-byte file while backups
+   exist, is moved aside as ``journal.json.corrupt-<timestamp>`` (never overwritten)
+   and reported with the newest good backup;
+3. tightens a file readable by others to 0600 (with a notice);
+4. removes temp files a killed writer left behind;
+5. checks ``schema_version`` (a newer file opens read-only);
+6. takes the day's rotating backup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..domain.models import SCHEMA_VERSION
+from .errors import JournalCorrupt, JournalLocked, JournalMissing, SaveError
+from .storage import SafeStorage, atomic_write, describe_os_error, leftover_temps
+
+BACKUP_DIR = "backups"
+DAILY_KEEP = 14
+WEEKLY_KEEP = 8
+
+
+def lock_path_for(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def backup_dir_for(path: Path) -> Path:
+    return path.parent / BACKUP_DIR
+
+
+def list_backups(path: Path) -> list[Path]:
+    """Backups of ``path``, oldest first."""
+    folder = backup_dir_for(path)
+    stem = path.stem
+    try:
+        found = [
+            p for p in folder.iterdir()
+            if p.name.startswith(f"{stem}-") and p.suffix == ".json"
+        ]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.name)
+
+
+def newest_good_backup(path: Path) -> Path | None:
+    for backup in reversed(list_backups(path)):
+        try:
+            parse_journal_bytes(backup.read_bytes())
+        except (OSError, ValueError):
+            continue
+        return backup
+    return None
+
+
+def parse_journal_bytes(raw: bytes) -> dict[str, dict[str, Any]]:
+    """Parse and check the shape of a journal file; ValueError says what is wrong."""
+    if not raw.strip():
+        return {}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"it is not UTF-8 text (byte {err.start})") from None
+    if text.startswith("\ufeff"):
+        raise ValueError("it starts with a byte-order mark, which a journal never has")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"it is not valid JSON ({err.msg} at line {err.lineno})") from None
+    if not isinstance(data, dict):
+        raise ValueError("it is JSON but not a journal (the top level is not an object)")
+    for table, docs in data.items():
+        if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+            raise ValueError(f"it is JSON but not a journal (table {table!r} has the wrong shape)")
+    return data
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def move_aside(path: Path) -> Path:
+    """Rename an unreadable journal to ``<name>.corrupt-<timestamp>`` without overwriting."""
+    base = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+    target, n = base, 1
+    while target.exists():
+        target = base.with_name(f"{base.name}-{n}")
+        n += 1
+    os.rename(path, target)
+    return target
+
+
+def make_folder(folder: Path) -> None:
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        os.chmod(folder, 0o700)
+
+
+@dataclass
+class Journal:
+    """An open journal: its storage, lock and what the user should be told."""
+
+    path: Path
+    storage: SafeStorage
+    read_only_reason: str | None = None
+    notices: list[str] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+    _lock: Any = None
+    today: Callable[[], dt.date] = dt.date.today
+    backups_keep: int = DAILY_KEEP
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    @property
+    def lock_path(self) -> Path:
+        return lock_path_for(self.path)
+
+    def close(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(Exception):
+                self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # backups ------------------------------------------------------------------
+    def backup_now(self, label: str | None = None) -> Path | None:
+        """Copy the journal as it is on disk into backups/ (skipped if it does not exist)."""
+        if not self.path.exists():
+            return None
+        folder = backup_dir_for(self.path)
+        make_folder(folder)
+        name = f"{self.path.stem}-{label or self.today().isoformat()}.json"
+        target = folder / name
+        raw = self.path.read_bytes()
+        parse_journal_bytes(raw)  # only ever back up a journal that parses
+        atomic_write(target, raw)
+        return target
+
+    def daily_backup(self) -> Path | None:
+        """Take today's backup if there is none yet, then rotate."""
+        if self.read_only or not self.path.exists() or self.path.stat().st_size == 0:
+            return None
+        today = self.today().isoformat()
+        existing = {p.name for p in list_backups(self.path)}
+        if f"{self.path.stem}-{today}.json" in existing:
+            return None
+        try:
+            made = self.backup_now()
+        except (OSError, ValueError) as err:
+            self.notices.append(f"Could not write today's backup: {describe_os_error(err)}.")
+            return None
+        self.rotate_backups()
+        return made
+
+    def rotate_backups(self) -> None:
+        """Keep the newest ``backups_keep`` dailies, plus the newest of each of 8 older weeks."""
+        backups = list_backups(self.path)
+        dated: list[tuple[dt.date, Path]] = []
+        for p in backups:
+            label = p.stem[len(self.path.stem) + 1 :]
+            try:
+                dated.append((dt.date.fromisoformat(label[:10]), p))
+            except ValueError:
+                continue  # a hand-named backup: never rotated away
+        dated.sort()
+        keep = {p for _, p in dated[-self.backups_keep :]}
+        weeks: dict[tuple[int, int], Path] = {}
+        for day, p in dated[: -self.backups_keep or None]:
+            weeks[day.isocalendar()[:2]] = p  # newest of its week wins
+        keep.update(sorted(weeks.values(), key=lambda p: p.name)[-WEEKLY_KEEP:])
+        for _, p in dated:
+            if p not in keep:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+
+
+def _acquire_lock(path: Path) -> Any | None:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(lock_path_for(path)), timeout=0, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        return None
+    return lock
+
+
+def open_journal(
+    path: Path | str,
+    *,
+    today: Callable[[], dt.date] = dt.date.today,
+    on_locked: str = "read-only",  # or "refuse"
+    backups_keep: int = DAILY_KEEP,
+) -> Journal:
+    """Open (creating if needed) the journal at ``path``. See the module docstring."""
+    path = Path(path).expanduser().absolute()
+    try:
+        make_folder(path.parent)
+    except OSError as err:
+        raise SaveError(path, f"cannot create its folder ({describe_os_error(err)})") from err
+    notices: list[str] = []
+    read_only_reason: str | None = None
+    try:
+        lock = _acquire_lock(path)
+    except OSError as err:
+        lock = None
+        read_only_reason = f"cannot create the lock file: {describe_os_error(err)}"
+    else:
+        if lock is None:
+            if on_locked == "refuse":
+                raise JournalLocked(path, lock_path_for(path))
+            read_only_reason = (
+                f"another micro-journal has it open (lock file {lock_path_for(path)})"
+            )
+    try:
+        data = _read(path, writable=read_only_reason is None, notices=notices)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    storage = SafeStorage(path, data)
+    journal = Journal(
+        path, storage, read_only_reason, notices, _lock=lock, today=today,
+        backups_keep=backups_keep,
+    )
+    version = _schema_version(data or {})
+    journal.schema_version = version
+    if version > SCHEMA_VERSION:
+        journal.read_only_reason = (
+            f"it was written by a newer micro-journal (schema {version}; "
+            f"this one understands {SCHEMA_VERSION}) — upgrade to edit it"
+        )
+    storage.read_only_reason = journal.read_only_reason
+    if journal.read_only_reason is None:
+        journal.daily_backup()
+    return journal
+
+
+def _schema_version(data: dict[str, dict[str, Any]]) -> int:
+    meta = data.get("meta") or {}
+    for doc in meta.values():
+        if "schema_version" in doc:
+            try:
+                return int(doc["schema_version"])
+            except (TypeError, ValueError):
+                return SCHEMA_VERSION
+    return SCHEMA_VERSION
+
+
+def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[str, Any]] | None:
+    if writable:
+        for tmp in leftover_temps(path):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    if not path.exists():
+        backup = newest_good_backup(path)
+        if backup is not None and writable:
+            raise JournalMissing(path, backup)
+        return None
+    try:
+        raw = path.read_bytes()
+    except PermissionError as err:
+        raise SaveError(path, "it cannot be read (permission denied)") from err
+    reason = None
+    if not raw and list_backups(path):
+        reason = "it is empty (0 bytes) although backups of it exist"
+    else:
+        try:
+            data = parse_journal_bytes(raw)
+        except ValueError as err:
+            reason = str(err)
+    if reason is not None:
+        moved = None
+        if writable:
+            try:
+                moved = move_aside(path)
+            except OSError:
+                moved = None
+        raise JournalCorrupt(path, reason, moved, newest_good_backup(path))
+    if writable:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            try:
+                os.chmod(path, 0o600)
+                notices.append(
+                    f"Tightened the permissions of {path} from {mode:04o} to 0600 "
+                    "so only you can read your journal."
+                )
+            except OSError:
+                notices.append(f"{path} is readable by others ({mode:04o}); chmod 600 it.")
+    return data
+
+
+def restore_backup(path: Path, backup: Path) -> None:
+    """Put ``backup`` in place of the journal (the caller holds no lock on it yet).
+
+    A journal that still exists is first kept as ``<name>.corrupt-…``/backup, never
+    overwritten blindly.
+    """
+    raw = backup.read_bytes()
+    parse_journal_bytes(raw)
+    if path.exists():
+        current = path.read_bytes()
+        try:
+            parse_journal_bytes(current)
+        except ValueError:
+            move_aside(path)
+        else:
+            if current.strip():
+                folder = backup_dir_for(path)
+                make_folder(folder)
+                atomic_write(folder / f"{path.stem}-before-restore-{_stamp()}.json", current)
+    atomic_write(path, raw)

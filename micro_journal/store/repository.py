@@ -1,0 +1,203 @@
+"""The repository: domain objects in, domain objects out. Nothing else touches TinyDB.
+
+All records are loaded once into memory (indexed by id, and check-ins by skill and
+date); every change is written through TinyDB to the safe storage *before* the
+in-memory index is updated, so the index never holds what the disk does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from tinydb import TinyDB
+
+from ..domain.models import (
+    ALL_RECORD_TYPES,
+    SCHEMA_VERSION,
+    CheckIn,
+    Entry,
+    MicroGoal,
+    MicroSkill,
+    Objective,
+    Plan,
+    Record,
+    WeeklyReview,
+    utc_now_iso,
+)
+from .journal import Journal
+
+R = TypeVar("R", bound=Record)
+
+
+class Repository:
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.storage = journal.storage
+        self.db = TinyDB(storage=lambda: journal.storage)
+        self._records: dict[type[Record], dict[str, Record]] = {}
+        self._doc_ids: dict[str, int] = {}
+        self._checkins: dict[tuple[str, str], CheckIn] = {}
+        self._load()
+
+    # ----------------------------------------------------------------- loading
+    def _load(self) -> None:
+        self._records = {cls: {} for cls in ALL_RECORD_TYPES}
+        self._doc_ids = {}
+        self._checkins = {}
+        for cls in ALL_RECORD_TYPES:
+            table = self.db.table(cls.TABLE)
+            for doc in table.all():
+                try:
+                    record = cls.from_dict(dict(doc))
+                except (TypeError, KeyError, ValueError):
+                    continue  # verify (issue "data portability") reports these
+                self._records[cls][record.id] = record
+                self._doc_ids[record.id] = doc.doc_id
+                if isinstance(record, CheckIn):
+                    self._checkins[(record.skill_id, record.date)] = record
+
+    def reload(self) -> None:
+        self.storage.reload()
+        self.db.clear_cache()
+        for name in self.db.tables():
+            self.db.table(name).clear_cache()
+        self._load()
+
+    @property
+    def read_only(self) -> bool:
+        return self.journal.read_only
+
+    def ensure_meta(self) -> None:
+        meta = self.db.table("meta")
+        if not meta.all() and not self.read_only:
+            meta.insert({"schema_version": SCHEMA_VERSION, "created_at": utc_now_iso()})
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several changes saved as one atomic write (all or nothing)."""
+        try:
+            with self.storage.batch():
+                yield
+        except BaseException:
+            self._load()  # memory back to what is on disk
+            raise
+
+    # ----------------------------------------------------------------- generic
+    def all(self, cls: type[R]) -> list[R]:
+        return list(self._records[cls].values())  # type: ignore[arg-type]
+
+    def get(self, cls: type[R], record_id: str) -> R | None:
+        return self._records[cls].get(record_id)  # type: ignore[return-value]
+
+    def save(self, record: R) -> R:
+        """Insert or replace ``record`` (by id). Raises SaveError/ReadOnlyJournal."""
+        self.ensure_meta()
+        cls = type(record)
+        table = self.db.table(cls.TABLE)
+        doc = record.to_dict()
+        doc_id = self._doc_ids.get(record.id)
+        if doc_id is None:
+            new_doc_id = table.insert(doc)
+            self._doc_ids[record.id] = new_doc_id
+        else:
+            table.update(doc, doc_ids=[doc_id])
+            # TinyDB's update merges keys; drop ones the record no longer has
+            stale = set(table.get(doc_id=doc_id) or {}) - set(doc)
+            if stale:
+                def _drop(d: dict, keys: set[str] = stale) -> None:
+                    for k in keys:
+                        d.pop(k, None)
+                table.update(_drop, doc_ids=[doc_id])
+        self._records[cls][record.id] = record
+        if isinstance(record, CheckIn):
+            self._checkins[(record.skill_id, record.date)] = record
+        return record
+
+    def _delete(self, record: Record) -> None:
+        doc_id = self._doc_ids.get(record.id)
+        if doc_id is not None:
+            self.db.table(type(record).TABLE).remove(doc_ids=[doc_id])
+            del self._doc_ids[record.id]
+        self._records[type(record)].pop(record.id, None)
+
+    # ----------------------------------------------------------------- queries
+    def objectives(self, *, include_archived: bool = False) -> list[Objective]:
+        items = sorted(self.all(Objective), key=lambda o: o.created_at)
+        return [o for o in items if include_archived or not o.archived]
+
+    def skills(self, objective_id: str | None = None) -> list[MicroSkill]:
+        items = sorted(self.all(MicroSkill), key=lambda s: s.created_at)
+        if objective_id is not None:
+            items = [s for s in items if s.objective_id == objective_id]
+        return items
+
+    def plans(self, *, active_only: bool = False) -> list[Plan]:
+        items = sorted(self.all(Plan), key=lambda p: p.created_at)
+        return [p for p in items if not active_only or p.status == "active"]
+
+    def checkin(self, skill_id: str, day: dt.date | str) -> CheckIn | None:
+        key = day.isoformat() if isinstance(day, dt.date) else day
+        return self._checkins.get((skill_id, key))
+
+    def checkins(self, skill_id: str | None = None) -> list[CheckIn]:
+        items = [
+            c for c in self._checkins.values() if skill_id is None or c.skill_id == skill_id
+        ]
+        return sorted(items, key=lambda c: (c.date, c.created_at))
+
+    def entries(self, *, include_archived: bool = False) -> list[Entry]:
+        items = sorted(self.all(Entry), key=lambda e: (e.date, e.created_at), reverse=True)
+        return [e for e in items if include_archived or not e.archived]
+
+    def goals(self) -> list[MicroGoal]:
+        return sorted(self.all(MicroGoal), key=lambda g: (g.deadline, g.created_at))
+
+    def reviews(self) -> list[WeeklyReview]:
+        return sorted(self.all(WeeklyReview), key=lambda r: r.week)
+
+    # ----------------------------------------------------------------- check-ins
+    def set_checkin(
+        self,
+        skill_id: str,
+        day: dt.date,
+        status: str = "done",
+        *,
+        minutes: int | None = None,
+        value: float | None = None,
+        note: str | None = None,
+    ) -> CheckIn:
+        """Record (or replace) the check-in of ``skill_id`` on ``day``; never duplicates.
+
+        Fields left as None keep what an existing check-in of that day already had.
+        """
+        existing = self.checkin(skill_id, day)
+        if existing is None:
+            record = CheckIn(
+                skill_id=skill_id, date=day.isoformat(), status=status,
+                minutes=minutes, value=value, note=note or "",
+            )
+        else:
+            record = existing.touched(
+                status=status,
+                minutes=existing.minutes if minutes is None else minutes,
+                value=existing.value if value is None else value,
+                note=existing.note if note is None else note,
+            )
+        return self.save(record)
+
+    def remove_checkin(self, skill_id: str, day: dt.date) -> CheckIn | None:
+        """Undo the check-in of ``skill_id`` on ``day``; returns what was removed."""
+        existing = self.checkin(skill_id, day)
+        if existing is None:
+            return None
+        self._delete(existing)
+        del self._checkins[(skill_id, existing.date)]
+        return existing
+
+    def save_many(self, records: Iterable[Record]) -> None:
+        with self.batch():
+            for record in records:
+                self.save(record)
