@@ -51,11 +51,11 @@ TODAY_KEYS: list[Key] = [
     Key("enter", "details", "Details", "Check in with minutes, the metric's value and a note"),
     Key("x", "undo", "Undo", "Undo today's check-in of the selected skill"),
     Key("p", "timer", "Timer", "Start (or pause) the practice timer for the selected skill"),
-    Key("escape", "stop_timer", "Stop timer", "Stop the practice timer"),
+    Key("escape", "stop_timer", "Stop", "Stop the practice timer"),
     Key("down,j", "move(1)", "Next", "Select the next skill", show=False, display="↓ / j"),
     Key("up,k", "move(-1)", "Previous", "Select the previous skill", show=False,
         display="↑ / k"),
-    Key("n", "new_skill", "New skill", "Create a micro-skill (and its objective)", show=False),
+    Key("n", "new_skill", "New skill", "Create a micro-skill (and its objective)"),
     Key("d", "open_demo", "Demo", "Open the demo journal (in a temporary folder)"),
 ]
 

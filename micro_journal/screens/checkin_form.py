@@ -30,9 +30,8 @@ class CheckInForm(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         metric = self.s.skill.metric
-        value_label = metric.name or "Value"
-        if metric.unit:
-            value_label += f" ({metric.unit})"
+        value_label = f"Value ({metric.unit})" if metric.unit else "Value"
+        value_hint = metric.name or "optional"
         with Vertical(id="dialog", classes="form"):
             yield Static(f"[b]Check in[/b] · {escape(self.s.skill.title)}", classes="form-title")
             with Grid(classes="form-grid"):
@@ -42,10 +41,10 @@ class CheckInForm(ModalScreen[dict | None]):
                     placeholder=f"e.g. {self.s.skill.practice_minutes}", id="minutes",
                 )
                 yield Static("", id="minutes-error", classes="field-error")
-                yield Label(escape(value_label[:28]))
+                yield Label(escape(value_label))
                 yield Input(
                     "" if self.initial_value is None else f"{self.initial_value:g}",
-                    placeholder="optional", id="value",
+                    placeholder=value_hint, id="value",
                 )
                 yield Static("", id="value-error", classes="field-error")
                 yield Label("Note")

@@ -56,7 +56,6 @@ class RecoveryScreen(ModalScreen[None]):
         self._reopen(f"Restored {self.backup.name}.")
 
     def action_start_empty(self) -> None:
-        app = self.app
         self._reopen("Started an empty journal.", allow_missing=True)
 
     def _reopen(self, message: str, allow_missing: bool = False) -> None:

@@ -14,14 +14,14 @@ from ..store import JournalError
 
 FIELDS = [
     ("objective", "Objective", "e.g. Public speaking"),
-    ("title", "Micro-skill", "one tiny element, e.g. No 'um' in a 5-minute talk"),
-    ("why", "Why / cue", "optional: when and why you practise it"),
+    ("title", "Micro-skill", "one tiny element, e.g. no 'um' in a talk"),
+    ("why", "Why / cue", "optional: when, and why"),
     ("minutes", "Minutes a day", "5–10"),
-    ("metric", "Metric", "what you count, e.g. filler words per talk"),
+    ("metric", "Metric", "what you count, e.g. fillers per talk"),
     ("unit", "Unit", "optional, e.g. fillers"),
     ("direction", "Better is", ""),
     ("baseline", "Baseline", "optional: where you are now"),
-    ("target", "Target", "optional: where you want to be"),
+    ("target", "Target", "optional: where you aim"),
     ("days", "Days per week", "1–7 (7 = every day)"),
 ]
 

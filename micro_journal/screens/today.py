@@ -13,6 +13,7 @@ from ..keymap import TODAY_KEYS, bindings
 from ..services.today import SkillToday, TodayView, build_today
 from ..widgets.skill import SkillCard, SkillRow
 from ..widgets.timer import PracticeTimer
+from ..widgets.week import WeekGrid
 from .base import JournalScreen
 
 
@@ -35,6 +36,8 @@ class TodayScreen(JournalScreen):
             yield Vertical(id="stacked")
             yield Static("Micro-goals due", id="goals-title", classes="section-title")
             yield Static(id="goals")
+            yield Static("This week", id="week-title", classes="section-title roomy")
+            yield WeekGrid(id="week", classes="roomy")
         yield PracticeTimer(id="timer")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -76,7 +79,23 @@ class TodayScreen(JournalScreen):
             self._show_sections(welcome=False, skills=True, goals=bool(self.view.goals))
             self._draw_skills()
         self._draw_goals()
+        self._draw_week()
         self.refresh_bindings()
+
+    ROOMY_HEIGHT = 32
+
+    def on_resize(self) -> None:
+        self._draw_week()
+
+    def _draw_week(self) -> None:
+        """The week grid uses the room of a tall terminal; at 80×24 it stays out of the way."""
+        roomy = self.size.height >= self.ROOMY_HEIGHT and bool(self.skills)
+        for widget in self.query(".roomy"):
+            widget.display = roomy
+        if roomy:
+            self.query_one(WeekGrid).show(
+                self.skills, self.mj.today, self.mj.config.first_weekday, self.size.width - 4
+            )
 
     def _date_line(self, today: dt.date, plan_label: str | None) -> str:
         day = today.strftime("%A %-d %B %Y")

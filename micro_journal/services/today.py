@@ -18,6 +18,7 @@ class SkillToday:
     week: rules.WeekProgress
     streaks: rules.Streaks
     is_focus: bool
+    states: dict[dt.date, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def state(self) -> str:
@@ -138,6 +139,7 @@ def skill_today(
         week=rules.week_progress(states, today, skill.frequency_target, first_weekday),
         streaks=rules.streaks(states, today, skill.frequency_target, first_weekday),
         is_focus=is_focus,
+        states=states,
     )
 
 
@@ -182,7 +184,9 @@ def validate_checkin_fields(
         try:
             mins = int(str(minutes).strip())
         except ValueError:
-            raise ValidationError("minutes", f"{minutes!r} is not a whole number of minutes") from None
+            raise ValidationError(
+                "minutes", f"{minutes!r} is not a whole number of minutes"
+            ) from None
         if mins < 0:
             raise ValidationError("minutes", "minutes cannot be negative")
         if mins > 24 * 60:

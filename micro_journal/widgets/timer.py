@@ -19,7 +19,6 @@ from textual.widgets import ProgressBar, Static
 class PracticeTimer(Horizontal):
     DEFAULT_CSS = """
     PracticeTimer {
-        dock: bottom;
         height: 1;
         display: none;
         background: $boost;

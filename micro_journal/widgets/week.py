@@ -1,0 +1,45 @@
+"""This week at a glance: each active skill's seven days as marks, in the user's week order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.markup import escape
+from textual.widgets import Static
+
+from ..domain import rules
+from ..services.today import SkillToday
+
+MARKS = {
+    "done": "[$done]✔[/]",
+    "skipped": "[$skipped]–[/]",
+    "missed": "[$missed]✗[/]",
+    "today": "[b $accent]○[/]",
+    "future": "[$text-muted]·[/]",
+    "none": " ",
+}
+
+
+class WeekGrid(Static):
+    """Rows of ``✔ done · – rest · ✗ missed · ○ today · future`` for the current week."""
+
+    def show(
+        self, skills: list[SkillToday], today: dt.date, first_weekday: int, width: int,
+    ) -> None:
+        days = rules.week_days(today, first_weekday)
+        title_width = max(12, min(56, width - 7 * 4 - 14))
+        head = " " * (title_width + 2) + " ".join(d.strftime("%a") for d in days) + "  week"
+        lines = [f"[$text-muted]{head}[/]"]
+        for s in skills:
+            marks = rules.week_marks(s.states, today, today, first_weekday)
+            cells = "   ".join(MARKS[m] for _, m in marks)
+            title = s.skill.title
+            if len(title) > title_width:
+                title = title[: title_width - 1] + "…"
+            lines.append(
+                f"{escape(title.ljust(title_width))}   {cells}   {s.week.done}/{s.week.target}"
+            )
+        lines.append(
+            "[$text-muted]✔ done   – rest day   ✗ missed   ○ today   · to come[/]"
+        )
+        self.update("\n".join(lines))

@@ -1,0 +1,351 @@
+"""The Today screen, driven through the real app with keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Input, Static
+
+from micro_journal.screens.checkin_form import CheckInForm
+from micro_journal.screens.help import HelpScreen
+from micro_journal.screens.recovery import RecoveryScreen
+from micro_journal.screens.skill_form import NewSkillForm
+from micro_journal.screens.today import TodayScreen
+from micro_journal.store import open_journal
+from micro_journal.widgets.skill import SkillCard, SkillRow
+
+from .conftest import DEMO_DAY, checkins_on, read_journal, skill_id, table
+
+SMILE = "confident smile"
+EYES = "eye contact"
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+async def test_today_shows_week_three_with_smile_in_focus(demo_path, make):
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        top = text_of(app.screen.query_one("#topbar", Static))
+        assert "week 3 of 4" in top
+        assert "Wednesday 18 November 2026" in top
+        card = app.screen.query_one("#focus-card", SkillCard)
+        assert "Start and end every talk with a confident smile" in text_of(card)
+        rows = [text_of(r) for r in app.screen.query(SkillRow)]
+        assert any("Hold eye contact" in r for r in rows)
+        assert any("Eliminate 'um' and 'uh'" in r for r in rows)
+        goals = text_of(app.screen.query_one("#goals", Static))
+        assert "Sign up for the December lightning talk" in goals
+        assert "overdue 2 days" in goals
+
+
+async def test_space_marks_focus_done_in_the_file(demo_path, make):
+    smile = skill_id(demo_path, SMILE)
+    assert checkins_on(demo_path, DEMO_DAY, smile) == []
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        # saved before the key returns: the file already has it while the app is open
+        saved = checkins_on(demo_path, DEMO_DAY, smile)
+        assert [c["status"] for c in saved] == ["done"]
+        assert "✔ done" in text_of(app.screen.query_one("#focus-card"))
+        await pilot.press("space")  # a second press never duplicates
+        await pilot.pause()
+    assert len(checkins_on(demo_path, DEMO_DAY, smile)) == 1
+
+
+async def test_skip_marks_a_rest_day(demo_path, make):
+    smile = skill_id(demo_path, SMILE)
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert "rest day" in text_of(app.screen.query_one("#focus-card"))
+    assert [c["status"] for c in checkins_on(demo_path, DEMO_DAY, smile)] == ["skipped"]
+
+
+async def test_j_moves_selection_to_the_stacked_skill(demo_path, make):
+    eyes = skill_id(demo_path, EYES)
+    smile = skill_id(demo_path, SMILE)
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "space")
+        await pilot.pause()
+        selected = [r for r in app.screen.query(SkillRow) if r.has_class("-selected")]
+        assert len(selected) == 1 and "Hold eye contact" in text_of(selected[0])
+        await pilot.press("k", "down", "up", "up")  # clamps at the top
+        await pilot.pause()
+        assert app.screen.query_one("#focus-card").has_class("-selected")
+    assert [c["status"] for c in checkins_on(demo_path, DEMO_DAY, eyes)] == ["done"]
+    assert checkins_on(demo_path, DEMO_DAY, smile) == []
+
+
+async def test_undo_removes_todays_checkin(demo_path, make):
+    smile = skill_id(demo_path, SMILE)
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        assert len(checkins_on(demo_path, DEMO_DAY, smile)) == 1
+        await pilot.press("x")
+        await pilot.pause()
+        assert "not yet" in text_of(app.screen.query_one("#focus-card"))
+    assert checkins_on(demo_path, DEMO_DAY, smile) == []
+
+
+async def test_details_form_saves_minutes_value_and_note(demo_path, make):
+    smile = skill_id(demo_path, SMILE)
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInForm)
+        await pilot.press("7", "tab", "8", "5", "tab", *"calm start")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        card = text_of(app.screen.query_one("#focus-card"))
+        assert "7 min" in card and "value 85" in card
+    [saved] = checkins_on(demo_path, DEMO_DAY, smile)
+    assert saved["status"] == "done"
+    assert saved["minutes"] == 7
+    assert saved["value"] == 85
+    assert saved["note"] == "calm start"
+
+
+async def test_details_form_rejects_bad_minutes_and_keeps_the_text(demo_path, make):
+    smile = skill_id(demo_path, SMILE)
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("minus", "3", "tab", "tab", *"keep me", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CheckInForm)
+        assert "negative" in text_of(form.query_one("#minutes-error"))
+        assert form.query_one("#note", Input).value == "keep me"
+        assert form.query_one("#minutes", Input).value == "-3"
+        # fix it and save: nothing typed was lost
+        form.query_one("#minutes", Input).value = "6"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [saved] = checkins_on(demo_path, DEMO_DAY, smile)
+    assert saved["minutes"] == 6 and saved["note"] == "keep me"
+
+
+async def test_practice_timer_prefills_minutes(demo_path, make, clock):
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        timer = app.screen.query_one("#timer")
+        assert timer.display and timer.running
+        clock.advance(minutes=2)
+        await pilot.press("p")  # pause: paused time does not count
+        await pilot.pause()
+        assert not timer.running
+        clock.advance(minutes=30)
+        await pilot.press("p")  # resume
+        clock.advance(minutes=3, seconds=1)
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, CheckInForm)
+        assert app.screen.query_one("#minutes", Input).value == "5"
+        await pilot.press("enter")
+        await pilot.pause()
+    [saved] = checkins_on(demo_path, DEMO_DAY, skill_id(demo_path, SMILE))
+    assert saved["minutes"] == 5
+
+
+async def test_timer_can_be_stopped(demo_path, make, clock):
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")
+        clock.advance(minutes=1)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query_one("#timer").active
+        assert isinstance(app.screen, TodayScreen)
+
+
+async def test_first_run_creates_objective_and_skill(empty_path, make):
+    app = make(empty_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        welcome = app.screen.query_one("#welcome", Static)
+        assert welcome.display
+        assert "Welcome to micro-journal" in text_of(welcome)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewSkillForm)
+        await pilot.press(*"Writing", "enter")
+        await pilot.press(*"Write 200 words before breakfast", "enter")
+        await pilot.press(*"Cue: kettle on", "enter")
+        await pilot.press("enter")  # minutes: default 5
+        await pilot.press(*"words written", "enter")
+        await pilot.pause()
+        checklist = text_of(app.screen.query_one("#checklist"))
+        assert "Measurable" in checklist
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert "Write 200 words" in text_of(app.screen.query_one("#focus-card"))
+        await pilot.press("space")
+        await pilot.pause()
+    data = read_journal(empty_path)
+    [objective] = data["objectives"].values()
+    [skill] = data["skills"].values()
+    assert objective["title"] == "Writing"
+    assert skill["objective_id"] == objective["id"]
+    assert skill["practice_minutes"] == 5
+    assert skill["metric"]["name"] == "words written"
+    assert data["meta"]["1"]["schema_version"] == 1
+    assert [c["status"] for c in data["checkins"].values()] == ["done"]
+
+
+async def test_new_skill_form_warns_but_does_not_block(empty_path, make):
+    app = make(empty_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#objective", Input).value = "Fitness"
+        form.query_one("#title", Input).value = "Run and stretch"
+        form.query_one("#minutes", Input).value = "45"
+        await pilot.pause()
+        checklist = text_of(form.query_one("#checklist"))
+        assert "45 minutes" in checklist
+        assert "No metric" in checklist
+        assert "more than one element" in checklist
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    assert [s["title"] for s in table(empty_path, "skills")] == ["Run and stretch"]
+
+
+async def test_new_skill_form_explains_an_empty_title(empty_path, make):
+    app = make(empty_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#objective", Input).value = "Fitness"
+        form.query_one("#days", Input).value = "9"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NewSkillForm)
+        assert "needs a title" in text_of(form.query_one("#title-error"))
+        form.query_one("#title", Input).value = "Ten push-ups"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "1 to 7" in text_of(form.query_one("#days-error"))
+        assert form.query_one("#objective", Input).value == "Fitness"
+    assert not empty_path.exists() or "skills" not in read_journal(empty_path)
+
+
+async def test_first_run_can_open_the_demo_without_touching_the_journal(empty_path, make):
+    app = make(empty_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.demo
+        assert app.db_path != empty_path
+        assert "week 3 of 4" in text_of(app.screen.query_one("#topbar"))
+        await pilot.press("space")
+        await pilot.pause()
+    assert not empty_path.exists() or "skills" not in read_journal(empty_path)
+
+
+async def test_second_instance_is_read_only_with_a_banner(demo_path, make):
+    before = demo_path.read_bytes()
+    with open_journal(demo_path, today=lambda: DEMO_DAY):  # the first instance
+        app = make(demo_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            banner = app.screen.query_one("#banner", Static)
+            assert banner.display
+            assert "READ-ONLY" in text_of(banner)
+            assert "journal.json.lock" in text_of(banner)
+            await pilot.press("space")
+            await pilot.pause()
+            assert "not yet" in text_of(app.screen.query_one("#focus-card"))
+    assert demo_path.read_bytes() == before
+
+
+async def test_day_rolls_over_while_open(demo_path, make, clock):
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        assert "✔ done" in text_of(app.screen.query_one("#focus-card"))
+        clock.set(dt.datetime(2026, 11, 19, 0, 0, 5, tzinfo=dt.UTC))
+        app.check_day()
+        await pilot.pause()
+        assert "Thursday 19 November 2026" in text_of(app.screen.query_one("#topbar"))
+        assert "not yet" in text_of(app.screen.query_one("#focus-card"))
+        await pilot.press("space")
+        await pilot.pause()
+    smile = skill_id(demo_path, SMILE)
+    assert len(checkins_on(demo_path, DEMO_DAY + dt.timedelta(days=1), smile)) == 1
+
+
+async def test_corrupt_journal_is_set_aside_and_backup_offered(demo_path, make, clock):
+    # yesterday's backup exists; today the file is truncated by some other program
+    with open_journal(demo_path, today=lambda: DEMO_DAY - dt.timedelta(days=1)):
+        pass
+    damaged = demo_path.read_bytes()[:-40]
+    demo_path.write_bytes(damaged)
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryScreen)
+        message = text_of(app.screen.query_one("Static"))
+        assert str(demo_path) in message
+        assert ".corrupt-" in message
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert "confident smile" in text_of(app.screen.query_one("#focus-card"))
+    kept = list(demo_path.parent.glob("journal.json.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+
+
+async def test_help_lists_every_key_of_today(demo_path, make):
+    from micro_journal.keymap import GLOBAL_KEYS, TODAY_KEYS
+
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(text_of(s) for s in app.screen.query(".key-table"))
+        for key in TODAY_KEYS + GLOBAL_KEYS:
+            assert key.help in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+
+
+async def test_every_today_action_is_in_the_command_palette(demo_path, make):
+    from micro_journal.keymap import GLOBAL_KEYS, TODAY_KEYS
+
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for key in TODAY_KEYS + GLOBAL_KEYS:
+            if key.action != "command_palette":
+                assert key.help in titles
+
+
+async def test_q_quits_and_releases_the_lock(demo_path, make):
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "q")
+        await pilot.pause()
+    with open_journal(demo_path, today=lambda: DEMO_DAY, on_locked="refuse") as journal:
+        assert not journal.read_only
