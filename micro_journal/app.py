@@ -13,18 +13,29 @@ from textual.screen import Screen
 
 from .config import Config, config_dir
 from .domain.clock import Clock
-from .keymap import GLOBAL_KEYS, Key, bindings
+from .keymap import GLOBAL_KEYS, SCREENS, Key, bindings, screen_info
 from .store import JournalError, Repository, open_journal
 from .store.journal import Journal
+
+
+def _load_screen(target: str) -> type[Screen]:
+    from importlib import import_module
+
+    module, _, cls = target.partition(":")
+    return getattr(import_module(module), cls)
 
 
 class MicroJournalApp(App[None]):
     """micro-journal's terminal app. Build it with ``micro_journal.cli.make_app``."""
 
     TITLE = "micro-journal"
-    CSS_PATH = "styles/app.tcss"
+    # one stylesheet per area; add yours to this list
+    CSS_PATH = ["styles/app.tcss"]
     BINDINGS = bindings(GLOBAL_KEYS)
     ENABLE_COMMAND_PALETTE = True
+    # Each top-level screen is a mode with its own stack; built on first visit.
+    MODES = {s.name: (lambda s=s: _load_screen(s.target)()) for s in SCREENS}
+    DEFAULT_MODE = "today"
 
     def __init__(
         self, db_path: Path, clock: Clock, config: Config, *, demo: bool = False
@@ -75,9 +86,6 @@ class MicroJournalApp(App[None]):
         self._register_themes()
         for problem in self.config.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10)
-        from .screens.today import TodayScreen
-
-        self.push_screen(TodayScreen())
         if self.journal:
             for notice in self.journal.notices:
                 self.notify(notice, title="Journal", timeout=10)
@@ -114,6 +122,7 @@ class MicroJournalApp(App[None]):
             self.refresh_screens()
 
     def refresh_screens(self) -> None:
+        """Redraw what is visible; other screens redraw when they are shown again."""
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_view", None)
             if refresh is not None:
@@ -145,12 +154,20 @@ class MicroJournalApp(App[None]):
         self.notify(f"Demo journal in {path}. Your own journal is untouched.", title="Demo")
 
     # ------------------------------------------------------------- actions
-    def action_goto(self, name: str) -> None:
-        if name == "today":
-            from .screens.today import TodayScreen
-
-            while len(self.screen_stack) > 1 and not isinstance(self.screen, TodayScreen):
-                self.pop_screen()
+    async def action_goto(self, name: str) -> None:
+        """Switch to a top-level screen (closing any dialog open on this one)."""
+        if screen_info(name) is None:
+            return
+        if self.open_error is not None:
+            return  # the recovery dialog must be answered first
+        leaving = self.screen
+        save = getattr(leaving, "save_pending", None)
+        if save is not None:
+            save()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if self.current_mode != name:
+            await self.switch_mode(name)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -35,9 +35,30 @@ class Key:
         return " / ".join(names.get(k.strip(), k.strip()) for k in self.key.split(","))
 
 
+@dataclass(frozen=True)
+class ScreenInfo:
+    """A top-level screen reachable with a number key from everywhere."""
+
+    name: str
+    key: str
+    title: str
+    target: str  # "module:Class", imported on first use (keeps start-up fast)
+    help: str
+
+
+# Add a line here when a screen lands; screens not listed are simply not bound.
+SCREENS: list[ScreenInfo] = [
+    ScreenInfo("today", "1", "Today", "micro_journal.screens.today:TodayScreen",
+               "Go to Today: the focus skill and the daily check-in"),
+]
+
+
+def screen_info(name: str) -> ScreenInfo | None:
+    return next((s for s in SCREENS if s.name == name), None)
+
+
 GLOBAL_KEYS: list[Key] = [
-    Key("1", "goto('today')", "Today", "Go to Today: the focus skill and the daily check-in",
-        show=False),
+    *(Key(s.key, f"goto('{s.name}')", s.title, s.help, show=False) for s in SCREENS),
     Key("question_mark", "help", "Keys", "Show every key of this screen and the global ones",
         display="?"),
     Key("ctrl+p", "command_palette", "Palette", "Open the command palette", show=False,

@@ -20,6 +20,15 @@ class JournalScreen(Screen):
 
     KEYS: list = []
 
+    def on_screen_resume(self) -> None:
+        """Coming back to a screen (switch, dialog closed, new day): redraw from the journal."""
+        refresh = getattr(self, "refresh_view", None)
+        if refresh is not None and self.is_mounted:
+            refresh()
+
+    def save_pending(self) -> None:
+        """Save anything typed but not yet saved; screens with editors override this."""
+
     @property
     def mj(self) -> MicroJournalApp:
         return self.app  # type: ignore[return-value]
