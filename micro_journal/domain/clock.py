@@ -70,10 +70,21 @@ class Clock:
             return 3600.0
         now = self.now()
         shifted = now - dt.timedelta(hours=self.day_start_hour)
-        next_start = dt.datetime.combine(
-            shifted.date() + dt.timedelta(days=1), dt.time(self.day_start_hour), now.tzinfo
+        wall = dt.datetime.combine(
+            shifted.date() + dt.timedelta(days=1), dt.time(self.day_start_hour)
         )
-        return max(1.0, (next_start - now).total_seconds())
+        if now.tzinfo is None:
+            return max(1.0, (wall - now).total_seconds())
+        if self._now is _system_local_now:
+            # the system zone as a fixed offset only knows today's offset; let the OS
+            # place the wall time (DST-aware), as it did for ``now``
+            next_start = wall.astimezone()
+        else:
+            next_start = wall.replace(tzinfo=now.tzinfo)
+        # subtract in UTC: aware datetimes sharing a tzinfo subtract as wall times,
+        # which is an hour off on DST days
+        real = next_start.astimezone(dt.UTC) - now.astimezone(dt.UTC)
+        return max(1.0, real.total_seconds())
 
 
 class FixedClock(Clock):

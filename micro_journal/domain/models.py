@@ -101,12 +101,30 @@ class Record:
 
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # nested values (metric, plan weeks, measurements) keep unknown keys too
+        data = dict(getattr(value, "extra", None) or {})
+        for f in dataclasses.fields(value):
+            if f.name != "extra":
+                data[f.name] = _plain(getattr(value, f.name))
+        return data
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+def _nested(cls: type, data: Any) -> Any:
+    """Build a nested dataclass from a stored dict, keeping unknown keys in ``extra``."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{cls.__name__} must be an object, not {type(data).__name__}")
+    names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+    obj = cls(**{k: v for k, v in data.items() if k in names})
+    obj.extra = {k: v for k, v in data.items() if k not in names}
+    return obj
+
+
+_EXTRA = dict(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(kw_only=True)
@@ -129,6 +147,7 @@ class Metric:
     direction: str = "higher"  # "higher" or "lower" is better
     baseline: float | None = None
     target: float | None = None
+    extra: dict[str, Any] = field(**_EXTRA)  # unknown keys from a newer app
 
     def better(self, a: float, b: float) -> bool:
         """Is value ``a`` strictly better than ``b`` in this metric's direction?"""
@@ -159,8 +178,7 @@ class MicroSkill(Record):
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
         metric = data.get("metric")
         if isinstance(metric, dict):
-            fields = {f.name for f in dataclasses.fields(Metric)}
-            data["metric"] = Metric(**{k: v for k, v in metric.items() if k in fields})
+            data["metric"] = _nested(Metric, metric)
         return data
 
     def checklist_warnings(self) -> list[str]:
@@ -186,6 +204,7 @@ class PlanWeek:
     skill_id: str | None
     hold: bool = False
     decision: str | None = None  # recorded at the mastery gate: "stack" / "hold" / "tweak"
+    extra: dict[str, Any] = field(**_EXTRA)
 
 
 @dataclass(kw_only=True)
@@ -203,13 +222,15 @@ class Plan(Record):
     @classmethod
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
         weeks = data.get("weeks") or []
-        data["weeks"] = [
-            w if isinstance(w, PlanWeek) else PlanWeek(
-                skill_id=w.get("skill_id"), hold=bool(w.get("hold", False)),
-                decision=w.get("decision"),
-            )
-            for w in weeks
-        ]
+        decoded = []
+        for w in weeks:
+            if not isinstance(w, PlanWeek):
+                if not isinstance(w, dict):
+                    raise TypeError(f"a plan week must be an object, not {type(w).__name__}")
+                w = _nested(PlanWeek, {"skill_id": None, **w})
+                w.hold = bool(w.hold)
+            decoded.append(w)
+        data["weeks"] = decoded
         return data
 
 
@@ -247,6 +268,7 @@ class Measurement:
     skill_id: str
     value: float | None = None
     note: str = ""
+    extra: dict[str, Any] = field(**_EXTRA)
 
 
 @dataclass(kw_only=True)
@@ -265,9 +287,7 @@ class WeeklyReview(Record):
     @classmethod
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
         data["measurements"] = [
-            m if isinstance(m, Measurement) else Measurement(
-                skill_id=m["skill_id"], value=m.get("value"), note=m.get("note", "")
-            )
+            m if isinstance(m, Measurement) else _nested(Measurement, m)
             for m in data.get("measurements") or []
         ]
         return data

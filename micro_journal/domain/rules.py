@@ -87,8 +87,8 @@ def plan_position(
     after it was ended, there is no position. Past its last week the whole stack stays
     active until the user extends or ends the plan.
     """
-    if plan.status == "ended" and plan.ended_on and day >= to_date(plan.ended_on):
-        return None
+    if plan.status == "ended" and (not plan.ended_on or day >= to_date(plan.ended_on)):
+        return None  # an ended plan with no end date recorded is simply not running
     index = weeks_between(to_date(plan.start_week), day, first_weekday)
     if index < 0 or not plan.weeks:
         return None
@@ -123,7 +123,7 @@ def active_skills(
     skills are never active. Objectives keep the order their skills were given in.
     """
     skills = list(skills)
-    by_id = {s.id: s for s in skills}
+    plans = list(plans)  # iterated twice below; a generator would be empty the second time
     usable = {s.id for s in skills if s.status != "archived"}
     result: dict[str, ObjectiveFocus] = {}
     for plan in plans:
@@ -151,7 +151,6 @@ def active_skills(
             objective_id, ids[-1], tuple(reversed(ids[:-1])), None
         )
     order = {s.objective_id: n for n, s in reversed(list(enumerate(skills)))}
-    del by_id
     return sorted(result.values(), key=lambda f: order.get(f.objective_id, 0))
 
 

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Static
 
 from ..store import JournalCorrupt, JournalError, JournalMissing
 from ..store.journal import restore_backup
+from ..store.storage import atomic_write
 
 
 class RecoveryScreen(ModalScreen[None]):
@@ -60,9 +61,9 @@ class RecoveryScreen(ModalScreen[None]):
 
     def _reopen(self, message: str, allow_missing: bool = False) -> None:
         app = self.app
-        if allow_missing and isinstance(self.error, JournalMissing):
-            app.db_path.write_bytes(b"{}")  # an explicit, empty journal the user asked for
-            app.db_path.chmod(0o600)
+        if allow_missing and not app.db_path.exists():
+            # an explicit, empty journal the user asked for (what was set aside stays)
+            atomic_write(app.db_path, b"{}")
         if app.open_journal_file():
             self.notify(message, timeout=5)
             self.dismiss(None)

@@ -60,10 +60,13 @@ class JournalCorrupt(JournalError):
 class JournalMissing(JournalError):
     """No journal file, but backups (or set-aside corrupt files) exist beside it."""
 
-    def __init__(self, path: Path, backup: Path) -> None:
+    def __init__(self, path: Path, backup: Path | None, set_aside: Path | None = None) -> None:
         self.path = path
         self.backup = backup
-        super().__init__(
-            f"There is no journal at {path}, but there are backups of one; "
-            f"the newest is {backup}."
-        )
+        self.set_aside = set_aside
+        found = []
+        if set_aside is not None:
+            found.append(f"an unreadable journal was set aside as {set_aside}")
+        if backup is not None:
+            found.append(f"the newest good backup is {backup}")
+        super().__init__(f"There is no journal at {path}, but {'; '.join(found)}.")

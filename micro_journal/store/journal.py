@@ -56,12 +56,24 @@ def list_backups(path: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
+def _modified(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def newest_good_backup(path: Path) -> Path | None:
-    for backup in reversed(list_backups(path)):
+    """The most recently written backup that parses and is not empty."""
+    candidates = sorted(list_backups(path), key=lambda p: (_modified(p), p.name))
+    for backup in reversed(candidates):
         try:
-            parse_journal_bytes(backup.read_bytes())
+            raw = backup.read_bytes()
+            parse_journal_bytes(raw)
         except (OSError, ValueError):
             continue
+        if not raw.strip():
+            continue  # an empty file is no backup of anything
         return backup
     return None
 
@@ -250,6 +262,11 @@ def open_journal(
             f"it was written by a newer micro-journal (schema {version}; "
             f"this one understands {SCHEMA_VERSION}) — upgrade to edit it"
         )
+        if lock is not None:
+            # a reader must not keep the newer app that can edit it from writing
+            with contextlib.suppress(Exception):
+                lock.release()
+            journal._lock = None
     storage.read_only_reason = journal.read_only_reason
     if journal.read_only_reason is None:
         journal.daily_backup()
@@ -274,16 +291,21 @@ def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[s
                 tmp.unlink()
     if not path.exists():
         backup = newest_good_backup(path)
-        if backup is not None and writable:
-            raise JournalMissing(path, backup)
+        set_aside = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
+        if (backup is not None or set_aside) and writable:
+            # never start silently empty where a journal used to be
+            raise JournalMissing(path, backup, set_aside[-1] if set_aside else None)
         return None
     try:
         raw = path.read_bytes()
     except PermissionError as err:
         raise SaveError(path, "it cannot be read (permission denied)") from err
     reason = None
-    if not raw and list_backups(path):
-        reason = "it is empty (0 bytes) although backups of it exist"
+    if not raw.strip() and list_backups(path):
+        reason = (
+            "it is empty (0 bytes) although backups of it exist" if not raw
+            else "it holds only blank space although backups of it exist"
+        )
     else:
         try:
             data = parse_journal_bytes(raw)

@@ -52,7 +52,7 @@ class Repository:
             for doc in table.all():
                 try:
                     record = cls.from_dict(dict(doc))
-                except (TypeError, KeyError, ValueError):
+                except (TypeError, KeyError, ValueError, AttributeError):
                     continue  # verify (issue "data portability") reports these
                 self._records[cls][record.id] = record
                 self._doc_ids[record.id] = doc.doc_id
@@ -94,25 +94,33 @@ class Repository:
 
     def save(self, record: R) -> R:
         """Insert or replace ``record`` (by id). Raises SaveError/ReadOnlyJournal."""
-        self.ensure_meta()
         cls = type(record)
         table = self.db.table(cls.TABLE)
         doc = record.to_dict()
         doc_id = self._doc_ids.get(record.id)
+        # one write: the meta row, the record and the removal of stale keys together
+        with self.storage.batch():
+            self.ensure_meta()
+            if doc_id is None:
+                new_doc_id = table.insert(doc)
+            else:
+                table.update(doc, doc_ids=[doc_id])
+                # TinyDB's update merges keys; drop ones the record no longer has
+                stale = set(table.get(doc_id=doc_id) or {}) - set(doc)
+                if stale:
+                    def _drop(d: dict, keys: set[str] = stale) -> None:
+                        for k in keys:
+                            d.pop(k, None)
+                    table.update(_drop, doc_ids=[doc_id])
         if doc_id is None:
-            new_doc_id = table.insert(doc)
             self._doc_ids[record.id] = new_doc_id
-        else:
-            table.update(doc, doc_ids=[doc_id])
-            # TinyDB's update merges keys; drop ones the record no longer has
-            stale = set(table.get(doc_id=doc_id) or {}) - set(doc)
-            if stale:
-                def _drop(d: dict, keys: set[str] = stale) -> None:
-                    for k in keys:
-                        d.pop(k, None)
-                table.update(_drop, doc_ids=[doc_id])
+        previous = self._records[cls].get(record.id)
         self._records[cls][record.id] = record
         if isinstance(record, CheckIn):
+            if isinstance(previous, CheckIn):
+                key = (previous.skill_id, previous.date)
+                if self._checkins.get(key) is previous:
+                    del self._checkins[key]  # moved to another day or skill
             self._checkins[(record.skill_id, record.date)] = record
         return record
 

@@ -144,9 +144,14 @@ class SafeStorage(Storage):
         self._pending = False
         try:
             raw = self.path.read_bytes()
+        except FileNotFoundError:
+            # never written yet: nothing is on disk, so memory holds nothing either
+            self._data = {}
+            return
+        except OSError:
+            return  # keep memory; the caller reports the failure
+        with contextlib.suppress(ValueError):  # unreadable: keep memory, the caller reports
             self._data = json.loads(raw) if raw.strip() else {}
-        except (OSError, ValueError):
-            pass  # keep memory; the caller reports the failure
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

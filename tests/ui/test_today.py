@@ -349,3 +349,22 @@ async def test_q_quits_and_releases_the_lock(demo_path, make):
         await pilot.pause()
     with open_journal(demo_path, today=lambda: DEMO_DAY, on_locked="refuse") as journal:
         assert not journal.read_only
+
+
+async def test_corrupt_journal_without_backup_can_start_empty(empty_path, make):
+    empty_path.parent.mkdir(parents=True)
+    empty_path.write_bytes(b"\x00\x01 not json")
+    app = make(empty_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryScreen)
+        assert "No backup was found" in text_of(app.screen.query_one("Static"))
+        await pilot.press("r")  # not offered: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert "Welcome" in text_of(app.screen.query_one("#welcome"))
+    kept = list(empty_path.parent.glob("journal.json.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"\x00\x01 not json"
