@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_app(args)
+        if args.demo:
+            # `--demo checkin` would otherwise write to the real journal
+            raise CliError(
+                f"--demo opens the app on a throw-away journal; it cannot be combined with "
+                f"`{args.command}` (use `micro-journal demo PATH` and `--db PATH`)"
+            )
         config = load_config()
         for problem in config.problems:
             print(f"micro-journal: {problem}", file=sys.stderr)
@@ -102,6 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as err:
         print(f"micro-journal: {err}", file=sys.stderr)
         return err.code
+    except OSError as err:
+        # The store reports the problems it expects in plain words; anything else the
+        # system says (a folder given as the journal, a full or read-only disk…) is still
+        # one line naming the file, never a traceback.
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"micro-journal: {err.strerror or err}{where}", file=sys.stderr)
+        return EXIT_JOURNAL
     except KeyboardInterrupt:
         return 130
 
@@ -116,19 +128,47 @@ def _clock(config: Config) -> Clock:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db).expanduser() if args.db else default_db_path()
+    if args.db is None:
+        return default_db_path()
+    if not args.db.strip():
+        # never fall back to the default journal because a variable expanded to nothing
+        raise CliError("--db needs a file name; it was given an empty one")
+    return Path(args.db).expanduser()
+
+
+def _missing_journal(path: Path) -> CliError:
+    """The message for a journal file that is not there, mentioning what is beside it."""
+    from .store.journal import list_backups
+
+    corrupt = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
+    backups = list_backups(path)
+    if backups:
+        return CliError(
+            f"there is no journal at {path}, but there are backups of it (the newest is "
+            f"{backups[-1]}); run `micro-journal --db {path}` to restore one",
+            EXIT_JOURNAL,
+        )
+    if corrupt:
+        return CliError(
+            f"there is no journal at {path}: an unreadable one was set aside as {corrupt[-1]} "
+            "and no backup was found; run `micro-journal` to start a new one",
+            EXIT_JOURNAL,
+        )
+    return CliError(
+        f"there is no journal at {path} yet; run `micro-journal` to start one, or "
+        "`micro-journal demo PATH` for an example",
+        EXIT_JOURNAL,
+    )
 
 
 def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool):
     from .store import JournalError, Repository, open_journal
 
     path = _db_path(args)
-    if not write and not path.exists():
-        raise CliError(
-            f"there is no journal at {path} yet; run `micro-journal` to start one, or "
-            "`micro-journal demo PATH` for an example",
-            EXIT_JOURNAL,
-        )
+    if not path.exists():
+        raise _missing_journal(path)
+    if path.is_dir():
+        raise CliError(f"{path} is a folder, not a journal file", EXIT_JOURNAL)
     try:
         journal = open_journal(
             path, today=clock.today, on_locked="refuse" if write else "read-only",
@@ -136,6 +176,8 @@ def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool
         )
     except JournalError as err:
         raise CliError(str(err), EXIT_JOURNAL) from None
+    for notice in journal.notices:
+        print(f"micro-journal: {notice}", file=sys.stderr)
     return journal, Repository(journal)
 
 
@@ -195,10 +237,6 @@ def cmd_checkin(args: argparse.Namespace, config: Config) -> int:
         raise CliError(err.message) from None
     if day > clock.today():
         raise CliError(f"{day.isoformat()} is in the future; you can only check in up to today")
-    path = _db_path(args)
-    if not path.exists():
-        raise CliError(f"there is no journal at {path} yet; run `micro-journal` to start one",
-                       EXIT_JOURNAL)
     journal, repo = _open(args, config, clock, write=True)
     with journal:
         try:

@@ -207,7 +207,8 @@ def find_skill(repo: Repository, query: str) -> MicroSkill:
     if not q:
         raise ValidationError("skill", "no skill given")
     skills = [s for s in repo.skills() if s.status != "archived"] or repo.skills()
-    by_id = [s for s in repo.skills() if s.id.startswith(q)]
+    # an id prefix counts only when it is long enough not to be a word ("e", "eye")
+    by_id = [s for s in repo.skills() if len(q) >= 4 and s.id.startswith(q)]
     if len(by_id) == 1:
         return by_id[0]
     matches = [s for s in skills if q in s.title.casefold()]
