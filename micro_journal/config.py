@@ -1,20 +1,26 @@
 """The user's settings, from ``config.toml`` in the user config directory.
 
 A bad value never stops the app: it falls back to the default and the problem is
-reported (naming the key) through ``Config.problems``.
+reported (naming the key) through ``Config.problems``. The Settings screen writes the
+file back with :func:`save_config` (atomically; the ``[keys]`` table and anything else
+the user wrote by hand is kept).
 """
 
 from __future__ import annotations
 
 import os
+import time
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "micro-journal"
 DB_ENV = "MICRO_JOURNAL_DB"
 CONFIG_ENV = "MICRO_JOURNAL_CONFIG_DIR"
 DEFAULT_THEME = "micro-dark"
+DEFAULT_JOURNAL_TEMPLATE = "What did I practise?\nWhat worked?\nWhat will I adjust?"
+TEMPLATE_MAX = 4000
 
 
 def config_dir() -> Path:
@@ -24,6 +30,10 @@ def config_dir() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME, appauthor=False)
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
 
 
 def default_db_path() -> Path:
@@ -42,6 +52,9 @@ class Config:
     default_practice_minutes: int = 5
     backup_keep: int = 14
     theme: str = DEFAULT_THEME
+    journal_template: str = DEFAULT_JOURNAL_TEMPLATE
+    # [keys]: action id → key(s), checked by the app (keymap.resolve_keymap)
+    keys: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list, compare=False)
     path: Path | None = field(default=None, compare=False)
 
@@ -49,45 +62,166 @@ class Config:
     def first_weekday(self) -> int:
         return 6 if self.week_start == "sunday" else 0
 
+    def settings(self) -> dict[str, Any]:
+        """The values the Settings screen edits, by name."""
+        return {name: getattr(self, name) for name in SETTINGS}
 
-_CHECKS = {
-    "day_start_hour": (int, lambda v: 0 <= v <= 23, "a whole hour from 0 to 23"),
+
+# name → (type, check, what is expected — said to the user)
+_CHECKS: dict[str, tuple[type, Any, str]] = {
+    "theme": (str, lambda v: bool(v.strip()), "a theme name"),
     "week_start": (str, lambda v: v in ("monday", "sunday"), '"monday" or "sunday"'),
+    "day_start_hour": (int, lambda v: 0 <= v <= 23, "a whole hour from 0 to 23"),
     "default_practice_minutes": (int, lambda v: 1 <= v <= 240, "minutes from 1 to 240"),
     "backup_keep": (int, lambda v: 1 <= v <= 365, "a count from 1 to 365"),
-    "theme": (str, lambda v: bool(v.strip()), "a theme name"),
+    "journal_template": (
+        str, lambda v: len(v) <= TEMPLATE_MAX, f"text of at most {TEMPLATE_MAX} characters"
+    ),
 }
+SETTINGS = tuple(_CHECKS)  # the order they are written in
+
+
+def expected(name: str) -> str:
+    return _CHECKS[name][2]
+
+
+def check_setting(name: str, value: Any) -> tuple[Any, str | None]:
+    """``(clean value, None)``, or ``(value, what was expected)`` when it is not valid."""
+    kind, ok, wanted = _CHECKS[name]
+    if isinstance(value, str) and kind is str and name != "journal_template":
+        value = value.strip().lower() if name == "week_start" else value.strip()
+    if isinstance(value, bool) or not isinstance(value, kind) or not ok(value):
+        return value, wanted
+    return value, None
+
+
+# the range of each whole-number setting, short enough for the form's message column
+RANGES = {"day_start_hour": (0, 23), "default_practice_minutes": (1, 240), "backup_keep": (1, 365)}
+
+
+def parse_setting(name: str, text: str) -> tuple[Any, str | None]:
+    """A value typed in the Settings screen: ``" 7 "`` → ``7``; errors say what to type."""
+    if name in RANGES:
+        low, high = RANGES[name]
+        rule = f"a whole number, {low} to {high}"
+        text = text.strip()
+        if not text:
+            return text, f"needed: {rule}"
+        try:
+            number = int(text)
+        except ValueError:
+            return text, f"must be {rule}"
+        value, problem = check_setting(name, number)
+        return value, (f"must be {rule}" if problem else None)
+    value, problem = check_setting(name, text)
+    return value, (f"needed: {problem}" if problem else None)
 
 
 def load_config(path: Path | None = None) -> Config:
-    path = path or config_dir() / "config.toml"
+    path = path or config_path()
     config = Config(path=path)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return config
-    except OSError as err:
-        config.problems.append(f"Could not read {path}: {err.strerror}; using defaults.")
+    except (OSError, UnicodeDecodeError) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        config.problems.append(f"Could not read {path}: {reason}; using defaults.")
         return config
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as err:
         config.problems.append(f"{path} is not valid TOML ({err}); using defaults.")
         return config
-    known = {f.name for f in fields(Config)} - {"problems", "path"}
     for key, value in data.items():
-        if key not in known:
+        if key == "keys":
+            if isinstance(value, dict):
+                config.keys = value
+            else:
+                config.problems.append(
+                    f"{path}: keys must be a table ([keys] with action = \"key\" lines); "
+                    "ignored."
+                )
+            continue
+        if key not in _CHECKS:
             if not isinstance(value, dict):
                 config.problems.append(f"{path}: unknown setting {key!r} ignored.")
             continue
-        kind, ok, expected = _CHECKS[key]
-        if isinstance(value, str) and kind is str:
-            value = value.strip().lower() if key == "week_start" else value.strip()
-        if not isinstance(value, kind) or isinstance(value, bool) or not ok(value):
+        clean, problem = check_setting(key, value)
+        if problem:
             config.problems.append(
-                f"{path}: {key} = {value!r} is not valid (expected {expected}); "
-                f"using {getattr(config, key)!r}."
+                f"{path}: {key} = {_show(value)} is not valid (expected {problem}); "
+                f"using {_show(getattr(config, key))}."
             )
             continue
-        setattr(config, key, value)
+        setattr(config, key, clean)
     return config
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+class ConfigSaveError(Exception):
+    """config.toml could not be written; the message says why in plain words."""
+
+
+HEADER = """\
+# micro-journal settings. The Settings screen (press ,) writes this file; hand edits
+# are welcome too. A bad value is reported when the app starts and the default is used.
+#
+# Remap keys in a [keys] table, action id = key(s). Press ? in the app and then i to
+# see every action's id. For example:
+#   [keys]
+#   "today.check_in" = "c"
+#   "app.help" = "f1"
+#   "today.down" = "down,j"
+
+"""
+
+
+def save_config(config: Config, path: Path | None = None) -> str | None:
+    """Write ``config``'s settings to ``config.toml`` atomically.
+
+    Keeps the ``[keys]`` table and any other table written by hand. A file that no
+    longer parses is not overwritten but set aside beside it; the returned note says
+    where (None when there was nothing to say). Raises :class:`ConfigSaveError`.
+    """
+    import tomli_w
+
+    from .store.storage import atomic_write, describe_os_error
+
+    path = path or config.path or config_path()
+    note = None
+    data: dict[str, Any] = {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())  # a file name, not "today"
+        aside = path.with_name(f"{path.name}.unreadable-{stamp}")
+        try:
+            os.replace(path, aside)
+        except OSError as err:
+            raise ConfigSaveError(
+                f"{path} could not be read and could not be set aside: "
+                f"{describe_os_error(err)}"
+            ) from None
+        note = f"The old {path.name} could not be read; it was kept as {aside}."
+    out: dict[str, Any] = {name: getattr(config, name) for name in SETTINGS}
+    out.update({k: v for k, v in data.items() if k not in out})
+    try:
+        payload = HEADER + tomli_w.dumps(out, multiline_strings=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        atomic_write(path, payload.encode("utf-8"))
+    except (OSError, ValueError, TypeError) as err:
+        raise ConfigSaveError(f"{path} was not saved: {describe_os_error(err)}") from None
+    config.path = path
+    return note
+
+
+def with_settings(config: Config, **values: Any) -> Config:
+    """A copy of ``config`` with new setting values (problems are not carried over)."""
+    return replace(config, problems=[], **values)

@@ -1,0 +1,277 @@
+"""Settings: the values of ``config.toml``, checked as they are typed.
+
+Saving (``ctrl+s``, or leaving the screen) writes ``config.toml`` atomically and applies
+what can be applied at once: the theme, the week start, the day-start hour, the
+default practice minutes, the template and the backup count. A value that does not
+pass its check is never thrown away: it stays in its field, with the reason beside it,
+until it is fixed or reverted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.markup import escape
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from ..config import DB_ENV, config_path, parse_setting
+from ..keymap import SETTINGS_KEYS, bindings
+from .base import JournalScreen
+
+# field id → (label, hint shown while the value is fine)
+TYPED = {
+    "day_start_hour": ("Day starts at", "hour 0–23; at 4, 01:30 is yesterday"),
+    "default_practice_minutes": ("Practice minutes", "default for new skills, 1–240"),
+    "backup_keep": ("Backups kept", "daily copies of the journal, 1–365"),
+}
+WEEK_HINT = "week grids, streaks and plans"
+THEME_HINT = "ctrl+t: pick with live preview"
+TEMPLATE_HINT = "the text a new journal entry starts with"
+
+
+class SettingsScreen(JournalScreen):
+    KEYS = SETTINGS_KEYS
+    BINDINGS = bindings(SETTINGS_KEYS)
+    AUTO_FOCUS = "#theme"  # a button: the number keys still switch screens from here
+
+    def __init__(self) -> None:
+        super().__init__(name="settings")
+        # what each field was last filled with from the config (to tell edits apart)
+        self.loaded: dict[str, Any] = {}
+        self._last_parsed: tuple[dict[str, Any], dict[str, str]] = ({}, {})
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Static(id="settings-topbar")
+        with VerticalScroll(id="settings-body", can_focus=False):
+            with Grid(classes="settings-grid"):
+                yield Label("Theme")
+                yield Button("", id="theme", compact=True)
+                yield Static(THEME_HINT, id="theme-msg", classes="setting-msg")
+                yield Label("Week starts on")
+                yield Select(
+                    [("Monday", "monday"), ("Sunday", "sunday")], allow_blank=False,
+                    id="week_start", compact=True,
+                )
+                yield Static(WEEK_HINT, id="week_start-msg", classes="setting-msg")
+                for name, (label, hint) in TYPED.items():
+                    yield Label(label)
+                    yield Input(id=name, max_length=6, compact=True)
+                    yield Static(hint, id=f"{name}-msg", classes="setting-msg")
+            with Horizontal(classes="settings-row"):
+                yield Label("Journal template", classes="settings-label")
+                yield Static(TEMPLATE_HINT, id="journal_template-msg", classes="setting-msg")
+            yield TextArea(id="journal_template", soft_wrap=True)
+            yield Static(id="settings-about")
+            with Horizontal(classes="form-buttons settings-buttons"):
+                yield Button("Save  ctrl+s", variant="primary", id="save", compact=True)
+                yield Button("Revert  ctrl+r", id="revert", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.fill(force=True)
+        self._draw_about()
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    ROOMY_HEIGHT = 30
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height >= self.ROOMY_HEIGHT, "-roomy")
+
+    def on_screen_resume(self) -> None:
+        # settings saved elsewhere (the theme picker) show here; typed edits stay
+        self.fill(force=False)
+        self._draw_about()
+
+    # ----------------------------------------------------------------- values
+    def fill(self, *, force: bool) -> None:
+        """Show the saved settings; unless ``force``, fields the user changed keep theirs."""
+        config = self.mj.config
+        current = self.form_text()
+        for name, value in config.settings().items():
+            if name == "theme":
+                continue
+            edited = name in self.loaded and current.get(name) != self.loaded[name]
+            if edited and not force:
+                continue
+            text: Any = str(value) if name in TYPED else value
+            self.loaded[name] = text
+            if name == "week_start":
+                self.query_one("#week_start", Select).value = value
+            elif name == "journal_template":
+                self.query_one("#journal_template", TextArea).text = value
+            else:
+                self.query_one(f"#{name}", Input).value = text
+        self._draw_theme()
+        self.validate_all()
+
+    def form_text(self) -> dict[str, Any]:
+        """What the fields hold now, as typed."""
+        if not self.is_mounted:
+            return {}
+        values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in TYPED}
+        values["week_start"] = self.query_one("#week_start", Select).value
+        values["journal_template"] = self.query_one("#journal_template", TextArea).text
+        return values
+
+    def parsed(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """(values that passed their checks, {field: problem})."""
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for name, text in self.form_text().items():
+            value, problem = parse_setting(name, str(text))
+            if problem:
+                problems[name] = problem
+            else:
+                values[name] = value
+        self._last_parsed = (values, problems)  # widgets are gone by unmount
+        return values, problems
+
+    @property
+    def dirty(self) -> bool:
+        values, problems = self.parsed()
+        saved = self.mj.config.settings()
+        return bool(problems) or any(saved[k] != v for k, v in values.items())
+
+    # ----------------------------------------------------------------- drawing
+    def validate_all(self) -> None:
+        _values, problems = self.parsed()
+        hints = {**{n: h for n, (_label, h) in TYPED.items()},
+                 "week_start": WEEK_HINT, "journal_template": TEMPLATE_HINT}
+        for name, hint in hints.items():
+            msg = self.query_one(f"#{name}-msg", Static)
+            problem = problems.get(name)
+            msg.update(escape(problem) if problem else escape(hint))
+            msg.set_class(bool(problem), "-error")
+            self.query_one(f"#{name}").set_class(bool(problem), "-bad")
+        self._draw_topbar(problems)
+
+    def _draw_topbar(self, problems: dict[str, str] | None = None) -> None:
+        if problems is None:
+            problems = self.parsed()[1]
+        if problems:
+            state = f"[$error]{len(problems)} to fix before saving[/]"
+        elif self.dirty:
+            state = "[$warning]unsaved changes: ctrl+s saves[/]"
+        else:
+            state = "[$text-muted]saved[/]"
+        self.query_one("#settings-topbar", Static).update(f"[b]Settings[/b]  ·  {state}")
+
+    def _draw_theme(self) -> None:
+        self.query_one("#theme", Button).label = f"{self.app.theme} ▸"
+
+    def _theme_changed(self) -> None:
+        self._draw_theme()
+
+    def _draw_about(self) -> None:
+        app = self.mj
+        cfg = app.config.path or config_path()
+        demo = "  [$warning](a demo journal)[/]" if app.demo else ""
+        self.query_one("#settings-about", Static).update(
+            f"[b]Journal file[/b]  {escape(_home(app.db_path))}{demo}\n"
+            f"[$text-muted]Open another with [b]--db PATH[/b] or set [b]{DB_ENV}[/b]=PATH "
+            "(--db wins).[/]\n"
+            f"[b]Settings file[/b] {escape(_home(cfg))}\n"
+            "[$text-muted]Remap keys there under [b]\\[keys][/b]: press ? then i for the ids.[/]"
+        )
+
+    # ----------------------------------------------------------------- events
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.validate_all()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.validate_all()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.validate_all()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"theme": self.action_pick_theme, "save": self.action_save,
+                   "revert": self.action_revert}
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            action()
+
+    # ----------------------------------------------------------------- actions
+    def action_pick_theme(self) -> None:
+        self.mj.action_change_theme()
+
+    def action_save(self) -> bool:
+        values, problems = self.parsed()
+        if problems:
+            first = next(iter(problems))
+            self.query_one(f"#{first}").focus()
+            fields = ", ".join(_label(n) for n in problems)
+            self.notify(
+                f"Not saved: {fields} {'needs' if len(problems) == 1 else 'need'} fixing "
+                "(see beside the field). What you typed is kept.",
+                title="Settings", severity="warning", timeout=6,
+            )
+            return False
+        if not self.dirty:
+            self.notify("Nothing changed.", title="Settings", timeout=3)
+            return True
+        if not self.mj.save_settings(**values):
+            return False
+        self.fill(force=True)
+        self.notify("Saved and applied.", title="Settings", timeout=3)
+        return True
+
+    def action_revert(self) -> None:
+        self.fill(force=True)
+        self.notify("Showing the saved settings again.", title="Settings", timeout=3)
+
+    async def action_leave(self) -> None:
+        await self.app.run_action("goto('today')")  # saving happens on_screen_suspend
+
+    def on_screen_suspend(self) -> None:
+        # another screen was chosen (not a dialog opened over this one)
+        if self not in self.app.screen_stack:
+            self.save_pending()
+
+    def on_unmount(self) -> None:
+        """The app is closing: valid changes still reach config.toml, quietly."""
+        from ..config import ConfigSaveError, save_config, with_settings
+
+        values, problems = self._last_parsed
+        if problems or not values:
+            return
+        if any(self.mj.config.settings()[k] != v for k, v in values.items()):
+            with contextlib.suppress(ConfigSaveError):
+                save_config(with_settings(self.mj.config, **values))
+
+    def save_pending(self) -> None:
+        """Leaving Settings: save valid changes; invalid ones wait here, unlost."""
+        if not self.is_mounted or not self.dirty:
+            return
+        _values, problems = self.parsed()
+        if problems:
+            verb = "needs" if len(problems) == 1 else "need"
+            self.notify(
+                "Settings not saved: " + ", ".join(_label(n) for n in problems)
+                + f" {verb} fixing. Your changes wait in Settings (press ,).",
+                title="Settings", severity="warning", timeout=8,
+            )
+            return
+        self.action_save()
+
+
+def _label(name: str) -> str:
+    if name in TYPED:
+        return TYPED[name][0].lower()
+    return {"week_start": "week start", "journal_template": "journal template"}.get(name, name)
+
+
+def _home(path: Path) -> str:
+    """``/home/me/x`` → ``~/x``: shorter, and the same on screen as in the docs."""
+    try:
+        return "~/" + str(Path(path).resolve().relative_to(Path.home()))
+    except (ValueError, RuntimeError, OSError):
+        return str(path)
