@@ -1,0 +1,124 @@
+"""Journal use-cases: today's entry, saving with drafts, archive/restore, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..domain import journal as jr
+from ..domain.models import Entry, MicroSkill, utc_now_iso
+from ..store.drafts import Draft, DraftStore
+from ..store.repository import Repository
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    spans: list[tuple[int, int]]
+
+
+class JournalService:
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.drafts = DraftStore(repo.journal.path)
+        self._folded: dict[str, tuple[str, str]] = {}  # id -> (updated_at, folded body)
+
+    # ---------------------------------------------------------------- entries
+    def entries(self, *, archived: bool = False) -> list[Entry]:
+        """Newest first. ``archived=True`` lists only archived entries."""
+        items = self.repo.entries(include_archived=True)
+        return [e for e in items if e.archived == archived]
+
+    def today_entries(self, today: dt.date) -> list[Entry]:
+        key = today.isoformat()
+        return [e for e in self.entries() if e.date == key]
+
+    def new_entry(self, today: dt.date, skill_ids: list[str]) -> Entry:
+        """A new entry dated ``today`` (not saved until it has text)."""
+        return Entry(date=today.isoformat(), skill_ids=list(skill_ids))
+
+    def save(self, entry: Entry, **changes) -> Entry:
+        """Save ``entry`` with ``changes``; raises SaveError/ReadOnlyJournal."""
+        updated = entry.touched(**changes) if changes else entry.touched()
+        saved = self.repo.save(updated)
+        self.drafts.delete(entry.id)
+        return saved
+
+    def is_saved(self, entry: Entry) -> bool:
+        return self.repo.get(Entry, entry.id) is not None
+
+    def archive(self, entry: Entry) -> Entry:
+        return self.repo.save(entry.touched(archived=True))
+
+    def restore(self, entry: Entry) -> Entry:
+        return self.repo.save(entry.touched(archived=False))
+
+    def skills(self) -> dict[str, MicroSkill]:
+        return {s.id: s for s in self.repo.skills()}
+
+    def days_with_entries(self, year: int, month: int) -> set[int]:
+        prefix = f"{year:04d}-{month:02d}-"
+        return {
+            int(e.date[8:10]) for e in self.repo.entries() if e.date.startswith(prefix)
+        }
+
+    # ---------------------------------------------------------------- drafts
+    def write_draft(self, entry: Entry, body: str) -> None:
+        """Keep typed text safe outside the journal until the journal has it."""
+        self.drafts.save(Draft(
+            entry_id=entry.id, date=entry.date, body=body, saved_at=utc_now_iso(),
+            skill_ids=list(entry.skill_ids), tags=list(entry.tags), mood=entry.mood,
+            energy=entry.energy, created_at=entry.created_at,
+        ))
+
+    def pending_drafts(self) -> list[Draft]:
+        """Drafts whose text the journal does not hold (those already saved are cleared)."""
+        pending = []
+        for draft in self.drafts.all():
+            saved = self.repo.get(Entry, draft.entry_id)
+            if saved is not None and saved.body == draft.body:
+                if not self.repo.read_only:
+                    self.drafts.delete(draft.entry_id)
+                continue
+            pending.append(draft)
+        return pending
+
+    def restore_draft(self, draft: Draft) -> Entry:
+        saved = self.repo.get(Entry, draft.entry_id)
+        if saved is None:
+            entry = Entry(
+                id=draft.entry_id, date=draft.date, body=draft.body,
+                skill_ids=list(draft.skill_ids), tags=list(draft.tags),
+                mood=draft.mood, energy=draft.energy,
+            )
+            if draft.created_at:
+                entry.created_at = draft.created_at
+            result = self.repo.save(entry)
+        else:
+            result = self.repo.save(saved.touched(body=draft.body))
+        self.drafts.delete(draft.entry_id)
+        return result
+
+    # ---------------------------------------------------------------- search
+    def _fold(self, entry: Entry) -> str:
+        cached = self._folded.get(entry.id)
+        if cached and cached[0] == entry.updated_at:
+            return cached[1]
+        folded = jr.fold(entry.body)
+        self._folded[entry.id] = (entry.updated_at, folded)
+        return folded
+
+    def search(self, text: str, *, archived: bool = False, limit: int | None = None) -> list[Hit]:
+        """Entries matching the search box, newest first, with match spans in the body."""
+        query = jr.parse_query(text)
+        skills = self.skills()
+        hits: list[Hit] = []
+        for entry in self.entries(archived=archived):
+            if jr.entry_matches(entry, query, self._fold(entry), skills):
+                hits.append(Hit(entry, []))
+                if limit is not None and len(hits) >= limit:
+                    break
+        return hits
+
+    def spans(self, entry: Entry, text: str) -> list[tuple[int, int]]:
+        return jr.find_spans(entry.body, list(jr.parse_query(text).terms))
