@@ -311,6 +311,17 @@ class MicroGoal(Record):
     drop_reason: str = ""
 
 
+@dataclass(kw_only=True)
+class PeriodReview(Record):
+    """The review note of a month (``period`` "2026-11") or a quarter ("2026-Q4") of
+    micro-goals. One per period: editing replaces."""
+
+    TABLE: ClassVar[str] = "period_reviews"
+
+    period: str
+    note: str = ""
+
+
 ALL_RECORD_TYPES: tuple[type[Record], ...] = (
-    Objective, MicroSkill, Plan, CheckIn, Entry, WeeklyReview, MicroGoal,
+    Objective, MicroSkill, Plan, CheckIn, Entry, WeeklyReview, MicroGoal, PeriodReview,
 )

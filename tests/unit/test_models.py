@@ -16,6 +16,7 @@ from micro_journal.domain.models import (
     MicroGoal,
     MicroSkill,
     Objective,
+    PeriodReview,
     Plan,
     PlanWeek,
     ValidationError,
@@ -63,6 +64,7 @@ def sample_records() -> list:
                   skill_id=skill.id, success_metric="room booked", estimate_minutes=30,
                   status="done", completed_at="2026-11-19T10:00:00+00:00", insight="easy",
                   drop_reason=""),
+        PeriodReview(period="2026-Q4", note="Three talks given — ünïcødé ✓"),
     ]
 
 

@@ -1,0 +1,377 @@
+"""Pure rules of micro-goals: deadlines as people type them, how late a goal is, and the
+monthly / quarterly roll-ups of what was achieved.
+
+Everything is relative to a given ``today`` (the user's local date, already shifted by
+the configured day-start hour — see ``domain.clock``), so "tomorrow" typed at 01:30 with a
+04:00 day start still means the calendar day after the one the user is living in.
+
+Deadline forms (case-insensitive, surrounding spaces ignored):
+
+- ``today``, ``tomorrow`` (also ``tod``, ``tom``, ``tmr``);
+- a weekday name, full or three letters (``friday``, ``fri``, ``next fri``): its **next
+  occurrence after today**. Typing today's own weekday means the same day next week,
+  because ``today`` already names today (``wed`` on a Wednesday is seven days away);
+- ``+3d``, ``+1w``, ``+2m`` (days, weeks, calendar months; ``+`` optional, and
+  ``3 days`` / ``2 weeks`` spelled out work too). A month step that lands on a day the
+  month lacks keeps to its last day: 31 January + 1m is 28 (or 29) February;
+- an ISO date ``YYYY-MM-DD`` (an impossible one, 2027-02-29, is explained).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .models import GOAL_ESTIMATE_WARN, MicroGoal, MicroSkill, ValidationError
+
+STALE_DAYS = 14  # open more than two weeks past its deadline
+DAY = dt.timedelta(days=1)
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DEADLINE_HELP = "today, tomorrow, a weekday (fri), +3d, +1w, +1m or YYYY-MM-DD"
+
+_UNITS = {
+    "d": "d", "day": "d", "days": "d",
+    "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
+    "m": "m", "mo": "m", "month": "m", "months": "m",
+}
+_RELATIVE = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,4})\s*([a-z]+)$")
+_ISO_SHAPE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+MAX_AHEAD_DAYS = 366 * 10  # a micro-goal ten years out is a typo
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole calendar months, kept to the last day of a shorter month."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def weekday_number(word: str) -> int | None:
+    """``"fri"`` / ``"Friday"`` → 4 (Monday = 0, Python's numbering); None if not a day."""
+    word = word.strip().lower().rstrip(".")
+    if len(word) < 3:
+        return None
+    for number, name in enumerate(WEEKDAYS):
+        if name.startswith(word):
+            return number
+    return {"tues": 1, "thur": 3, "thurs": 3}.get(word)
+
+
+def next_weekday(today: dt.date, weekday: int) -> dt.date:
+    """The next ``weekday`` strictly after ``today`` (today's own weekday: a week later)."""
+    ahead = (weekday - today.weekday()) % 7 or 7
+    return today + dt.timedelta(days=ahead)
+
+
+def _bad(text: str, why: str = "") -> ValidationError:
+    shown = text.strip() or "nothing"
+    reason = f"{why}; " if why else f"{shown!r} is not a deadline; "
+    return ValidationError("deadline", f"{reason}use {DEADLINE_HELP}")
+
+
+def parse_deadline(text: str, today: dt.date) -> dt.date:
+    """The date ``text`` names, counted from ``today``; ValidationError("deadline") if none.
+
+    Never returns a date before ``today`` for a relative form; an ISO date in the past
+    is returned as given (callers decide whether the past is allowed).
+    """
+    raw = text
+    text = " ".join(text.strip().lower().split())
+    if not text:
+        raise ValidationError("deadline", f"a micro-goal needs a deadline: {DEADLINE_HELP}")
+    if text in ("today", "tod", "now", "tonight"):
+        return today
+    if text in ("tomorrow", "tom", "tmr", "tmrw"):
+        return today + DAY
+    word = text.removeprefix("next ").strip()
+    number = weekday_number(word)
+    if number is not None:
+        return next_weekday(today, number)
+    relative = _RELATIVE.match(text)
+    if relative:
+        count, unit = int(relative.group(1)), _UNITS.get(relative.group(2))
+        if unit is None:
+            raise _bad(raw, f"{relative.group(2)!r} is not d (days), w (weeks) or m (months)")
+        if unit == "d":
+            day = today + dt.timedelta(days=count)
+        elif unit == "w":
+            day = today + dt.timedelta(weeks=count)
+        else:
+            if count > 120:
+                raise _bad(raw, f"{count} months is more than ten years away")
+            day = add_months(today, count)
+        if (day - today).days > MAX_AHEAD_DAYS:
+            raise _bad(raw, f"{raw.strip()!r} is more than ten years away")
+        return day
+    shape = _ISO_SHAPE.match(text)
+    if shape:
+        year, month, mday = (int(g) for g in shape.groups())
+        if not 1 <= month <= 12:
+            raise _bad(raw, f"{raw.strip()!r}: there is no month {month}")
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= mday <= last:
+            if month == 2 and mday == 29:
+                why = f"{raw.strip()!r}: {year} is not a leap year (February has 28 days)"
+            else:
+                why = (f"{raw.strip()!r}: {calendar.month_name[month]} {year} has "
+                       f"{last} days")
+            raise _bad(raw, why)
+        return dt.date(year, month, mday)
+    raise _bad(raw)
+
+
+def describe_deadline(deadline: dt.date, today: dt.date) -> str:
+    """``Fri 20 Nov`` plus how far it is: ``today``, ``tomorrow``, ``in 5 days``, ``3 days ago``."""
+    when = deadline.strftime("%a %-d %b")
+    if deadline.year != today.year:
+        when += f" {deadline.year}"
+    days = (deadline - today).days
+    if days == 0:
+        rel = "today"
+    elif days == 1:
+        rel = "tomorrow"
+    elif days == -1:
+        rel = "yesterday"
+    elif days > 0:
+        rel = f"in {days} days"
+    else:
+        rel = f"{-days} days ago"
+    return f"{when} ({rel})"
+
+
+# ---------------------------------------------------------------- classification
+
+STATES = ("stale", "overdue", "due", "upcoming", "done", "dropped")
+
+
+def days_late(goal: MicroGoal, today: dt.date) -> int:
+    """Days past the deadline (0 on the day itself, negative before it)."""
+    return (today - dt.date.fromisoformat(goal.deadline)).days
+
+
+def classify(goal: MicroGoal, today: dt.date) -> str:
+    """``done`` / ``dropped`` for closed goals; an open goal is ``due`` (deadline today),
+    ``overdue`` (1–14 days late), ``stale`` (open more than two weeks past its deadline)
+    or ``upcoming``."""
+    if goal.status in ("done", "dropped"):
+        return goal.status
+    late = days_late(goal, today)
+    if late > STALE_DAYS:
+        return "stale"
+    if late > 0:
+        return "overdue"
+    if late == 0:
+        return "due"
+    return "upcoming"
+
+
+def is_stale(goal: MicroGoal, today: dt.date) -> bool:
+    return classify(goal, today) == "stale"
+
+
+def late_label(late: int) -> str:
+    """``due today``, ``overdue 1 day``, ``in 3 days``…"""
+    if late == 0:
+        return "due today"
+    if late > 0:
+        return f"overdue {late} day{'s' if late != 1 else ''}"
+    if late == -1:
+        return "due tomorrow"
+    return f"in {-late} days"
+
+
+# ---------------------------------------------------------------- completion day
+
+
+def completed_day(goal: MicroGoal, day_start_hour: int = 0) -> dt.date | None:
+    """The local day a goal was completed on: the wall time of ``completed_at`` (stored
+    with the user's offset) shifted back by the day-start hour, as "today" is."""
+    if not goal.completed_at:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(goal.completed_at)
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(goal.completed_at[:10])
+        except ValueError:
+            return None
+    return (moment - dt.timedelta(hours=day_start_hour)).date()
+
+
+# ---------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month (``index`` 1–12) or quarter (``index`` 1–4) of ``year``."""
+
+    kind: str  # "month" or "quarter"
+    year: int
+    index: int
+
+    @classmethod
+    def containing(cls, day: dt.date, kind: str) -> Period:
+        if kind == "month":
+            return cls("month", day.year, day.month)
+        if kind == "quarter":
+            return cls("quarter", day.year, (day.month - 1) // 3 + 1)
+        raise ValueError(f"a period is a month or a quarter, not {kind!r}")
+
+    @classmethod
+    def from_key(cls, key: str) -> Period:
+        """``2026-11`` → November 2026; ``2026-Q4`` → the fourth quarter of 2026."""
+        year, _, rest = key.partition("-")
+        if rest.upper().startswith("Q"):
+            period = cls("quarter", int(year), int(rest[1:]))
+            if not 1 <= period.index <= 4:
+                raise ValueError(f"{key!r} is not a quarter")
+            return period
+        period = cls("month", int(year), int(rest))
+        if not 1 <= period.index <= 12:
+            raise ValueError(f"{key!r} is not a month")
+        return period
+
+    @property
+    def months(self) -> int:
+        return 1 if self.kind == "month" else 3
+
+    @property
+    def start(self) -> dt.date:
+        month = self.index if self.kind == "month" else 3 * (self.index - 1) + 1
+        return dt.date(self.year, month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period (inclusive)."""
+        return add_months(self.start, self.months) - DAY
+
+    @property
+    def key(self) -> str:
+        if self.kind == "month":
+            return f"{self.year}-{self.index:02d}"
+        return f"{self.year}-Q{self.index}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return self.start.strftime("%B %Y")
+        first, last = self.start.strftime("%b"), self.end.strftime("%b")
+        return f"Q{self.index} {self.year} ({first}–{last})"
+
+    def shift(self, steps: int) -> Period:
+        """The period ``steps`` months/quarters later (negative: earlier), across years."""
+        per_year = 12 if self.kind == "month" else 4
+        year, index = divmod(self.year * per_year + self.index - 1 + steps, per_year)
+        return Period(self.kind, year, index + 1)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def month_periods(self) -> list[Period]:
+        return [Period.containing(add_months(self.start, i), "month") for i in range(self.months)]
+
+    def as_kind(self, kind: str) -> Period:
+        """The month/quarter holding this period's first day (switching views keeps the
+        place in time)."""
+        return Period.containing(self.start, kind)
+
+
+# ---------------------------------------------------------------- roll-ups
+
+
+@dataclass(frozen=True)
+class Mastered:
+    """A skill and the day it was mastered."""
+
+    skill: MicroSkill
+    day: dt.date
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """What a month or quarter achieved: done goals (oldest first) and mastered skills."""
+
+    period: Period
+    done: list[tuple[MicroGoal, dt.date]] = field(default_factory=list)
+    mastered: list[Mastered] = field(default_factory=list)
+
+    @property
+    def insights(self) -> list[MicroGoal]:
+        return [g for g, _ in self.done if g.insight.strip()]
+
+    def done_by_objective(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for goal, _ in self.done:
+            counts[goal.objective_id] = counts.get(goal.objective_id, 0) + 1
+        return counts
+
+    def done_by_month(self) -> list[tuple[Period, int]]:
+        """Per month of the period (a quarter has three), how many goals were done."""
+        return [
+            (month, sum(1 for _, day in self.done if month.contains(day)))
+            for month in self.period.month_periods()
+        ]
+
+
+def rollup(
+    period: Period,
+    goals: Iterable[MicroGoal],
+    mastered: Iterable[Mastered] = (),
+    day_start_hour: int = 0,
+) -> Rollup:
+    """Done goals completed within ``period`` and skills mastered within it."""
+    done = []
+    for goal in goals:
+        if goal.status != "done":
+            continue
+        day = completed_day(goal, day_start_hour)
+        if day is not None and period.contains(day):
+            done.append((goal, day))
+    done.sort(key=lambda pair: (pair[1], pair[0].completed_at or "", pair[0].action))
+    inside = sorted(
+        (m for m in mastered if period.contains(m.day)), key=lambda m: (m.day, m.skill.title)
+    )
+    return Rollup(period, done, inside)
+
+
+def rollups(
+    periods: Iterable[Period],
+    goals: Iterable[MicroGoal],
+    mastered: Iterable[Mastered] = (),
+    day_start_hour: int = 0,
+) -> list[Rollup]:
+    goals, mastered = list(goals), list(mastered)
+    return [rollup(p, goals, mastered, day_start_hour) for p in periods]
+
+
+def objective_progress(goals: Iterable[MicroGoal]) -> tuple[int, int]:
+    """(done, total) of an objective's goals; dropped goals no longer count."""
+    done = total = 0
+    for goal in goals:
+        if goal.status == "dropped":
+            continue
+        total += 1
+        done += goal.status == "done"
+    return done, total
+
+
+# ---------------------------------------------------------------- the micro-goal checklist
+
+
+def goal_warnings(goal: MicroGoal) -> list[str]:
+    """Warn (never block) when a goal breaks the micro-goal checklist."""
+    warnings = []
+    if goal.estimate_minutes is not None and goal.estimate_minutes > GOAL_ESTIMATE_WARN:
+        warnings.append(
+            f"{goal.estimate_minutes} minutes is more than two hours: split it into smaller "
+            "micro-goals you can finish in one sitting."
+        )
+    if not goal.success_metric.strip():
+        warnings.append("No success metric: how will you know it is done?")
+    return warnings

@@ -1,0 +1,467 @@
+"""Goals (``5``): micro-goals grouped by objective — add, edit, complete (with a brief
+celebration and an optional insight), drop and restore, reschedule; filters by status;
+the monthly and quarterly reviews open from here (``m`` / ``M``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.markup import escape
+from textual.widgets import Footer, Static
+
+from ..domain import goals as rules_goals
+from ..domain.models import MicroGoal
+from ..keymap import GOALS_KEYS, bindings
+from ..services import goals as svc
+from .base import JournalScreen
+
+FILTER_LABEL = {"open": "open", "done": "done", "dropped": "dropped", "all": "all"}
+MARK = {
+    "stale": "[$error]![/]", "overdue": "[$error]○[/]", "due": "[$warning]○[/]",
+    "upcoming": "[$text-muted]○[/]", "done": "[$done]✔[/]", "dropped": "[$text-muted]✗[/]",
+}
+
+EXPLAIN = (
+    "A micro-goal is the next concrete action toward an objective: specific, with a short "
+    "deadline and a simple success metric, small enough to finish in under one or two "
+    "hours. Complete it with one key, note what worked, and let the monthly review add "
+    "the wins up."
+)
+
+
+def short_day(day: dt.date, today: dt.date) -> str:
+    text = day.strftime("%a %-d %b")
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def when_text(row: svc.GoalRow, today: dt.date) -> tuple[str, str]:
+    """(plain, markup) of a row's right-hand side: how late, or when it was done."""
+    goal = row.goal
+    if goal.status == "done":
+        day = rules_goals.completed_day(goal)
+        plain = f"done {short_day(day, today)}" if day else "done"
+        return plain, f"[$done]{plain}[/]"
+    if goal.status == "dropped":
+        return "dropped", "[$text-muted]dropped[/]"
+    deadline = short_day(row.deadline, today)
+    if row.state == "stale":
+        plain = f"stale · {row.late} days late · {deadline}"
+        return plain, f"[b $error]stale[/] [$error]· {row.late} days late[/] · {deadline}"
+    label = rules_goals.late_label(row.late)
+    if row.state == "overdue":
+        return f"{label} · {deadline}", f"[b $error]{label}[/] · {deadline}"
+    if row.state == "due":
+        return label, f"[b $warning]{label}[/]"
+    return f"{label} · {deadline}", f"[$text-muted]{label} ·[/] {deadline}"
+
+
+def details_text(row: svc.GoalRow) -> str:
+    """The second line of a row: metric · estimate · skill, or the insight / drop reason."""
+    goal = row.goal
+    bits = []
+    if goal.status == "done" and goal.insight:
+        bits.append(f"“{escape(goal.insight)}”")
+    elif goal.status == "dropped":
+        reason = escape(goal.drop_reason) if goal.drop_reason else "no reason given"
+        bits.append(f"dropped: {reason}")
+    if goal.status != "done" or not goal.insight:
+        if goal.success_metric:
+            bits.append(f"✓ {escape(goal.success_metric)}")
+        if goal.estimate_minutes is not None:
+            over = goal.estimate_minutes > rules_goals.GOAL_ESTIMATE_WARN
+            est = f"{goal.estimate_minutes} min"
+            bits.append(f"[$warning]{est} ⚠ split it[/]" if over else est)
+        if row.skill is not None:
+            bits.append(f"skill: {escape(row.skill.title)}")
+    if not bits:
+        return "[$text-muted]no success metric yet (e edits)[/]"
+    return "[$text-muted]" + "  ·  ".join(bits) + "[/]"
+
+
+class GoalItem(Static):
+    """One micro-goal: action and deadline, then metric · estimate · skill."""
+
+    def show(self, row: svc.GoalRow, today: dt.date, width: int, selected: bool) -> None:
+        self.goal_id = row.goal.id
+        self.set_class(selected, "-selected")
+        self.set_class(row.state in ("overdue", "stale"), "-late")
+        self.set_class(row.state == "due", "-due")
+        self.set_class(row.goal.status != "open", "-closed")
+        plain, markup = when_text(row, today)
+        room = max(10, width - cell_len(plain) - 5)
+        action = row.goal.action
+        if cell_len(action) > room:
+            while cell_len(action) > room - 1:
+                action = action[:-1]
+            action += "…"
+        gap = max(2, width - 2 - cell_len(action) - cell_len(plain))
+        strike = "[strike]" if row.goal.status == "dropped" else ""
+        end = "[/strike]" if strike else ""
+        self.update(
+            f"{MARK[row.state]} {strike}[b]{escape(action)}[/b]{end}{' ' * gap}{markup}\n"
+            f"  {details_text(row)}"
+        )
+
+
+class GoalsScreen(JournalScreen):
+    KEYS = GOALS_KEYS
+    BINDINGS = bindings(GOALS_KEYS)
+    ROOMY_HEIGHT = 32
+
+    def __init__(self) -> None:
+        super().__init__(name="goals")
+        self.view: svc.GoalsView | None = None
+        self.filter = "open"
+        self.selected_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Static(id="banner")
+        with VerticalScroll(id="goals-body", can_focus=False):
+            yield Static(id="goals-empty")
+            yield Vertical(id="goals-list")
+        yield Static(id="goal-detail")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self._draw_list()
+            self._draw_detail()
+
+    # ----------------------------------------------------------------- data
+    @property
+    def rows(self) -> list[svc.GoalRow]:
+        return self.view.rows if self.view else []
+
+    @property
+    def selected(self) -> svc.GoalRow | None:
+        for row in self.rows:
+            if row.goal.id == self.selected_id:
+                return row
+        return self.rows[0] if self.rows else None
+
+    def refresh_view(self) -> None:
+        app = self.mj
+        today = app.clock.today()
+        app.today = today
+        self._draw_banner()
+        repo = app.repo
+        if repo is None:
+            self.view = None
+            self.query_one("#topbar", Static).update("[b]Goals[/b]")
+            self._show_empty("No journal is open.")
+            self.refresh_bindings()
+            return
+        self.view = svc.build_goals(repo, today, self.filter)
+        ids = [r.goal.id for r in self.rows]
+        if self.selected_id not in ids:
+            self.selected_id = self._nearest(ids)
+        self.query_one("#topbar", Static).update(self._topbar_text())
+        if not self.rows:
+            self._show_empty(self._empty_text())
+        else:
+            self._show_empty(None)
+            self._draw_list()
+        self._draw_detail()
+        self.refresh_bindings()
+
+    def _nearest(self, ids: list[str]) -> str | None:
+        """After the selected goal left the list (done, dropped…): the one that took its
+        place, so j/k and space keep working down the list."""
+        previous = getattr(self, "_order", [])
+        self._order = ids
+        if self.selected_id in previous:
+            at = previous.index(self.selected_id)
+            for candidate in previous[at + 1:] + list(reversed(previous[:at])):
+                if candidate in ids:
+                    return candidate
+        return ids[0] if ids else None
+
+    # ----------------------------------------------------------------- drawing
+    def _topbar_text(self) -> str:
+        view = self.view
+        assert view is not None
+        c = view.counts
+        parts = [f"[b]Goals[/b]  showing [b]{FILTER_LABEL[self.filter]}[/b] [$text-muted](f)[/]"]
+        parts.append(f"{c['open']} open")
+        if c["late"]:
+            parts.append(f"[$warning]{c['late']} due or late[/]")
+        parts.append(f"{c['done']} done")
+        if c["dropped"]:
+            parts.append(f"{c['dropped']} dropped")
+        if self.mj.demo and self.size.width >= 100:
+            parts.append("[$warning]demo journal[/]")
+        return "  ·  ".join(parts)
+
+    def _draw_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        reason = self.mj.read_only_reason
+        banner.display = reason is not None
+        if reason:
+            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+
+    def _empty_text(self) -> str:
+        view = self.view
+        if view is None or not view.has_any:
+            return (
+                "[b]No micro-goals yet.[/b]\n\n"
+                f"{EXPLAIN}\n\n"
+                "  [b]n[/b]  add your first micro-goal (deadline: today, fri, +3d, +1w…)\n"
+                "  [b]1[/b]  back to Today"
+            )
+        others = {
+            "open": "Nothing open: every goal is done or dropped. [b]n[/b] adds the next one.",
+            "done": "Nothing done yet. [b]space[/b] on an open goal completes it.",
+            "dropped": "Nothing dropped: goals that no longer fit are dropped with [b]x[/b] "
+                       "(and restored with [b]u[/b]).",
+            "all": "",
+        }
+        return f"{others[self.filter]}\n\n  [b]f[/b]  show {self._next_filter()} goals"
+
+    def _next_filter(self) -> str:
+        return svc.FILTERS[(svc.FILTERS.index(self.filter) + 1) % len(svc.FILTERS)]
+
+    def _show_empty(self, text: str | None) -> None:
+        empty = self.query_one("#goals-empty", Static)
+        empty.display = text is not None
+        self.query_one("#goals-list").display = text is None
+        if text is not None:
+            empty.update(text)
+            self.query_one("#goals-list").remove_children()
+
+    def _row_width(self) -> int:
+        return max(40, self.size.width - 5)  # body padding, scrollbar, row padding
+
+    def _draw_list(self) -> None:
+        view = self.view
+        assert view is not None
+        container = self.query_one("#goals-list", Vertical)
+        wanted: list[tuple[str, object]] = []
+        for group in view.groups:
+            wanted.append(("header", group))
+            wanted.extend(("row", row) for row in group.rows)
+        widgets = list(container.children)
+        kinds = ["header" if w.has_class("goal-objective") else "row" for w in widgets]
+        if kinds != [k for k, _ in wanted]:
+            container.remove_children()
+            widgets = [
+                Static(classes="goal-objective") if kind == "header" else GoalItem()
+                for kind, _ in wanted
+            ]
+            container.mount_all(widgets)
+        width = self._row_width()
+        selected = self.selected
+        for widget, (kind, item) in zip(widgets, wanted, strict=True):
+            if kind == "header":
+                widget.update(self._header(item))  # type: ignore[attr-defined]
+            else:
+                widget.show(item, view.today, width, item is selected)  # type: ignore[attr-defined]
+
+    def _header(self, group: svc.ObjectiveGoals) -> str:
+        bar = ""
+        if group.total:
+            filled = round(10 * group.done / group.total)
+            bar = f"  [$done]{'■' * filled}[/][$text-muted]{'□' * (10 - filled)}[/]"
+        return (
+            f"[b]{escape(group.title)}[/b]  [$text-muted]{group.done}/{group.total} done[/]{bar}"
+        )
+
+    def _draw_detail(self) -> None:
+        """On a tall terminal: everything about the selected goal."""
+        detail = self.query_one("#goal-detail", Static)
+        row = self.selected
+        detail.display = self.size.height >= self.ROOMY_HEIGHT and row is not None
+        if not detail.display or row is None or self.view is None:
+            return
+        goal, today = row.goal, self.view.today
+        lines = [f"[b]{escape(goal.action)}[/b]"]
+        deadline = rules_goals.describe_deadline(row.deadline, today)
+        facts = [f"deadline {escape(deadline)}"]
+        if goal.estimate_minutes is not None:
+            facts.append(f"estimate {goal.estimate_minutes} min")
+        if row.objective is not None:
+            facts.append(f"objective {escape(row.objective.title)}")
+        lines.append("  ·  ".join(facts))
+        lines.append(
+            f"Success metric: {escape(goal.success_metric)}" if goal.success_metric
+            else "[$text-muted]No success metric: e adds how you'll know it's done.[/]"
+        )
+        if row.skill is not None:
+            lines.append(f"Serves the micro-skill: {escape(row.skill.title)}")
+        if goal.status == "done":
+            lines.append(
+                f"Insight: {escape(goal.insight)}" if goal.insight
+                else "[$text-muted]No insight yet: i writes what worked and what to adjust.[/]"
+            )
+        elif goal.status == "dropped":
+            reason = escape(goal.drop_reason) if goal.drop_reason else "no reason given"
+            lines.append(f"Dropped: {reason}  [$text-muted](u restores it)[/]")
+        elif row.state == "stale":
+            lines.append("[$warning]Stale: open more than two weeks past its deadline. "
+                         "r reschedules, x drops it.[/]")
+        detail.update("\n".join(lines))
+
+    def _scroll_to_selected(self) -> None:
+        for item in self.query(GoalItem):
+            if getattr(item, "goal_id", None) == self.selected_id:
+                self.query_one("#goals-body", VerticalScroll).scroll_to_widget(
+                    item, animate=False
+                )
+                return
+
+    # ----------------------------------------------------------------- keys
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        row = self.selected
+        status = row.goal.status if row else None
+        if action == "new_goal":
+            return self.mj.repo is not None
+        if action in ("complete", "drop"):
+            return status == "open"
+        if action == "reopen":
+            return status in ("done", "dropped")
+        if action == "insight":
+            return status == "done"
+        if action in ("edit", "reschedule", "move"):
+            return row is not None
+        return True
+
+    def action_move(self, step: int) -> None:
+        ids = [r.goal.id for r in self.rows]
+        if not ids:
+            return
+        index = ids.index(self.selected_id) if self.selected_id in ids else 0
+        self.selected_id = ids[max(0, min(len(ids) - 1, index + step))]
+        self._draw_list()
+        self._draw_detail()
+        self._scroll_to_selected()
+        self.refresh_bindings()
+
+    def action_next_filter(self) -> None:
+        self.filter = self._next_filter()
+        self.selected_id = None
+        self.refresh_view()
+        self.query_one("#goals-body", VerticalScroll).scroll_home(animate=False)
+
+    def _select(self, goal_id: str | None) -> None:
+        if goal_id:
+            self.selected_id = goal_id
+        self.refresh_view()
+        self.call_after_refresh(self._scroll_to_selected)
+
+    def action_new_goal(self) -> None:
+        from .goal_dialogs import GoalForm
+
+        row = self.selected
+        objective_id = row.goal.objective_id if row else None
+        self.app.push_screen(GoalForm(objective_id=objective_id), self._after_form)
+
+    def _after_form(self, goal_id: str | None) -> None:
+        if goal_id is None:
+            return
+        goal = self.mj.repo.get(MicroGoal, goal_id) if self.mj.repo else None
+        if goal is not None and self.filter not in ("all", goal.status):
+            self.filter = "open" if goal.status == "open" else "all"
+        self._select(goal_id)
+
+    def action_edit(self) -> None:
+        from .goal_dialogs import GoalForm
+
+        row = self.selected
+        if row is not None:
+            self.app.push_screen(GoalForm(row.goal), self._after_form)
+
+    def action_complete(self) -> None:
+        from .goal_dialogs import complete_goal
+
+        row = self.selected
+        if row is None or row.goal.status != "open":
+            return
+        complete_goal(self, row.goal, after=self.refresh_view)
+
+    def action_insight(self) -> None:
+        from .goal_dialogs import InsightPrompt
+
+        row = self.selected
+        if row is None or row.goal.status != "done":
+            return
+        goal = row.goal
+
+        def written(text: str | None) -> None:
+            if text is None:
+                return
+            saved = self.write(lambda: svc.set_insight(self.mj.repo, goal, text), what="insight")
+            if saved is not None:
+                self._select(goal.id)
+                self.notify("Insight saved.", timeout=3)
+
+        self.app.push_screen(InsightPrompt(goal), written)
+
+    def action_drop(self) -> None:
+        from .goal_dialogs import DropPrompt
+
+        row = self.selected
+        if row is None or row.goal.status != "open":
+            return
+        goal = row.goal
+
+        def dropped(reason: str | None) -> None:
+            if reason is None:
+                return
+            saved = self.write(lambda: svc.drop(self.mj.repo, goal, reason), what="drop")
+            if saved is not None:
+                self.refresh_view()
+                self.notify(f"Dropped: {goal.action}. f → dropped, then u restores it.",
+                            timeout=5)
+
+        self.app.push_screen(DropPrompt(goal), dropped)
+
+    def action_reopen(self) -> None:
+        row = self.selected
+        if row is None or row.goal.status == "open":
+            return
+        goal = row.goal
+        was = goal.status
+        saved = self.write(lambda: svc.reopen(self.mj.repo, goal), what="reopen")
+        if saved is None:
+            return
+        self._select(goal.id)
+        late = rules_goals.days_late(saved, self.mj.clock.today())
+        hint = " Its deadline has passed: r reschedules it." if late > 0 else ""
+        verb = "Restored" if was == "dropped" else "Reopened"
+        self.notify(f"{verb}: {goal.action}.{hint}", timeout=5)
+
+    def action_reschedule(self) -> None:
+        from .goal_dialogs import ReschedulePrompt
+
+        row = self.selected
+        if row is None:
+            return
+        goal = row.goal
+        today = self.mj.clock.today()
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            saved = self.write(
+                lambda: svc.reschedule(self.mj.repo, goal, text, self.mj.clock.today()),
+                what="new deadline",
+            )
+            if saved is not None:
+                self._select(goal.id)
+                when = rules_goals.describe_deadline(
+                    dt.date.fromisoformat(saved.deadline), self.mj.clock.today()
+                )
+                self.notify(f"Rescheduled: {goal.action} → {when}.", timeout=4)
+
+        self.app.push_screen(ReschedulePrompt(goal, today), chosen)
+
+    def action_review(self, kind: str) -> None:
+        from .goal_review import GoalReviewScreen
+
+        self.app.push_screen(GoalReviewScreen(kind))
