@@ -80,9 +80,12 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
-        known = {k: v for k, v in data.items() if k in names}
-        extra = {k: v for k, v in data.items() if k not in names}
+        names = _field_names(cls)
+        if data.keys() <= names:  # the usual case, checked at C speed
+            known, extra = dict(data), {}
+        else:
+            known = {k: v for k, v in data.items() if k in names}
+            extra = {k: v for k, v in data.items() if k not in names}
         known = cls._decode(known)
         obj = cls(**known)
         obj.extra = extra
@@ -97,6 +100,19 @@ class Record:
         new = dataclasses.replace(self, **changes, updated_at=utc_now_iso())
         new.extra = dict(self.extra)
         return new
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    """A record class's field names but ``extra`` (cached: loading reads thousands)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls)) - {
+            "extra"
+        }
+    return names
 
 
 def _plain(value: Any) -> Any:

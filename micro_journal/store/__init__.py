@@ -5,6 +5,7 @@ from .errors import (
     JournalError,
     JournalLocked,
     JournalMissing,
+    JournalUnreadable,
     ReadOnlyJournal,
     SaveError,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "JournalError",
     "JournalLocked",
     "JournalMissing",
+    "JournalUnreadable",
     "ReadOnlyJournal",
     "Repository",
     "SaveError",

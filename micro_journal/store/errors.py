@@ -21,6 +21,15 @@ class SaveError(JournalError):
         )
 
 
+class JournalUnreadable(JournalError):
+    """The journal (or its folder) cannot be opened at all; nothing was touched."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"The journal {path} cannot be opened: {reason}. Nothing was changed.")
+
+
 class ReadOnlyJournal(JournalError):
     def __init__(self, path: Path, why: str) -> None:
         self.path = path

@@ -26,8 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.models import SCHEMA_VERSION
-from .errors import JournalCorrupt, JournalLocked, JournalMissing, SaveError
-from .storage import SafeStorage, atomic_write, describe_os_error, leftover_temps
+from . import migrations
+from .errors import (
+    JournalCorrupt,
+    JournalLocked,
+    JournalMissing,
+    JournalUnreadable,
+)
+from .storage import SafeStorage, atomic_write, describe_os_error, dumps, leftover_temps
 
 BACKUP_DIR = "backups"
 DAILY_KEEP = 14
@@ -112,13 +118,25 @@ def move_aside(path: Path) -> Path:
         target = base.with_name(f"{base.name}-{n}")
         n += 1
     os.rename(path, target)
+    with contextlib.suppress(OSError):
+        os.chmod(target, 0o600)  # kept for the user, private like the journal was meant to be
     return target
 
 
 def make_folder(folder: Path) -> None:
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-        os.chmod(folder, 0o700)
+    """Create ``folder`` and any missing parents 0700 (mkdir's parents ignore ``mode``)."""
+    if folder.exists():
+        return
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for part in reversed(missing):
+        try:
+            part.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made by someone else meanwhile: not ours to change
+        os.chmod(part, 0o700)
 
 
 @dataclass
@@ -168,6 +186,22 @@ class Journal:
         atomic_write(target, raw)
         return target
 
+    def pre_migration_backup(self, version: int) -> Path:
+        """Copy the file as it is into backups/ before a migration, and read it back."""
+        folder = backup_dir_for(self.path)
+        make_folder(folder)
+        raw = self.path.read_bytes()
+        target = folder / f"{self.path.stem}-pre-migration-v{version}-{_stamp()}.json"
+        n = 1
+        while target.exists():
+            target = target.with_name(f"{target.stem}-{n}.json")
+            n += 1
+        atomic_write(target, raw)
+        if target.read_bytes() != raw:
+            raise ValueError(f"the backup {target} does not read back as written")
+        parse_journal_bytes(target.read_bytes())
+        return target
+
     def daily_backup(self) -> Path | None:
         """Take today's backup if there is none yet, then rotate."""
         if self.read_only or not self.path.exists() or self.path.stat().st_size == 0:
@@ -175,6 +209,10 @@ class Journal:
         today = self.today().isoformat()
         existing = {p.name for p in list_backups(self.path)}
         if f"{self.path.stem}-{today}.json" in existing:
+            return None
+        if not holds_records(self.storage.read()):
+            # a copy of an empty journal protects nothing, and would rotate away the
+            # backups of the journal that was there before (say, set aside as corrupt)
             return None
         try:
             made = self.backup_now()
@@ -200,10 +238,39 @@ class Journal:
         for day, p in dated[: -self.backups_keep or None]:
             weeks[day.isocalendar()[:2]] = p  # newest of its week wins
         keep.update(sorted(weeks.values(), key=lambda p: p.name)[-WEEKLY_KEEP:])
+        keep.update(self._last_backups_before_set_aside([p for _, p in dated]))
         for _, p in dated:
             if p not in keep:
                 with contextlib.suppress(OSError):
                     p.unlink()
+
+    def _last_backups_before_set_aside(self, backups: list[Path]) -> set[Path]:
+        """For each journal set aside as unreadable, the newest backup taken before it.
+
+        That backup is the last good copy of what was lost: rotation never removes it,
+        however long a new (or restored) journal is used while the set-aside file is
+        there. "Before" is the moment of the move aside (the rename sets its ctime).
+        """
+        keep: set[Path] = set()
+        stamped = []
+        for p in backups:
+            with contextlib.suppress(OSError):
+                stamped.append((p.stat().st_mtime_ns, p))
+        stamped.sort()
+        for corrupt in self.path.parent.glob(f"{self.path.name}.corrupt-*"):
+            try:
+                moved_at = corrupt.stat().st_ctime_ns
+            except OSError:
+                continue
+            before = [p for mtime, p in stamped if mtime <= moved_at]
+            if before:
+                keep.add(before[-1])
+        return keep
+
+
+def holds_records(data: dict[str, dict[str, Any]] | None) -> bool:
+    """Whether a parsed journal holds anything besides its meta row."""
+    return any(docs for table, docs in (data or {}).items() if table != "meta")
 
 
 def _acquire_lock(path: Path) -> Any | None:
@@ -229,7 +296,9 @@ def open_journal(
     try:
         make_folder(path.parent)
     except OSError as err:
-        raise SaveError(path, f"cannot create its folder ({describe_os_error(err)})") from err
+        raise JournalUnreadable(
+            path, f"its folder cannot be created ({describe_os_error(err)})"
+        ) from err
     notices: list[str] = []
     read_only_reason: str | None = None
     try:
@@ -256,32 +325,61 @@ def open_journal(
         backups_keep=backups_keep,
     )
     version = _schema_version(data or {})
+    current = migrations.target_version()
     journal.schema_version = version
-    if version > SCHEMA_VERSION:
+    if version > current:
         journal.read_only_reason = (
             f"it was written by a newer micro-journal (schema {version}; "
-            f"this one understands {SCHEMA_VERSION}) — upgrade to edit it"
+            f"this one understands {current}) — upgrade to edit it"
         )
         if lock is not None:
             # a reader must not keep the newer app that can edit it from writing
             with contextlib.suppress(Exception):
                 lock.release()
             journal._lock = None
+    elif version < current and data:
+        _upgrade(journal, data, version, current)
     storage.read_only_reason = journal.read_only_reason
     if journal.read_only_reason is None:
         journal.daily_backup()
     return journal
 
 
+def _upgrade(journal: Journal, data: dict[str, dict[str, Any]], version: int,
+             current: int) -> None:
+    """Migrate an older file: verified backup first, then one atomic write."""
+    try:
+        migrated = migrations.migrate(data, version, current)
+    except migrations.MigrationError as err:
+        journal.read_only_reason = (
+            f"it uses schema {version} and {err}; the file was not changed"
+        )
+        return
+    if journal.read_only_reason is not None:
+        journal.storage._data = migrated  # a reader sees it upgraded, in memory only
+        return
+    try:
+        backup = journal.pre_migration_backup(version)
+        payload = dumps(migrated)
+        parse_journal_bytes(payload)
+        atomic_write(journal.path, payload)
+    except (OSError, ValueError) as err:
+        journal.read_only_reason = (
+            f"it needs upgrading from schema {version} to {current}, which failed "
+            f"({describe_os_error(err)}); the file was not changed"
+        )
+        return
+    journal.storage._data = migrated
+    journal.schema_version = current
+    journal.notices.append(
+        f"Upgraded the journal from schema {version} to {current}. The file as it was "
+        f"is kept as {backup}."
+    )
+
+
 def _schema_version(data: dict[str, dict[str, Any]]) -> int:
-    meta = data.get("meta") or {}
-    for doc in meta.values():
-        if "schema_version" in doc:
-            try:
-                return int(doc["schema_version"])
-            except (TypeError, ValueError):
-                return SCHEMA_VERSION
-    return SCHEMA_VERSION
+    found = migrations.file_version(data)
+    return migrations.target_version() if found is None else found
 
 
 def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[str, Any]] | None:
@@ -298,8 +396,8 @@ def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[s
         return None
     try:
         raw = path.read_bytes()
-    except PermissionError as err:
-        raise SaveError(path, "it cannot be read (permission denied)") from err
+    except OSError as err:
+        raise JournalUnreadable(path, f"it cannot be read ({describe_os_error(err)})") from err
     reason = None
     if not raw.strip() and list_backups(path):
         reason = (

@@ -15,8 +15,6 @@ from typing import TypeVar
 from tinydb import TinyDB
 
 from ..domain.models import (
-    ALL_RECORD_TYPES,
-    SCHEMA_VERSION,
     CheckIn,
     Entry,
     MicroGoal,
@@ -28,8 +26,21 @@ from ..domain.models import (
     utc_now_iso,
 )
 from .journal import Journal
+from .migrations import target_version
 
 R = TypeVar("R", bound=Record)
+
+
+class _LazyTables(dict):
+    """record class -> {id: record}, filled on first access of each class."""
+
+    def __init__(self, loader) -> None:
+        super().__init__()
+        self._loader = loader
+
+    def __missing__(self, cls):
+        records = self[cls] = self._loader(cls)
+        return records
 
 
 class Repository:
@@ -39,25 +50,39 @@ class Repository:
         self.db = TinyDB(storage=lambda: journal.storage)
         self._records: dict[type[Record], dict[str, Record]] = {}
         self._doc_ids: dict[str, int] = {}
-        self._checkins: dict[tuple[str, str], CheckIn] = {}
+        self._checkin_index: dict[tuple[str, str], CheckIn] | None = None
         self._load()
 
     # ----------------------------------------------------------------- loading
     def _load(self) -> None:
-        self._records = {cls: {} for cls in ALL_RECORD_TYPES}
+        """Forget what was loaded; each table is turned into records when first used.
+
+        Start-up pays only for what Today reads (skills, plans, check-ins, goals), not
+        for ten years of journal entries.
+        """
+        self._records = _LazyTables(self._load_table)
         self._doc_ids = {}
-        self._checkins = {}
-        for cls in ALL_RECORD_TYPES:
-            table = self.db.table(cls.TABLE)
-            for doc in table.all():
-                try:
-                    record = cls.from_dict(dict(doc))
-                except (TypeError, KeyError, ValueError, AttributeError):
-                    continue  # verify (issue "data portability") reports these
-                self._records[cls][record.id] = record
-                self._doc_ids[record.id] = doc.doc_id
-                if isinstance(record, CheckIn):
-                    self._checkins[(record.skill_id, record.date)] = record
+        self._checkin_index = None
+
+    def _load_table(self, cls: type[Record]) -> dict[str, Record]:
+        records: dict[str, Record] = {}
+        raw = (self.storage.read() or {}).get(cls.TABLE) or {}
+        for doc_id, doc in raw.items():
+            try:
+                record = cls.from_dict(doc)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                continue  # verify (issue "data portability") reports these
+            records[record.id] = record
+            self._doc_ids[record.id] = int(doc_id)
+        return records
+
+    @property
+    def _checkins(self) -> dict[tuple[str, str], CheckIn]:
+        if self._checkin_index is None:
+            self._checkin_index = {
+                (c.skill_id, c.date): c for c in self._records[CheckIn].values()
+            }
+        return self._checkin_index
 
     def reload(self) -> None:
         self.storage.reload()
@@ -73,7 +98,7 @@ class Repository:
     def ensure_meta(self) -> None:
         meta = self.db.table("meta")
         if not meta.all() and not self.read_only:
-            meta.insert({"schema_version": SCHEMA_VERSION, "created_at": utc_now_iso()})
+            meta.insert({"schema_version": target_version(), "created_at": utc_now_iso()})
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -95,6 +120,7 @@ class Repository:
     def save(self, record: R) -> R:
         """Insert or replace ``record`` (by id). Raises SaveError/ReadOnlyJournal."""
         cls = type(record)
+        self._records[cls]  # loaded first, so its doc ids are known
         table = self.db.table(cls.TABLE)
         doc = record.to_dict()
         doc_id = self._doc_ids.get(record.id)
@@ -125,6 +151,7 @@ class Repository:
         return record
 
     def _delete(self, record: Record) -> None:
+        self._records[type(record)]
         doc_id = self._doc_ids.get(record.id)
         if doc_id is not None:
             self.db.table(type(record).TABLE).remove(doc_ids=[doc_id])

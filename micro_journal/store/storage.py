@@ -93,6 +93,14 @@ def describe_os_error(err: BaseException) -> str:
         if err.errno == errno.EIO:
             return "the disk reported an input/output error"
         return err.strerror or str(err)
+    if isinstance(err, UnicodeEncodeError) and err.object[err.start : err.end]:
+        # name the character, never the text around it (it may be private)
+        char = err.object[err.start]
+        kind = "half of a pair (a lone surrogate)" if 0xD800 <= ord(char) <= 0xDFFF else "invalid"
+        return (
+            f"the text contains a character that cannot be stored: U+{ord(char):04X}, "
+            f"{kind} — it is not valid Unicode; remove it and save again"
+        )
     if isinstance(err, UnicodeError):
         return "the text contains characters that cannot be stored (invalid Unicode)"
     return str(err) or type(err).__name__
