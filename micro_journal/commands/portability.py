@@ -1,0 +1,331 @@
+"""Plain commands for data portability: export, import, backup, restore, verify,
+summary and stats. The work is done by ``micro_journal.services.portability`` (shared
+with the app's command palette); this module parses arguments and prints.
+
+Bad input (an unknown format, a malformed file, a path that cannot be written) is a
+one-line error with exit status 2, checked before the journal is opened, so the journal
+is never touched; a journal that cannot be used is exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from ..cli import EXIT_JOURNAL, EXIT_OK, EXIT_USAGE, CliError, open_for
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+
+# ---------------------------------------------------------------- progress on a terminal
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr, only when stderr is a terminal (a pipe or a
+    file stays clean). Called as ``progress(done, total)``; ``close()`` clears it."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, stream: IO[str] | None = None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        try:
+            self.enabled = self.stream.isatty()
+        except (AttributeError, ValueError):
+            self.enabled = False
+        self._last = -1.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        share = min(1.0, done / total)
+        filled = int(share * self.WIDTH)
+        bar = "█" * filled + "░" * (self.WIDTH - filled)
+        self.stream.write(f"\r{self.label} {bar} {share:4.0%}")
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self._shown = False
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from .. import cli
+
+    return cli._db_path(args)
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    from ..domain.models import ValidationError, parse_local_date
+
+    if text is None:
+        return None
+    try:
+        return parse_local_date(text, option)
+    except ValidationError as err:
+        raise CliError(f"{option}: {err.message}") from None
+
+
+def _bad(err: Exception) -> CliError:
+    return CliError(str(err), EXIT_USAGE)
+
+
+def _journal_error(err: Exception) -> CliError:
+    return CliError(str(err), EXIT_JOURNAL)
+
+
+# ---------------------------------------------------------------- export
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    from ..services import portability as pt
+    from ..store import JournalError
+
+    try:
+        fmt = pt.check_export_format(args.format)
+        span = pt.DateRange(_date(args.date_from, "--from"), _date(args.date_to, "--to"))
+        target = None
+        if args.output is not None:
+            if not args.output.strip():
+                raise pt.PortabilityError("--output needs a file name")
+            target = pt.check_output_path(Path(args.output), _db_path(args).expanduser()
+                                          .absolute())
+    except pt.PortabilityError as err:
+        raise _bad(err) from None
+    journal, repo, clock = open_for(args, config, write=False)
+    progress = TerminalProgress(f"Exporting {fmt}")
+    try:
+        with journal:
+            text = pt.export_text(
+                repo, fmt, today=clock.today(), first_weekday=config.first_weekday,
+                day_start_hour=config.day_start_hour, span=span, progress=progress,
+            )
+    except JournalError as err:
+        raise _journal_error(err) from None
+    finally:
+        progress.close()
+    if target is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(pt.encode_export(text, fmt, to_file=False))
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        pt.write_export(target, text, fmt)
+    except pt.PortabilityError as err:
+        raise _bad(err) from None
+    print(f"Wrote the {fmt} export to {target}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- import
+
+
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from ..services import portability as pt
+    from ..store import JournalError, Repository, open_journal
+    from ..store.journal import list_backups
+
+    source = Path(args.file).expanduser()
+    try:
+        fmt = args.format.strip().lower() if args.format else None
+        incoming = pt.load_import(pt.read_import_file(source), fmt)
+    except pt.PortabilityError as err:
+        raise CliError(f"cannot import {source}: {err}; nothing was written") from None
+    path = _db_path(args)
+    fresh = (
+        not path.exists() and not list_backups(path.expanduser().absolute())
+        and not list(path.expanduser().absolute().parent.glob(f"{path.name}.corrupt-*"))
+    )
+    progress = TerminalProgress("Importing")
+    try:
+        if fresh:
+            # importing is a fine way to start a journal (coming from another tool)
+            try:
+                journal = open_journal(path, on_locked="refuse",
+                                       backups_keep=config.backup_keep)
+            except JournalError as err:
+                raise _journal_error(err) from None
+            repo = Repository(journal)
+        else:
+            journal, repo, _clock = open_for(args, config, write=not args.dry_run)
+        with journal:
+            report = pt.apply_import(repo, incoming, source=str(source),
+                                     dry_run=args.dry_run, progress=progress)
+    except JournalError as err:
+        raise _journal_error(err) from None
+    finally:
+        progress.close()
+    print(report.render())
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- backup and restore
+
+
+def cmd_backup(args: argparse.Namespace, config: Config) -> int:
+    from ..services import portability as pt
+    from ..store import JournalError
+
+    journal, _repo, clock = open_for(args, config, write=True)
+    with journal:
+        try:
+            made = pt.backup_now(journal, clock.now())
+        except (JournalError, OSError, ValueError) as err:
+            raise _journal_error(err) from None
+    print(made)
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, config: Config) -> int:
+    from ..services import portability as pt
+    from ..store import JournalError
+
+    path = _db_path(args).expanduser().absolute()
+    if args.backup is None:
+        backups = pt.describe_backups(path)
+        if not backups:
+            print(f"No backups of {path} yet (they are kept in {path.parent / 'backups'}).")
+            return EXIT_OK
+        print(f"Backups of {path}, oldest first:")
+        for p, size, mtime in backups:
+            when = dt.datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M")
+            print(f"  {p.name:<44} {size / 1024:>8.1f} KB  {when}")
+        print(f"Restore one with: micro-journal restore {backups[-1][0].name}")
+        return EXIT_OK
+    try:
+        backup = pt.find_backup(path, args.backup)
+        result = pt.restore(path, backup)
+    except pt.PortabilityError as err:
+        raise _bad(err) from None
+    except (JournalError, OSError) as err:
+        raise _journal_error(err) from None
+    print(f"Restored {result.restored} to {path}.")
+    if result.kept_as is not None:
+        print(f"The journal as it was is kept as {result.kept_as}.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- verify, summary, stats
+
+
+def cmd_verify(args: argparse.Namespace, config: Config) -> int:
+    from ..services import portability as pt
+
+    path = _db_path(args).expanduser().absolute()
+    if path.is_dir():
+        raise CliError(f"{path} is a folder, not a journal file", EXIT_JOURNAL)
+    report = pt.verify_path(path)
+    print(report.render())
+    return EXIT_OK if report.sound else EXIT_JOURNAL
+
+
+def cmd_summary(args: argparse.Namespace, config: Config) -> int:
+    from ..services import portability as pt
+
+    day = _date(args.week, "--week")
+    journal, repo, clock = open_for(args, config, write=False)
+    with journal:
+        today = clock.today()
+        text = pt.week_summary(repo, day or today, today=today,
+                               first_weekday=config.first_weekday,
+                               day_start_hour=config.day_start_hour)
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace, config: Config) -> int:
+    from ..services import portability as pt
+
+    journal, repo, clock = open_for(args, config, write=False)
+    with journal:
+        stats = pt.journal_stats(repo, today=clock.today(), first_weekday=config.first_weekday)
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        print(pt.render_stats(stats))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parsers
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export", help="export the journal as json, markdown, csv or ics",
+        description=(
+            "Export the journal. json: everything, lossless, with its schema version (import "
+            "it back with `import`). markdown: a readable document, week by week. csv: the "
+            "check-ins (a CSV file written with --output starts with a UTF-8 byte-order mark "
+            "for spreadsheets). ics: the plan's daily practice and micro-goal deadlines as "
+            "calendar events."
+        ),
+    )
+    p.add_argument("--format", "-f", default="json", metavar="FORMAT",
+                   help="json (default), markdown, csv or ics")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="write to FILE (atomically) instead of standard output")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                   help="only dated records on or after this day")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                   help="only dated records on or before this day")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "import", help="import a micro-journal JSON export or a jrnl JSON export",
+        description=(
+            "Import records into the journal, all in one atomic save. Our JSON is matched by "
+            "id, so importing the same file twice adds nothing. jrnl: make the file with "
+            "`jrnl --export json > FILE`. A malformed file writes nothing."
+        ),
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", "-f", metavar="FORMAT",
+                   help="json or jrnl (default: recognised from the file)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="report what would be added, updated and skipped; write nothing")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("backup", help="back the journal up now and print the backup's path")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser(
+        "restore", help="list the backups, or put one back in place of the journal",
+        description=(
+            "Without BACKUP, list the backups. With one (a file name from the list, its date "
+            "label, or a path), put it in place of the journal; the current journal is kept "
+            "as a backup first. The journal must not be open in the app."
+        ),
+    )
+    p.add_argument("backup", nargs="?", metavar="BACKUP")
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser(
+        "verify", help="check the journal: it parses, its schema, every reference resolves",
+        description="Exit status 0 when the journal is sound, 1 when not (saying what).",
+    )
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("summary", help="this week (or --week DATE's) in Markdown, for sharing")
+    p.add_argument("--week", metavar="YYYY-MM-DD", help="any day of the week (default: today)")
+    p.set_defaults(handler=cmd_summary)
+
+    p = sub.add_parser("stats", help="counts, streaks and minutes")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(handler=cmd_stats)
