@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -11,11 +12,14 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from .config import Config, config_dir
+from .config import Config
 from .domain.clock import Clock
 from .keymap import GLOBAL_KEYS, SCREENS, Key, bindings, screen_info
 from .store import JournalError, Repository, open_journal
 from .store.journal import Journal
+from .themes import ThemeCatalog
+
+TEST_CRASH_ENV = "MICRO_JOURNAL_TEST_CRASH"  # binds f12 to a crash, for tests
 
 
 def _load_screen(target: str) -> type[Screen]:
@@ -30,7 +34,8 @@ class MicroJournalApp(App[None]):
 
     TITLE = "micro-journal"
     # one stylesheet per area; add yours to this list
-    CSS_PATH = ["styles/app.tcss"]
+    CSS_PATH = ["styles/app.tcss", "styles/journal.tcss", "styles/settings.tcss",
+                "styles/plan.tcss", "styles/goals.tcss", "styles/progress.tcss"]
     BINDINGS = bindings(GLOBAL_KEYS)
     ENABLE_COMMAND_PALETTE = True
     # Each top-level screen is a mode with its own stack; built on first visit.
@@ -49,7 +54,12 @@ class MicroJournalApp(App[None]):
         self.repo: Repository | None = None
         self.open_error: JournalError | None = None
         self.today: dt.date = clock.today()
+        self.keymap: dict[str, str] = {}  # the user's [keys] remaps that were accepted
+        self.theme_catalog: ThemeCatalog | None = None
+        self.editors: set = set()  # open entry editors, saved on quit/signal/crash
         self.open_journal_file()
+        if os.environ.get(TEST_CRASH_ENV) == "1":
+            self.bind("f12", "test_crash", show=False)  # tests/reliability only
 
     # ------------------------------------------------------------- journal
     def open_journal_file(self) -> bool:
@@ -84,6 +94,7 @@ class MicroJournalApp(App[None]):
 
     def on_mount(self) -> None:
         self._register_themes()
+        self._apply_keys()
         for problem in self.config.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10)
         if self.journal:
@@ -91,28 +102,140 @@ class MicroJournalApp(App[None]):
                 self.notify(notice, title="Journal", timeout=10)
         if self.open_error is not None:
             self.show_recovery()
+        else:
+            self.call_after_refresh(self.offer_drafts)
         self.set_interval(15, self.check_day)
+        self._install_signal_handlers()
+
+    def offer_drafts(self) -> None:
+        """Text that never reached the journal (the app died, the disk was full…)."""
+        if self.repo is None:
+            return
+        from .services.journal import JournalService
+
+        drafts = JournalService(self.repo).pending_drafts()
+        if drafts:
+            from .screens.drafts import DraftOffer
+
+            self.push_screen(DraftOffer(drafts))
+
+    # ------------------------------------------------------------- never lose text
+    def emergency_save(self) -> bool:
+        """Save every open editor now (quit, SIGTERM, SIGHUP, crash).
+
+        False when some text reached neither the journal nor a draft.
+        """
+        safe = True
+        for editor in list(self.editors):
+            try:
+                if not editor.save_pending(quiet=True) and not editor.write_draft():
+                    safe = False
+            except Exception:
+                safe = False
+        return safe
+
+    def _install_signal_handlers(self) -> None:
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        self._signals = []
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, self._on_signal, sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+            self._signals.append(sig)
+
+    def _on_signal(self, sig: int) -> None:
+        self.emergency_save()
+        self.close_journal()
+        self.exit(return_code=128 + int(sig))
+
+    def action_test_crash(self) -> None:
+        """f12 when MICRO_JOURNAL_TEST_CRASH=1: crash with journal text in a local."""
+        unsaved = [editor.text for editor in self.editors]
+        raise RuntimeError(f"test crash ({len(unsaved)} editor(s) open)")
+
+    def _handle_exception(self, error: Exception) -> None:
+        with contextlib.suppress(Exception):
+            self.emergency_save()
+        super()._handle_exception(error)
 
     def on_unmount(self) -> None:
+        import asyncio
+
+        with contextlib.suppress(Exception):
+            loop = asyncio.get_running_loop()
+            for sig in getattr(self, "_signals", []):
+                loop.remove_signal_handler(sig)
+        self.emergency_save()
         self.close_journal()
 
+    # ------------------------------------------------------------- themes, keys, settings
     def _register_themes(self) -> None:
-        from .themes import builtin_theme_dir, load_themes
+        from .themes import DEFAULT_THEME, load_themes, user_theme_dir
 
-        themes, problems = load_themes(builtin_theme_dir(), config_dir() / "themes")
-        for theme in themes:
+        self.theme_catalog = catalog = load_themes(None, user_theme_dir())
+        for theme in catalog.themes:
             self.register_theme(theme)
-        for problem in problems:
+        for problem in catalog.problems:
             self.notify(problem, title="Themes", severity="warning", timeout=10)
         wanted = self.config.theme
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
+        if wanted not in self.available_themes:
             self.notify(
-                f"Theme {wanted!r} was not found; using micro-dark.", severity="warning"
+                f"config.toml: theme = {wanted!r} is not a theme here; using {DEFAULT_THEME}. "
+                "Pick one with ctrl+p → Change theme.",
+                title="Settings", severity="warning", timeout=10,
             )
-            with contextlib.suppress(Exception):
-                self.theme = "micro-dark"
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+
+    def _apply_keys(self) -> None:
+        """The [keys] table of config.toml, checked, as Textual's keymap."""
+        from .keymap import resolve_keymap
+
+        self.keymap, problems = resolve_keymap(self.config.keys)
+        self.set_keymap(self.keymap)
+        for problem in problems:
+            self.notify(problem, title="Keys", severity="warning", timeout=12)
+
+    def action_change_theme(self) -> None:
+        """The theme picker: previews as you move; enter keeps (and saves) the theme."""
+        from .screens.theme_picker import ThemePicker
+
+        def chosen(name: str | None) -> None:
+            if name is not None and name != self.config.theme:
+                self.save_settings(theme=name)
+
+        self.push_screen(ThemePicker(self.theme, self.theme_catalog), chosen)
+
+    def save_settings(self, **values: object) -> bool:
+        """Write new setting values to config.toml, then apply them; False if not saved."""
+        from .config import ConfigSaveError, save_config, with_settings
+
+        new = with_settings(self.config, **values)
+        try:
+            note = save_config(new)
+        except ConfigSaveError as err:
+            self.notify(str(err), title="Settings not saved", severity="error", timeout=15)
+            return False
+        self.apply_config(new)
+        if note:
+            self.notify(note, title="Settings", severity="warning", timeout=15)
+        return True
+
+    def apply_config(self, new: Config) -> None:
+        """Use ``new`` from now on: theme, day-start hour and week start apply at once."""
+        old, self.config = self.config, new
+        if new.theme != self.theme and new.theme in self.available_themes:
+            self.theme = new.theme
+        self.clock.day_start_hour = new.day_start_hour
+        if self.journal is not None:
+            self.journal.backups_keep = new.backup_keep
+        if (old.day_start_hour, old.week_start) != (new.day_start_hour, new.week_start):
+            self.today = self.clock.today()
+            self.refresh_screens()
 
     def check_day(self) -> None:
         """Notice midnight (or the day-start hour) while the app stays open."""
@@ -160,12 +283,7 @@ class MicroJournalApp(App[None]):
             return
         if self.open_error is not None:
             return  # the recovery dialog must be answered first
-        leaving = self.screen
-        save = getattr(leaving, "save_pending", None)
-        if save is not None:
-            save()
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self.emergency_save()
         if self.current_mode != name:
             await self.switch_mode(name)
 
@@ -176,6 +294,15 @@ class MicroJournalApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     async def action_quit(self) -> None:
+        if not self.emergency_save() and not getattr(self, "_quit_anyway", False):
+            # the text is on no disk at all: quitting now would lose it
+            self._quit_anyway = True
+            self.notify(
+                "Your text could not be saved, not even as a draft (see the editor). "
+                "Quit again to leave anyway — that text would be lost.",
+                title="Not saved", severity="error", timeout=15,
+            )
+            return
         self.close_journal()
         self.exit()
 
@@ -187,9 +314,37 @@ class MicroJournalApp(App[None]):
             if key.action == "command_palette":
                 continue
             yield SystemCommand(
-                key.help, f"key: {key.label}", partial(self._run_from_palette, screen, key)
+                key.help, f"key: {key.label_in(self.keymap)}  ·  id: {key.id}",
+                partial(self._run_from_palette, screen, key),
             )
-        yield SystemCommand("Change theme", "Pick a colour theme", self.action_change_theme)
+        yield SystemCommand(
+            "Change theme", "Pick a colour theme; the list previews each one as you move",
+            self.action_change_theme,
+        )
+        yield SystemCommand(
+            "Export journal…", "Write the journal to a file: JSON, Markdown, CSV or iCalendar",
+            partial(self.open_portability, "export"),
+        )
+        yield SystemCommand(
+            "Import into journal…", "Add records from a micro-journal JSON or a jrnl export",
+            partial(self.open_portability, "import"),
+        )
+
+    def open_portability(self, mode: str) -> None:
+        """The export/import dialog (services/portability does the work)."""
+        from .screens.portability import PortabilityDialog
+
+        if self.repo is None:
+            self.notify("No journal is open.", severity="error")
+            return
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message, title=mode.capitalize(), timeout=10)
+                if mode == "import":
+                    self.refresh_screens()
+
+        self.push_screen(PortabilityDialog(mode), done)
 
     async def _run_from_palette(self, screen: Screen, key: Key) -> None:
         target = self if key in GLOBAL_KEYS else screen

@@ -7,10 +7,13 @@ Exit status: 0 ok, 1 the journal could not be used (locked, corrupt, unreadable)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,7 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_demo = sub.add_parser("demo", help="write the demo journal to PATH (never overwrites)")
     p_demo.add_argument("path", metavar="PATH")
+    for name in COMMAND_MODULES:
+        import_module(name).register(sub)
     return parser
+
+
+# Plain commands that live in their own modules: each has ``register(subparsers)``, which
+# adds its parsers with ``set_defaults(handler=fn)``; ``fn(args, config) -> int``.
+# Helpers shared with them: CliError, open_for(args, config, write=...), EXIT_* codes.
+COMMAND_MODULES: tuple[str, ...] = ("micro_journal.commands.portability",
+                                    "micro_journal.commands.goals")
+
+
+def open_for(args: argparse.Namespace, config: Config, *, write: bool):
+    """(journal, repository, clock) for a plain command; errors become CliError."""
+    clock = _clock(config)
+    journal, repo = _open(args, config, clock, write=write)
+    return journal, repo, clock
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,11 +121,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config()
         for problem in config.problems:
             print(f"micro-journal: {problem}", file=sys.stderr)
-        handler = {"today": cmd_today, "checkin": cmd_checkin, "demo": cmd_demo}[args.command]
+        handler = getattr(args, "handler", None) or {
+            "today": cmd_today, "checkin": cmd_checkin, "demo": cmd_demo,
+        }[args.command]
         return handler(args, config)
     except CliError as err:
         print(f"micro-journal: {err}", file=sys.stderr)
         return err.code
+    except BrokenPipeError:
+        # `micro-journal goal list | head`: the reader left; that is not an error.
+        # (Writes are saved before anything is printed, so nothing is lost here.)
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as err:
         # The store reports the problems it expects in plain words; anything else the
         # system says (a folder given as the journal, a full or read-only disk…) is still
@@ -138,14 +165,14 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 def _missing_journal(path: Path) -> CliError:
     """The message for a journal file that is not there, mentioning what is beside it."""
-    from .store.journal import list_backups
+    from .store.journal import newest_good_backup
 
     corrupt = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
-    backups = list_backups(path)
-    if backups:
+    backup = newest_good_backup(path)  # never point at a torn or empty backup
+    if backup is not None:
         return CliError(
-            f"there is no journal at {path}, but there are backups of it (the newest is "
-            f"{backups[-1]}); run `micro-journal --db {path}` to restore one",
+            f"there is no journal at {path}, but there are backups of it (the newest good "
+            f"one is {backup}); run `micro-journal --db {path}` to restore one",
             EXIT_JOURNAL,
         )
     if corrupt:

@@ -135,7 +135,14 @@ def active_skills(
             continue
         focus, stacked = ids[-1], tuple(reversed(ids[:-1]))
         result[plan.objective_id] = ObjectiveFocus(plan.objective_id, focus, stacked, pos)
-    planned_ids = {w.skill_id for p in plans if p.status == "active" for w in p.weeks}
+    # skills of a running plan follow the plan; a plan that starts later does not hide
+    # an active skill today
+    planned_ids = {
+        w.skill_id
+        for p in plans
+        if p.status == "active" and plan_position(p, day, first_weekday) is not None
+        for w in p.weeks
+    }
     free: dict[str, list[MicroSkill]] = {}
     for skill in skills:
         if (

@@ -25,6 +25,7 @@ class TodayScreen(JournalScreen):
         super().__init__(name="today")
         self.view: TodayView | None = None
         self.selected_id: str | None = None
+        self._reviews_offered: set[tuple[str, str, dt.date]] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -81,6 +82,7 @@ class TodayScreen(JournalScreen):
         self._draw_goals()
         self._draw_week()
         self.refresh_bindings()
+        self._offer_review(today)
 
     ROOMY_HEIGHT = 32
 
@@ -301,3 +303,71 @@ class TodayScreen(JournalScreen):
 
     def action_open_demo(self) -> None:
         self.mj.switch_to_demo()
+
+    # ----------------------------------------------------------------- micro-goals due
+    def action_complete_goal(self) -> None:
+        """``g``: complete the goal due (or pick one when several are due)."""
+        from .goal_dialogs import DueGoalPicker, complete_goal
+
+        repo = self.mj.repo
+        goals = self.view.goals if self.view else []
+        if repo is None or not goals:
+            self.notify("No micro-goal is due today or overdue. 5 shows all your goals.",
+                        timeout=4)
+            return
+        if len(goals) == 1:
+            complete_goal(self, goals[0].goal, after=self.refresh_view)
+            return
+        from ..services.goals import due_goals
+
+        def picked(goal_id: str | None) -> None:
+            chosen = next((g.goal for g in goals if g.goal.id == goal_id), None)
+            if chosen is not None:
+                complete_goal(self, chosen, after=self.refresh_view)
+
+        self.app.push_screen(DueGoalPicker(due_goals(repo, self.mj.clock.today())), picked)
+
+    # ----------------------------------------------------------------- weekly review
+    def _offer_review(self, today: dt.date) -> None:
+        """First open of a new week: say so when last week's plan review is still to do."""
+        from ..domain.plan import fmt_range
+        from ..services.plan import due_reviews
+
+        repo = self.mj.repo
+        if repo is None:
+            return
+        for objective, week in due_reviews(repo, today, self.mj.config.first_weekday):
+            key = (str(self.mj.db_path), objective.id, week)
+            if key in self._reviews_offered:
+                continue
+            self._reviews_offered.add(key)
+            dates = fmt_range(week, week + dt.timedelta(days=6))
+            self.notify(
+                f"The week of {dates} is over: time for the weekly review of "
+                f"{objective.title}. Press w.",
+                title="Weekly review", timeout=12,
+            )
+
+    def action_weekly_review(self) -> None:
+        from ..services.plan import due_reviews
+        from .review import ReviewScreen
+
+        repo = self.mj.repo
+        if repo is None:
+            return
+        today = self.mj.clock.today()
+        due = due_reviews(repo, today, self.mj.config.first_weekday)
+        selected = self.selected
+        objective_id = selected.skill.objective_id if selected else None
+        pick = next((d for d in due if d[0].id == objective_id), due[0] if due else None)
+        if pick is not None:
+            self.app.push_screen(ReviewScreen(pick[0].id, pick[1]))
+            return
+        if objective_id is None:
+            objectives = repo.objectives()
+            if not objectives:
+                self.notify("Nothing to review yet: n creates your first micro-skill.",
+                            timeout=4)
+                return
+            objective_id = objectives[0].id
+        self.app.push_screen(ReviewScreen(objective_id, today))

@@ -33,7 +33,15 @@ from .errors import (
     JournalMissing,
     JournalUnreadable,
 )
-from .storage import SafeStorage, atomic_write, describe_os_error, dumps, leftover_temps
+from .storage import (
+    DECLINED,
+    SafeStorage,
+    atomic_write,
+    describe_os_error,
+    dumps,
+    fast_loads,
+    leftover_temps,
+)
 
 BACKUP_DIR = "backups"
 DAILY_KEEP = 14
@@ -94,10 +102,14 @@ def parse_journal_bytes(raw: bytes) -> dict[str, dict[str, Any]]:
         raise ValueError(f"it is not UTF-8 text (byte {err.start})") from None
     if text.startswith("\ufeff"):
         raise ValueError("it starts with a byte-order mark, which a journal never has")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"it is not valid JSON ({err.msg} at line {err.lineno})") from None
+    data = fast_loads(raw)
+    if data is DECLINED:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ValueError(
+                f"it is not valid JSON ({err.msg} at line {err.lineno})"
+            ) from None
     if not isinstance(data, dict):
         raise ValueError("it is JSON but not a journal (the top level is not an object)")
     for table, docs in data.items():

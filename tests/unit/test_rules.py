@@ -210,7 +210,8 @@ def test_plans_may_be_given_as_a_generator(abhc):
     for day in (D(2026, 10, 30), D(2026, 11, 24)):  # before the plan starts, and during it
         as_list = active_skills(day, skills, [abhc])
         assert active_skills(day, skills, (p for p in [abhc])) == as_list
-    assert active_skills(D(2026, 10, 30), skills, iter([abhc])) == {"obj": ("X", ())}
+    # before the plan starts its active skills still count (X is the newest)
+    assert active_skills(D(2026, 10, 30), skills, iter([abhc])) == {"obj": ("X", ("C", "B", "A"))}
 
 
 def test_archived_skills_drop_out_of_the_stack(abhc):
@@ -247,10 +248,13 @@ def test_each_objective_gets_its_own_focus_in_the_order_given(abhc):
 
 
 def test_skills_of_later_plan_weeks_are_not_active_before_their_week(abhc):
-    skills = [skill("A"), skill("B"), skill("C")]
-    # before the plan starts, the planned skills wait for their weeks
-    assert active_skills(D(2026, 10, 30), skills, [abhc]) == {}
+    skills = [skill("A"), skill("B", status="planned"), skill("C", status="planned")]
+    # before the plan starts, planned skills wait for their weeks (an active one is
+    # still practised on its own); once it runs, the plan decides
+    assert active_skills(D(2026, 10, 30), skills, [abhc]) == {"obj": ("A", ())}
     assert active_skills(D(2026, 11, 3), skills, [abhc]) == {"obj": ("A", ())}
+    waiting = [skill("A", status="planned"), *skills[1:]]
+    assert active_skills(D(2026, 10, 30), waiting, [abhc]) == {}
 
 
 def test_after_a_plan_ended_its_active_skills_stand_on_their_own():
@@ -477,3 +481,16 @@ def test_weekly_measurement_is_the_mean_of_the_week():
     assert weekly_measurement(checkins, D(2026, 11, 16)) == pytest.approx(7 / 3, abs=0.005)
     assert weekly_measurement(checkins, D(2026, 11, 30)) is None
     assert weekly_measurement([], D(2026, 11, 16)) is None
+
+
+def test_a_plan_starting_next_week_does_not_hide_an_active_skill_today():
+    from micro_journal.domain.models import MicroSkill, Plan, PlanWeek
+    from micro_journal.domain.rules import active_skills
+
+    day = dt.date(2026, 11, 18)
+    skill = MicroSkill(objective_id="o", title="Outline first", status="active")
+    later = Plan(objective_id="o", start_week="2026-11-23", weeks=[PlanWeek(skill_id=skill.id)])
+    [focus] = active_skills(day, [skill], [later])
+    assert focus.focus_id == skill.id and focus.position is None
+    [running] = active_skills(dt.date(2026, 11, 24), [skill], [later])
+    assert running.focus_id == skill.id and running.position is not None

@@ -1,0 +1,1023 @@
+"""Plan (``3``): week-by-week skill stacking — the grid, creating and editing a plan,
+and the mastery gate at the end of a week."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from ..domain import plan as plan_rules
+from ..domain.models import MicroSkill, Plan, ValidationError
+from ..keymap import GATE_KEYS, PLAN_FORM_KEYS, PLAN_KEYS, bindings
+from ..services import plan as svc
+from ..services.skills import SkillDraft, skill_from_draft
+from ..store import JournalError
+from ..widgets.plan_grid import WeekBlock, day_header, legend
+from .base import JournalScreen
+from .skill_form import NewSkillForm
+
+EXPLAIN = (
+    "A plan stacks one micro-skill per week. Week 1: skill A. Week 2: A + B. "
+    "Week 3: A + B + C… You practise the new skill and keep the earlier ones going, "
+    "measure them in a weekly review, and stack the next one once the new one is "
+    "mastered — or hold the week when it is not."
+)
+
+
+class PlanScreen(JournalScreen):
+    KEYS = PLAN_KEYS
+    BINDINGS = bindings(PLAN_KEYS)
+    ROOMY_HEIGHT = 32
+
+    def __init__(self) -> None:
+        super().__init__(name="plan")
+        self.view: svc.PlanView | None = None
+        self.objective_id: str | None = None
+        self.plan_id: str | None = None  # an earlier cycle picked with c
+        self.selected: int | None = None
+        self.objective_count = 0
+        self._gates_offered: set[tuple[str, int]] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Static(id="banner")
+        with VerticalScroll(id="plan-body", can_focus=False):
+            yield Static(id="plan-empty")
+            yield Static(id="plan-note")
+            yield Static(id="plan-days")
+            yield Vertical(id="plan-weeks")
+            yield Static(id="plan-legend")
+        yield Static(id="plan-detail")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def on_resize(self) -> None:
+        if self.view is not None and self.view.plan is not None:
+            self._draw_grid()
+            self._draw_detail()
+
+    # ----------------------------------------------------------------- drawing
+    @property
+    def plan(self):
+        return self.view.plan if self.view else None
+
+    @property
+    def week(self) -> svc.WeekView | None:
+        if self.view is None or self.selected is None:
+            return None
+        if 0 <= self.selected < len(self.view.weeks):
+            return self.view.weeks[self.selected]
+        return None
+
+    def refresh_view(self) -> None:
+        app = self.mj
+        today = app.clock.today()
+        app.today = today
+        self._draw_banner()
+        repo = app.repo
+        objectives = svc.objectives_for_plan(repo) if repo is not None else []
+        self.objective_count = len(objectives)
+        if not objectives:
+            self.view = None
+            self._set_topbar("[b]Plan[/b]")
+            self._show_empty(self._first_plan_text())
+            self.refresh_bindings()
+            return
+        if self.objective_id not in {o.id for o in objectives}:
+            self.objective_id = objectives[0].id
+            self.plan_id = None
+            self.selected = None
+        objective = next(o for o in objectives if o.id == self.objective_id)
+        self.view = svc.build_plan_view(
+            repo, objective, today, app.config.first_weekday, self.plan_id
+        )
+        view = self.view
+        if view.plan is None:
+            self.selected = None
+            self._set_topbar(self._topbar_text())
+            self._show_empty(self._no_plan_text())
+            self.refresh_bindings()
+            return
+        if self.selected is None or not 0 <= self.selected < len(view.weeks):
+            self.selected = max(0, min(len(view.weeks) - 1, view.today_index))
+        self._set_topbar(self._topbar_text())
+        self._show_empty(None)
+        self._draw_note()
+        self._draw_grid()
+        self._draw_detail()
+        self.refresh_bindings()
+        self.call_after_refresh(self._offer_gate)
+
+    def _set_topbar(self, text: str) -> None:
+        self.query_one("#topbar", Static).update(text)
+
+    def _topbar_text(self) -> str:
+        """``Plan  Objective · week 3 of 4 · dates · cycle · objective 1/2``, dropping the
+        least useful parts when the terminal is narrow."""
+        view = self.view
+        assert view is not None
+        parts: list[tuple[str, str]] = [  # (plain text, markup)
+            (view.objective.title, f"[b]{escape(view.objective.title)}[/b]"),
+            (view.status(), escape(view.status())),
+        ]
+        optional: list[tuple[str, str]] = []
+        if self.objective_count > 1:
+            ids = [o.id for o in svc.objectives_for_plan(self.mj.repo)]
+            text = f"objective {ids.index(view.objective.id) + 1}/{self.objective_count} (o)"
+            optional.append((text, f"[$text-muted]{text}[/]"))
+        if view.plan is not None and len(view.plans) > 1:
+            text = f"cycle {view.cycle} of {len(view.plans)} (c)"
+            optional.append((text, text))
+        if view.plan is not None and view.weeks:
+            text = plan_rules.fmt_range(view.weeks[0].start, view.weeks[-1].end)
+            optional.append((text, text))
+        if self.mj.demo:
+            optional.append(("demo journal", "[$warning]demo journal[/]"))
+        room = max(20, self.size.width - 2) - len("Plan  ")
+        for part in optional:
+            used = sum(len(p) for p, _ in parts) + 5 * len(parts)
+            if used + len(part[0]) <= room:
+                parts.append(part)
+        return "[b]Plan[/b]  " + "  ·  ".join(markup for _, markup in parts)
+
+    def _draw_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        reason = self.mj.read_only_reason
+        banner.display = reason is not None
+        if reason:
+            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+
+    def _first_plan_text(self) -> str:
+        return (
+            "[b]No plan yet.[/b]\n\n"
+            f"{EXPLAIN}\n\n"
+            "  [b]n[/b]  create a plan: objective, start week, one skill a week\n"
+            "  [b]1[/b]  back to Today ([b]d[/b] there opens the demo journal)"
+        )
+
+    def _no_plan_text(self) -> str:
+        view = self.view
+        assert view is not None
+        more = "\n  [b]o[/b]  show the next objective" if self.objective_count > 1 else ""
+        return (
+            f"[b]{escape(view.objective.title)}[/b] has no plan yet.\n\n"
+            f"{EXPLAIN}\n\n"
+            "  [b]n[/b]  plan it: start week, then one skill a week (pick or create)"
+            f"{more}"
+        )
+
+    def _show_empty(self, text: str | None) -> None:
+        empty = self.query_one("#plan-empty", Static)
+        empty.display = text is not None
+        if text is not None:
+            empty.update(text)
+        for selector in ("#plan-days", "#plan-weeks", "#plan-legend"):
+            self.query_one(selector).display = text is None
+        if text is not None:
+            self.query_one("#plan-note").display = False
+        if text is not None:
+            self.query_one("#plan-weeks").remove_children()
+            self.query_one("#plan-detail").display = False
+
+    def _draw_note(self) -> None:
+        """One line of what to do next when the plan shown is not simply running."""
+        view = self.view
+        assert view is not None and view.plan is not None
+        note = None
+        if view.plan.status == "ended":
+            running = any(p.status == "active" for p in view.plans)
+            note = (
+                "This cycle has ended and is kept as history. "
+                + ("c shows the running one." if running else "n plans the next cycle.")
+            )
+        elif view.today_index >= len(view.plan.weeks):
+            note = (
+                "Every week of this plan is done; the whole stack stays active. "
+                "a stacks the next skill, E ends the plan and starts the next cycle."
+            )
+        elif view.today_index < 0:
+            note = "This plan has not started yet; until then you can still change every week."
+        widget = self.query_one("#plan-note", Static)
+        widget.display = note is not None
+        if note:
+            widget.update(f"[$warning]{escape(note)}[/]")
+
+    def _row_width(self) -> int:
+        # body padding (2) + scrollbar (1) + week block border and padding (3)
+        return max(40, self.size.width - 6)
+
+    def _draw_grid(self) -> None:
+        view = self.view
+        assert view is not None and view.plan is not None
+        width = self._row_width()
+        self.query_one("#plan-days", Static).update(
+            day_header(view.today, self.mj.config.first_weekday, width)
+        )
+        self.query_one("#plan-legend", Static).update(legend(width))
+        container = self.query_one("#plan-weeks", Vertical)
+        blocks = list(container.query(WeekBlock))
+        if len(blocks) != len(view.weeks):
+            container.remove_children()
+            blocks = [WeekBlock() for _ in view.weeks]
+            container.mount_all(blocks)
+        plan = view.plan
+        for block, week in zip(blocks, view.weeks, strict=True):
+            hold_of = None
+            if week.hold:
+                hold_of = next(
+                    (i + 1 for i in range(week.index - 1, -1, -1) if not plan.weeks[i].hold),
+                    None,
+                )
+            block.show(week, width, week.index == self.selected, hold_of)
+
+    def _draw_detail(self) -> None:
+        detail = self.query_one("#plan-detail", Static)
+        week = self.week
+        roomy = self.size.height >= self.ROOMY_HEIGHT
+        detail.display = roomy and week is not None
+        if not detail.display or week is None or self.view is None:
+            return
+        lines = []
+        focus = week.focus
+        if focus is not None:
+            skill = focus.skill
+            role = {"new": "new skill", "held": "held skill"}.get(focus.role, "focus")
+            lines.append(
+                f"[b]Week {week.number}[/b] · {role}: [b]{escape(skill.title)}[/b]"
+            )
+            if skill.why:
+                lines.append(f"[$text-muted]{escape(skill.why)}[/]")
+            lines.append(self._rule_line(focus, week.when))
+        for row in week.skills:
+            series = self._series(row.skill.id, week.index)
+            flat = plan_rules.plateau(series, row.skill.metric)
+            if flat is not None and week.when != "future":
+                lines.append(
+                    f"[$warning]⚠ {escape(row.skill.title)}: {escape(flat.message)}[/]"
+                )
+        review = week.review
+        if review is not None:
+            worked = escape(review.worked) if review.worked else "–"
+            adjust = escape(review.adjust) if review.adjust else "–"
+            lines.append(f"Worked: {worked}")
+            lines.append(f"Adjust: {adjust}")
+        elif week.when in ("past", "current"):
+            lines.append("[$text-muted]No review of this week yet: w writes it.[/]")
+        detail.update("\n".join(lines))
+
+    def _rule_line(self, row: svc.SkillWeek, when: str) -> str:
+        skill = row.skill
+        metric = skill.metric
+        rule = f"{skill.frequency_target} of 7 days"
+        if metric.target is not None:
+            sign = "≤" if metric.direction == "lower" else "≥"
+            unit = f" {metric.unit}" if metric.unit else ""
+            rule += f" and {escape(metric.name or 'the metric')} {sign} {metric.target:g}{unit}"
+        if when == "future":
+            return f"Mastery rule: {rule}"
+        result = row.mastery
+        if result.mastered:
+            return f"Mastery rule: {rule}  ·  [b $done]★ mastered[/]"
+        so_far = " so far" if when == "current" else ""
+        missing = "; ".join(result.shortfalls())
+        return f"Mastery rule: {rule}  ·  {so_far.strip() or 'missed'}: {escape(missing)}"
+
+    def _series(self, skill_id: str, upto: int) -> list[float | None]:
+        assert self.view is not None
+        out: list[float | None] = []
+        for week in self.view.weeks[: upto + 1]:
+            for row in week.skills:
+                if row.skill.id == skill_id:
+                    out.append(row.measured.value)
+        return out
+
+    def _scroll_to_selected(self) -> None:
+        for block in self.query(WeekBlock):
+            if getattr(block, "week_index", None) == self.selected:
+                self.query_one("#plan-body", VerticalScroll).scroll_to_widget(
+                    block, animate=False
+                )
+                return
+
+    # ----------------------------------------------------------------- the mastery gate
+    def _offer_gate(self) -> None:
+        view = self.view
+        if view is None or not view.running or self.app.screen is not self:
+            return
+        gate = view.gate
+        if gate is None or view.plan is None:
+            return
+        key = (view.plan.id, gate.index)
+        if key in self._gates_offered:
+            return
+        self._gates_offered.add(key)
+        self._open_gate(gate)
+
+    def _open_gate(self, week: svc.WeekView) -> None:
+        view = self.view
+        assert view is not None and view.plan is not None
+        plan = view.plan
+        index = week.index
+
+        def decided(decision: str | None) -> None:
+            if decision is None:
+                self.notify("Decide later: d on that week opens the mastery gate again.",
+                            timeout=4)
+                return
+            fresh = self.mj.repo.get(Plan, plan.id) or plan
+            saved = self.write(
+                lambda: svc.record_decision(
+                    self.mj.repo, fresh, index, decision, self.mj.clock.today(),
+                    self.mj.config.first_weekday,
+                ),
+                what="decision",
+            )
+            if saved is not None:
+                self.refresh_view()
+                if decision == "hold" and len(saved.weeks) > len(fresh.weeks):
+                    self.notify(
+                        f"Week {index + 1} is held: it repeats next, and the weeks after it "
+                        "move back one week.", title="Held", timeout=5,
+                    )
+                else:
+                    self.notify(f"Recorded for week {index + 1}: {decision}.", timeout=4)
+
+        self.app.push_screen(MasteryGate(week, plan), decided)
+
+    # ----------------------------------------------------------------- keys
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        view = self.view
+        plan = view.plan if view else None
+        if action == "new_plan":
+            return self.mj.repo is not None
+        if action in ("add_week", "hold", "remove_week", "move_week", "change_skill",
+                      "end_plan"):
+            return view is not None and view.running
+        if action in ("review", "decide", "move"):
+            return plan is not None
+        if action == "next_objective":
+            return self.objective_count > 1
+        if action == "next_cycle":
+            return view is not None and len(view.plans) > 1
+        return True
+
+    def action_move(self, step: int) -> None:
+        if self.view is None or not self.view.weeks:
+            return
+        current = self.selected if self.selected is not None else 0
+        self.selected = max(0, min(len(self.view.weeks) - 1, current + step))
+        self._draw_grid()
+        self._draw_detail()
+        self._scroll_to_selected()
+
+    def action_next_objective(self) -> None:
+        repo = self.mj.repo
+        if repo is None:
+            return
+        ids = [o.id for o in svc.objectives_for_plan(repo)]
+        if not ids:
+            return
+        index = ids.index(self.objective_id) if self.objective_id in ids else -1
+        self.objective_id = ids[(index + 1) % len(ids)]
+        self.plan_id = None
+        self.selected = None
+        self.refresh_view()
+
+    def action_next_cycle(self) -> None:
+        if self.view is None or len(self.view.plans) < 2 or self.view.plan is None:
+            return
+        plans = self.view.plans
+        index = plans.index(self.view.plan) if self.view.plan in plans else -1
+        self.plan_id = plans[(index + 1) % len(plans)].id
+        self.selected = None
+        self.refresh_view()
+        self.notify(f"Cycle {self.view.cycle} of {len(plans)}: {self.view.status()}.",
+                    timeout=3)
+
+    def _first_editable(self) -> int:
+        return self.view.first_editable if self.view else 0
+
+    def _edit(self, change, *, what: str, done: str | None = None, select: int | None = None):
+        """Apply a plan edit (a function returning the new plan) and save it."""
+        view = self.view
+        if view is None or view.plan is None:
+            return None
+        try:
+            edited = change(view.plan)
+        except plan_rules.PlanEditError as err:
+            self.notify(str(err), title="Plan", severity="warning", timeout=5)
+            return None
+        saved = self.write(lambda: svc.save_plan(self.mj.repo, edited), what=what)
+        if saved is None:
+            return None
+        if select is not None:
+            self.selected = select
+        self.refresh_view()
+        if done:
+            self.notify(done, timeout=4)
+        return saved
+
+    def action_hold(self) -> None:
+        index = self.selected
+        if index is None:
+            return
+        self._edit(
+            lambda p: plan_rules.hold_week(p, index, self._first_editable()),
+            what="hold",
+            done=f"Week {index + 1} is held: week {index + 2} repeats it, later weeks move "
+                 "back one week. x on the hold week takes it back.",
+        )
+
+    def action_remove_week(self) -> None:
+        index = self.selected
+        if index is None:
+            return
+        self._edit(
+            lambda p: plan_rules.remove_week(p, index, self._first_editable()),
+            what="removing a week",
+            done=f"Week {index + 1} removed; the weeks after it move up one week.",
+            select=max(0, index - 1) if self.view and index >= len(self.view.weeks) - 1
+            else index,
+        )
+
+    def action_move_week(self, step: int) -> None:
+        index = self.selected
+        if index is None:
+            return
+        self._edit(
+            lambda p: plan_rules.move_week(p, index, step, self._first_editable()),
+            what="moving a week",
+            select=index + step,
+        )
+
+    def _pick_skill(self, title: str, done) -> None:
+        view = self.view
+        if view is None or view.plan is None:
+            return
+        in_plan = set(plan_rules.stack_at(view.plan, len(view.plan.weeks)))
+        self.app.push_screen(
+            SkillPicker(view.objective.title, view.objective.id, in_plan, title), done
+        )
+
+    def action_add_week(self) -> None:
+        view = self.view
+        if view is None or view.plan is None:
+            return
+        plan = view.plan
+        number = max(len(plan.weeks), view.today_index) + 1
+
+        def picked(choice: svc.WeekChoice | None) -> None:
+            if choice is None:
+                return
+            try:
+                saved = self.write(
+                    lambda: svc.extend_plan(
+                        self.mj.repo, plan, choice, self.mj.clock.today(),
+                        self.mj.config.first_weekday,
+                    ),
+                    what="adding a week",
+                )
+            except (plan_rules.PlanEditError, ValidationError) as err:
+                self.notify(str(err), title="Plan", severity="warning")
+                return
+            if saved is not None:
+                self.selected = len(saved.weeks) - 1
+                self.refresh_view()
+                self._scroll_to_selected()
+                self.notify(f"Week {len(saved.weeks)} added: it stacks one more skill.",
+                            timeout=4)
+
+        self._pick_skill(f"The skill to stack in week {number}", picked)
+
+    def action_change_skill(self) -> None:
+        week = self.week
+        view = self.view
+        if week is None or view is None or view.plan is None:
+            return
+        if week.index < view.first_editable:
+            self.notify(f"Week {week.number} is over and stays as it happened.",
+                        severity="warning")
+            return
+        plan = view.plan
+        index = week.index
+
+        def picked(choice: svc.WeekChoice | None) -> None:
+            if choice is None:
+                return
+            try:
+                saved = self.write(
+                    lambda: svc.change_week(
+                        self.mj.repo, plan, index, choice, self.mj.clock.today(),
+                        self.mj.config.first_weekday,
+                    ),
+                    what="changing a week",
+                )
+            except (plan_rules.PlanEditError, ValidationError) as err:
+                self.notify(str(err), title="Plan", severity="warning")
+                return
+            if saved is not None:
+                self.refresh_view()
+
+        self._pick_skill(f"The skill for week {week.number}", picked)
+
+    def action_decide(self) -> None:
+        week = self.week
+        if week is None:
+            return
+        if week.when == "future":
+            self.notify(f"Week {week.number} has not started yet.", timeout=3)
+            return
+        if week.focus is None:
+            self.notify(f"Week {week.number} has no skill to judge.", timeout=3)
+            return
+        self._open_gate(week)
+
+    def action_review(self) -> None:
+        from .review import ReviewScreen
+
+        week = self.week
+        view = self.view
+        if week is None or view is None:
+            return
+        if week.when in ("future", "unused"):
+            self.notify(f"Week {week.number} has not happened; review it once it starts.",
+                        timeout=4)
+            return
+        self.app.push_screen(ReviewScreen(view.objective.id, week.start))
+
+    def action_new_plan(self) -> None:
+        repo = self.mj.repo
+        if repo is None:
+            return
+        objective = ""
+        if self.view is not None and not any(p.status == "active" for p in self.view.plans):
+            objective = self.view.objective.title
+        self._open_plan_form(objective, "this")
+
+    def _open_plan_form(self, objective: str, start: str) -> None:
+        def created(plan_id: str | None) -> None:
+            if not plan_id:
+                return
+            plan = self.mj.repo.get(Plan, plan_id) if self.mj.repo else None
+            if plan is not None:
+                self.objective_id = plan.objective_id
+            self.plan_id = None
+            self.selected = None
+            self.refresh_view()
+
+        self.app.push_screen(PlanForm(objective, start), created)
+
+    def action_end_plan(self) -> None:
+        view = self.view
+        if view is None or view.plan is None or not view.running:
+            return
+        plan = view.plan
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            saved = self.write(
+                lambda: svc.end_plan(
+                    self.mj.repo, plan, self.mj.clock.today(), self.mj.config.first_weekday
+                ),
+                what="ending the plan",
+            )
+            if saved is None:
+                return
+            self.plan_id = None
+            self.selected = None
+            self.refresh_view()
+            self.notify(
+                "Plan ended; its weeks stay in your history (c shows earlier cycles). "
+                "Plan the next cycle now, or esc and n later.",
+                title="Plan ended", timeout=6,
+            )
+            self._open_plan_form(view.objective.title, "next")
+
+        self.app.push_screen(ConfirmEnd(view), confirmed)
+
+
+# ===================================================================== dialogs
+
+
+class MasteryGate(ModalScreen[str | None]):
+    """At the end of a week: stack the next skill, or hold the week? The user decides."""
+
+    KEYS = GATE_KEYS
+    BINDINGS = bindings(GATE_KEYS)
+
+    def __init__(self, week: svc.WeekView, plan: Plan) -> None:
+        super().__init__(name="mastery gate")
+        self.week = week
+        self.plan = plan
+
+    def compose(self) -> ComposeResult:
+        week = self.week
+        focus = week.focus
+        assert focus is not None
+        result = focus.mastery
+        n = week.number
+        nxt = None
+        if week.index + 1 < len(self.plan.weeks) and not self.plan.weeks[week.index + 1].hold:
+            nxt = plan_rules.introduced_at(self.plan, week.index + 1)
+        next_title = None
+        if nxt is not None:
+            skill = self._skill(nxt)
+            next_title = skill.title if skill else None
+        over = "is over" if week.when == "past" else "so far"
+        lines = [f"[b]Mastery gate[/b] · week {n} ({escape(week.dates)}) {over}", ""]
+        title = escape(focus.skill.title)
+        if result.mastered:
+            lines.append(f"[$done]★ “{title}” met its mastery rule.[/] Stacking is the plan.")
+            recommended = "s"
+        else:
+            missing = "; ".join(result.shortfalls())
+            lines.append(f"“{title}” did [b]not[/b] meet its mastery rule: {escape(missing)}.")
+            stacking = f"stacking “{escape(next_title)}”" if next_title else "stacking more"
+            if week.when == "past":
+                repeat = f"Holding repeats week {n}'s stack this week; week {n + 1} and later"
+            else:
+                repeat = f"Holding repeats week {n} next week; week {n + 1} and later"
+            lines.append(
+                f"Hold week {n} for another week instead of {stacking}? {repeat} move back "
+                "one week."
+            )
+            recommended = "h"
+        if week.decision:
+            lines.append(f"[$text-muted]Recorded so far: {week.decision}.[/]")
+        lines.append("")
+        options = [
+            ("h", f"hold week {n}: repeat it, later weeks move back one week"),
+            ("s", "stack the next skill as planned"),
+            ("t", "tweak: go on as planned, and change how I practise"),
+            ("esc", "decide later"),
+        ]
+        for key, text in options:
+            mark = "  [$text-muted](suggested)[/]" if key == recommended else ""
+            lines.append(f"  [b $accent]{key:<4}[/] {escape(text)}{mark}")
+        with Vertical(id="dialog", classes="gate"):
+            yield Static("\n".join(lines), id="gate-text")
+
+    def _skill(self, skill_id: str) -> MicroSkill | None:
+        repo = getattr(self.app, "repo", None)
+        return repo.get(MicroSkill, skill_id) if repo else None
+
+    def action_choose(self, decision: str) -> None:
+        self.dismiss(decision or None)
+
+
+class ConfirmEnd(ModalScreen[bool]):
+    BINDINGS = [("y,enter", "answer(True)", "End"), ("n,escape", "answer(False)", "Keep")]
+
+    def __init__(self, view: svc.PlanView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        n = len(view.plan.weeks) if view.plan else 0
+        text = (
+            f"[b]End the plan for {escape(view.objective.title)} today?[/b]\n\n"
+            f"Its {n} weeks, check-ins and reviews stay in your history (c on the Plan "
+            "screen shows earlier cycles). Skills it reached stay active on Today; the ones "
+            "it never reached go back to planned.\n\n"
+            "Next you can plan the next cycle.\n\n"
+            "  [b $accent]y[/]  end the plan        [b $accent]n[/]  keep it"
+        )
+        with Vertical(id="dialog", classes="gate"):
+            yield Static(text)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class SkillDraftForm(NewSkillForm):
+    """The new micro-skill form (with its checklist) that returns a draft instead of saving:
+    the plan form saves everything at once."""
+
+    def __init__(self, objective: str, heading: str = "") -> None:
+        super().__init__()
+        self.objective = objective
+        self.heading = heading
+
+    def on_mount(self) -> None:
+        if self.objective.strip():
+            field = self.query_one("#objective", Input)
+            field.value = self.objective
+            field.disabled = True
+        if self.heading:
+            self.query_one(".form-title", Static).update(f"[b]{escape(self.heading)}[/b]")
+
+    def action_save(self) -> None:
+        for error in self.query(".field-error"):
+            error.update("")
+        draft = self.draft()
+        try:
+            if not draft.objective.strip():
+                raise ValidationError("objective", "name the objective this skill serves")
+            skill_from_draft(draft, "x")
+        except ValidationError as err:
+            self.query_one(f"#{err.field}-error", Static).update(escape(err.message))
+            self.query_one(f"#{err.field}").focus()
+            return
+        self.dismiss(draft)  # type: ignore[arg-type]
+
+
+class SkillPicker(ModalScreen[svc.WeekChoice | None]):
+    """Choose an existing skill of the objective, or create one (with the checklist)."""
+
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, objective: str, objective_id: str | None, taken: set[str], heading: str
+    ) -> None:
+        super().__init__()
+        self.objective = objective
+        self.objective_id = objective_id
+        self.taken = taken
+        self.heading = heading
+
+    def skills(self) -> list[MicroSkill]:
+        repo = getattr(self.app, "repo", None)
+        if repo is None or self.objective_id is None:
+            return []
+        return [s for s in repo.skills(self.objective_id) if s.status != "archived"]
+
+    def compose(self) -> ComposeResult:
+        options = [Option("[b]+ New micro-skill…[/b]  [$text-muted](with the checklist)[/]",
+                          id="new")]
+        for skill in self.skills():
+            taken = skill.id in self.taken
+            status = "  [$text-muted]already in the plan[/]" if taken else (
+                f"  [$text-muted]{skill.status}[/]" if skill.status != "active" else ""
+            )
+            options.append(Option(f"{escape(skill.title)}{status}", id=skill.id,
+                                  disabled=taken))
+        with Vertical(id="dialog", classes="picker"):
+            yield Static(f"[b]{escape(self.heading)}[/b]   [$text-muted]enter picks · esc "
+                         "cancels[/]", classes="form-title")
+            yield OptionList(*options, id="skill-options")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id
+        if option_id == "new":
+            self.app.push_screen(
+                SkillDraftForm(self.objective, self.heading), self._drafted
+            )
+        elif option_id:
+            self.dismiss(svc.WeekChoice(skill_id=option_id))
+
+    def _drafted(self, draft: SkillDraft | None) -> None:
+        if draft is not None:
+            self.dismiss(svc.WeekChoice(draft=draft))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class WeekPick(Static, can_focus=True):
+    """One week of the plan form: enter picks or creates its skill."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(id=f"week-{number}", classes="week-pick")
+        self.number = number
+        self.choice = svc.WeekChoice()
+
+    def show(self, title: str) -> None:
+        if title:
+            new = " [$text-muted](new)[/]" if self.choice.draft is not None else ""
+            self.update(f"{escape(title)}{new}")
+        else:
+            self.update("[$text-muted]enter: pick · n: new skill[/]")
+
+
+class PlanForm(ModalScreen[str | None]):
+    """Create a plan: objective, start week, one skill per week. Returns the plan's id."""
+
+    KEYS = PLAN_FORM_KEYS
+    BINDINGS = bindings(PLAN_FORM_KEYS)
+    MAX_WEEKS = 12
+
+    def __init__(self, objective: str = "", start: str = "this", weeks: int = 4) -> None:
+        super().__init__(name="new plan")
+        self.objective = objective
+        self.start = start
+        self.initial_weeks = weeks
+
+    @property
+    def repo(self):
+        return getattr(self.app, "repo", None)
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        today = app.clock.today()
+        choices = svc.start_choices(today, app.config.first_weekday)
+        titles = [o.title for o in self.repo.objectives()] if self.repo else []
+        six = dt.timedelta(days=6)
+        start_options = [
+            (f"{name} week · {plan_rules.fmt_range(choices[name], choices[name] + six)}", name)
+            for name in ("this", "next")
+        ]
+        with Vertical(id="dialog", classes="form wide plan-form"):
+            yield Static("[b]New plan[/b]  [$text-muted]one micro-skill a week, stacked[/]",
+                         classes="form-title")
+            with VerticalScroll(classes="form-scroll"), Grid(classes="form-grid plan-grid",
+                                                             id="plan-form-grid"):
+                yield Label("Objective")
+                yield Input(
+                    self.objective, placeholder="e.g. Public speaking", id="objective",
+                    suggester=SuggestFromList(titles, case_sensitive=False),
+                )
+                yield Static("", id="objective-error", classes="field-error")
+                yield Label("Start")
+                yield Select(start_options, value=self.start, allow_blank=False, id="start")
+                yield Static("", id="start-error", classes="field-error")
+                for n in range(1, self.initial_weeks + 1):
+                    yield from self._week_row(n)
+            yield Static(self._hint_text(titles), id="plan-form-hint")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Create  ctrl+s", variant="primary", id="save")
+                yield Button("Cancel  esc", id="cancel")
+
+    def _hint_text(self, titles: list[str]) -> str:
+        known = ""
+        if titles:
+            shown = ", ".join(escape(t) for t in titles[:4])
+            known = f"Your objectives: {shown} (→ completes). "
+        return (
+            f"[$text-muted]{known}On a week: enter picks or creates its skill, n creates "
+            "one, + / − add or remove a week.[/]"
+        )
+
+    def _week_row(self, n: int):
+        yield Label(self._week_label(n), id=f"week-{n}-label")
+        yield WeekPick(n)
+        yield Static("", id=f"week-{n}-error", classes="field-error")
+
+    def _week_label(self, n: int) -> str:
+        start = self._start_day() + (n - 1) * dt.timedelta(weeks=1)
+        end = start + dt.timedelta(days=6)
+        if start.month == end.month:
+            return f"Week {n} · {start.day}–{end.day} {end:%b}"
+        return f"Week {n} · {start.day} {start:%b}–{end.day} {end:%b}"
+
+    def _start_day(self) -> dt.date:
+        app = self.app
+        choices = svc.start_choices(app.clock.today(), app.config.first_weekday)
+        try:
+            value = self.query_one("#start", Select).value
+        except NoMatches:  # still composing
+            value = self.start
+        return choices.get(str(value), choices["this"])
+
+    def on_mount(self) -> None:
+        target = "#week-1" if self.objective else "#objective"
+        self.query_one(target).focus()
+        for pick in self.query(WeekPick):
+            pick.show("")
+
+    @property
+    def picks(self) -> list[WeekPick]:
+        return list(self.query(WeekPick))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        for n in range(1, len(self.picks) + 1):
+            self.query_one(f"#week-{n}-label", Label).update(self._week_label(n))
+
+    def _objective(self):
+        title = self.query_one("#objective", Input).value
+        return svc.find_objective(self.repo, title) if self.repo and title.strip() else None
+
+    def _focused_pick(self) -> WeekPick | None:
+        focused = self.focused
+        return focused if isinstance(focused, WeekPick) else None
+
+    def action_pick(self) -> None:
+        pick = self._focused_pick()
+        if pick is None:
+            return
+        objective = self._objective()
+        taken = {p.choice.skill_id for p in self.picks if p is not pick and p.choice.skill_id}
+        heading = f"Week {pick.number}: the skill it stacks"
+        title = self.query_one("#objective", Input).value.strip()
+        has_skills = objective is not None and any(
+            s.status != "archived" for s in self.repo.skills(objective.id)
+        )
+        if not has_skills:
+            self._new_skill_for(pick)
+            return
+        self.app.push_screen(
+            SkillPicker(title, objective.id, taken, heading),
+            lambda choice: self._chosen(pick, choice),
+        )
+
+    def action_new_skill(self) -> None:
+        pick = self._focused_pick()
+        if pick is not None:
+            self._new_skill_for(pick)
+
+    def action_clear_week(self) -> None:
+        pick = self._focused_pick()
+        if pick is not None:
+            pick.choice = svc.WeekChoice()
+            pick.show("")
+
+    def _new_skill_for(self, pick: WeekPick) -> None:
+        title = self.query_one("#objective", Input).value.strip()
+        self.app.push_screen(
+            SkillDraftForm(title, f"Week {pick.number}: a new micro-skill"),
+            lambda draft: self._chosen(pick, svc.WeekChoice(draft=draft) if draft else None),
+        )
+
+    def _chosen(self, pick: WeekPick, choice: svc.WeekChoice | None) -> None:
+        if choice is None:
+            return
+        pick.choice = choice
+        if choice.draft is not None:
+            objective = self.query_one("#objective", Input)
+            if not objective.value.strip():
+                objective.value = choice.draft.objective
+        pick.show(svc.week_choice_title(self.repo, choice))
+        self.query_one(f"#week-{pick.number}-error", Static).update("")
+        pick.focus()
+
+    def action_add_week(self) -> None:
+        n = len(self.picks) + 1
+        if n > self.MAX_WEEKS:
+            self.notify(f"Plan up to {self.MAX_WEEKS} weeks now; extend it later with a.",
+                        timeout=4)
+            return
+        grid = self.query_one("#plan-form-grid", Grid)
+        row = list(self._week_row(n))
+        grid.mount_all(row)
+        row[1].show("")
+        row[1].focus()
+
+    def action_remove_week(self) -> None:
+        picks = self.picks
+        if len(picks) <= 1:
+            self.notify("A plan needs at least one week.", timeout=3)
+            return
+        last = picks[-1]
+        n = last.number
+        for selector in (f"#week-{n}-label", f"#week-{n}", f"#week-{n}-error"):
+            self.query_one(selector).remove()
+        if self.focused is None or self.focused is last:
+            picks[-2].focus()
+
+    def draft(self) -> svc.PlanDraft:
+        return svc.PlanDraft(
+            objective=self.query_one("#objective", Input).value,
+            start=str(self.query_one("#start", Select).value),
+            weeks=[p.choice for p in self.picks],
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        for error in self.query(".field-error"):
+            error.update("")
+        repo = self.repo
+        if repo is None:
+            return
+        draft = self.draft()
+        try:
+            svc.validate_plan(repo, draft)
+        except ValidationError as err:
+            field = err.field if err.field != "weeks" else "objective"
+            self.query_one(f"#{field}-error", Static).update(escape(err.message))
+            self.query_one(f"#{field}").focus()
+            return
+        try:
+            plan = svc.create_plan(
+                repo, draft, self.app.clock.today(), self.app.config.first_weekday
+            )
+        except (JournalError, plan_rules.PlanEditError) as err:
+            self.notify(str(err), title="Not saved", severity="error", timeout=15)
+            return
+        weeks = len(plan.weeks)
+        self.notify(
+            f"Plan saved: {weeks} week{'s' if weeks != 1 else ''}, one new skill a week.",
+            title="Plan", timeout=4,
+        )
+        self.dismiss(plan.id)

@@ -1,0 +1,271 @@
+"""What the Progress screen shows: one skill's or one objective's charts, streaks and
+consistency, and the achievements of a week, month or quarter.
+
+``ProgressData`` reads the journal once per refresh: every skill's check-ins are indexed
+by day a single time (``domain.progress.day_index``) and every view is then computed
+from those indexes, so ten years of check-ins draw as fast as three weeks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain import progress as P
+from ..domain import rules
+from ..domain.goals import Mastered
+from ..domain.models import CheckIn, Metric, MicroGoal, MicroSkill, Objective
+from ..domain.plan import Plateau
+from ..store.repository import Repository
+
+PICTURES_ENV = "MICRO_JOURNAL_PICTURES_DIR"
+
+
+# ------------------------------------------------------------------ views
+
+
+class SkillProgress:
+    """One skill's progress; streaks, this week and totals are computed when first asked
+    for (an objective's chart needs only the weekly series of its skills)."""
+
+    def __init__(
+        self, skill: MicroSkill, objective: Objective | None, index: P.DayIndex,
+        until: dt.date | None, series: list[P.WeekPoint], recent: list[P.WeekPoint],
+        today: dt.date, first_weekday: int,
+    ) -> None:
+        self.skill = skill
+        self.objective = objective
+        self.index = index
+        self.until = until  # the last tracked day (None: still practised)
+        self.series = series  # the weeks charted, oldest first
+        self.change: P.WeekChange | None = P.week_over_week(recent, skill.metric)
+        self.plateau: Plateau | None = P.plateau_of(recent, skill.metric)
+        self.today = today
+        self.first_weekday = first_weekday
+
+    @property
+    def metric(self) -> Metric:
+        return self.skill.metric
+
+    @property
+    def latest(self) -> P.WeekPoint | None:
+        return next((p for p in reversed(self.series) if p.value is not None), None)
+
+    @functools.cached_property
+    def streaks(self) -> rules.Streaks:
+        return rules.streaks(self.index.states, self.today, self.skill.frequency_target,
+                             self.first_weekday)
+
+    @functools.cached_property
+    def week(self) -> rules.WeekProgress:
+        return rules.week_progress(self.index.states, self.today, self.skill.frequency_target,
+                                   self.first_weekday)
+
+    @functools.cached_property
+    def totals(self) -> P.Totals:
+        return P.totals(self.index, self.today)
+
+
+@dataclass(frozen=True)
+class ObjectiveProgress:
+    objective: Objective
+    skills: list[SkillProgress]
+    index: P.DayIndex  # the skills' check-ins combined
+    until: dt.date | None
+    streaks: rules.Streaks
+    totals: P.Totals
+    target: int  # the strictest x-of-7 target of its skills
+
+
+# ------------------------------------------------------------------ the journal, read once
+
+
+class ProgressData:
+    """Everything the Progress screen needs from the journal, read once."""
+
+    def __init__(
+        self, repo: Repository, today: dt.date, first_weekday: int = rules.MONDAY,
+        day_start_hour: int = 0,
+    ) -> None:
+        self.repo = repo
+        self.today = today
+        self.first_weekday = first_weekday
+        self.day_start_hour = day_start_hour
+        self.objectives = repo.objectives(include_archived=True)
+        # which skills have check-ins: one cheap pass; the check-ins themselves are read
+        # per skill (or all, sorted, for achievements) only when a view needs them
+        by_skill = {c.skill_id for c in repo.all(CheckIn)}
+        self._checkins: list[CheckIn] | None = None
+        self._dates: list[str] = []
+        all_skills = repo.skills()
+        active = {
+            i for f in rules.active_skills(today, all_skills, repo.plans(), first_weekday)
+            for i in ([f.focus_id] if f.focus_id else []) + list(f.stacked_ids)
+        }
+        self.active_ids = active
+        order = {o.id: n for n, o in enumerate(self.objectives)}
+        shown = [
+            s for s in all_skills
+            if s.id in by_skill or s.id in active or s.status in ("active", "mastered")
+        ]
+        shown = [s for s in shown if s.status != "archived" or s.id in by_skill]
+        shown.sort(key=lambda s: (order.get(s.objective_id, len(order)), s.created_at))
+        self.skills = shown
+        self.all_skills = all_skills
+        self._indexes: dict[str, P.DayIndex] = {}
+        self.reviewed: dict[str, dict[dt.date, float]] = {}
+        for review in repo.reviews():  # oldest week first: a later duplicate replaces
+            try:
+                start = rules.week_start(rules.to_date(review.week), first_weekday)
+            except (TypeError, ValueError):
+                continue
+            for m in review.measurements:
+                if m.value is not None:
+                    self.reviewed.setdefault(m.skill_id, {})[start] = float(m.value)
+        self._goals: list[MicroGoal] | None = None
+        self._mastered: list[Mastered] | None = None
+
+    def index(self, skill_id: str) -> P.DayIndex:
+        """The skill's check-ins by day, built the first time it is needed."""
+        index = self._indexes.get(skill_id)
+        if index is None:
+            index = self._indexes[skill_id] = P.day_index(self.repo.checkins(skill_id))
+        return index
+
+    # -------------------------------------------------------------- subjects
+    @property
+    def empty(self) -> bool:
+        return not self.skills
+
+    def objectives_shown(self) -> list[Objective]:
+        ids = {s.objective_id for s in self.skills}
+        return [o for o in self.objectives if o.id in ids]
+
+    def objective(self, objective_id: str) -> Objective | None:
+        return next((o for o in self.objectives if o.id == objective_id), None)
+
+    def until(self, skill: MicroSkill, index: P.DayIndex) -> dt.date | None:
+        """Still practised: tracked up to today; else up to its last check-in."""
+        if skill.id in self.active_ids or skill.status == "active":
+            return None
+        return index.last
+
+    # -------------------------------------------------------------- one skill
+    def skill(self, skill: MicroSkill, weeks: int = 12) -> SkillProgress:
+        index = self.index(skill.id)
+        until = self.until(skill, index)
+        starts = P.week_starts(self.today, max(2, weeks), self.first_weekday)
+        reviewed = self.reviewed.get(skill.id, {})
+        series = P.weekly_series(index.values, starts, reviewed)
+        # the change and plateau look at the weeks before the chart too
+        recent = P.weekly_series(
+            index.values, P.week_starts(self.today, 8, self.first_weekday), reviewed
+        )
+        return SkillProgress(
+            skill, self.objective(skill.objective_id), index, until, series, recent,
+            self.today, self.first_weekday,
+        )
+
+    def first_week(self, index: P.DayIndex) -> dt.date:
+        first = index.first or self.today
+        return rules.week_start(min(first, self.today), self.first_weekday)
+
+    def weeks_of_data(self, index: P.DayIndex) -> int:
+        return (rules.week_start(self.today, self.first_weekday) - self.first_week(index)
+                ).days // 7 + 1
+
+    # -------------------------------------------------------------- one objective
+    def objective_view(self, objective: Objective, weeks: int = 12) -> ObjectiveProgress:
+        skills = [self.skill(s, weeks) for s in self.skills if s.objective_id == objective.id]
+        index = P.combine([s.index for s in skills])
+        tracked = [s.until for s in skills]
+        until = None if any(u is None for u in tracked) or not tracked else max(
+            u for u in tracked if u is not None)
+        target = max((s.skill.frequency_target for s in skills), default=7)
+        return ObjectiveProgress(
+            objective=objective,
+            skills=skills,
+            index=index,
+            until=until,
+            streaks=rules.streaks(index.states, self.today, target, self.first_weekday),
+            totals=P.totals(index, self.today),
+            target=target,
+        )
+
+    # -------------------------------------------------------------- achievements
+    @property
+    def goals(self) -> list[MicroGoal]:
+        if self._goals is None:
+            self._goals = self.repo.goals()
+        return self._goals
+
+    @property
+    def mastered(self) -> list[Mastered]:
+        """Every skill with the day it was mastered (the Goals review's rule)."""
+        if self._mastered is None:
+            out = []
+            for skill in self.all_skills:
+                day = P.first_mastered(
+                    skill, self.index(skill.id), self.reviewed.get(skill.id, {}),
+                    self.today, self.first_weekday,
+                )
+                if day is not None:
+                    out.append(Mastered(skill, day))
+            self._mastered = out
+        return self._mastered
+
+    def checkins_between(self, start: dt.date, end: dt.date) -> list[CheckIn]:
+        if self._checkins is None:
+            self._checkins = self.repo.checkins()  # sorted by date
+            self._dates = [c.date for c in self._checkins]
+        lo = bisect.bisect_left(self._dates, start.isoformat())
+        hi = bisect.bisect_right(self._dates, end.isoformat())
+        return self._checkins[lo:hi]
+
+    def achievements(self, period: P.AnyPeriod) -> P.Achievements:
+        return P.achievements(
+            period, self.checkins_between(period.start, period.end), self.goals,
+            self.mastered, self.today, self.day_start_hour,
+        )
+
+    def history(self, period: P.AnyPeriod, count: int = 8) -> list[P.Achievements]:
+        """``period`` and the ``count - 1`` before it, oldest first."""
+        return [self.achievements(period.shift(-i)) for i in range(count - 1, -1, -1)]
+
+    def period(self, kind: str) -> P.AnyPeriod:
+        return P.period_containing(self.today, kind, self.first_weekday)
+
+
+def build(repo: Repository, today: dt.date, first_weekday: int = rules.MONDAY,
+          day_start_hour: int = 0) -> ProgressData:
+    return ProgressData(repo, today, first_weekday, day_start_hour)
+
+
+# ------------------------------------------------------------------ pictures
+
+
+def pictures_dir(env: dict[str, str] | None = None) -> Path:
+    """Where saved pictures go: ``$MICRO_JOURNAL_PICTURES_DIR``, else a micro-journal
+    folder in the user's Pictures folder (platformdirs)."""
+    env = os.environ if env is None else env
+    override = env.get(PICTURES_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_pictures_path
+
+    return user_pictures_path() / "micro-journal"
+
+
+def picture_name(folder: Path, subject: str, today: dt.date) -> str:
+    """``progress-eliminate-um-and-uh-2026-11-18.svg``; never an existing file's name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:40] or "progress"
+    base = f"progress-{slug}-{today.isoformat()}"
+    name, n = f"{base}.svg", 2
+    while (folder / name).exists():
+        name, n = f"{base}-{n}.svg", n + 1
+    return name
