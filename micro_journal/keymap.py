@@ -276,9 +276,11 @@ GOAL_REVIEW_KEYS: list[Key] = keyset("goal_review", [
 
 PROGRESS_KEYS: list[Key] = keyset("progress", [
     Key("right,l", "step(1)", "Next", "Next skill (objective view: next objective; "
-        "achievements: later period)", display="→ / l", id="progress.next"),
+        "achievements: later period)", display="→ / l", id="progress.next",
+        show=False),  # the screen's top line shows ←/→
     Key("left,h", "step(-1)", "Previous", "Previous skill (objective view: previous "
-        "objective; achievements: earlier period)", display="← / h", id="progress.previous"),
+        "objective; achievements: earlier period)", display="← / h", id="progress.previous",
+        show=False),
     Key("o", "toggle_objective", "Objective", "Switch between one skill and its whole "
         "objective"),
     Key("a", "toggle_achievements", "Achievements", "Achievements by week, month and quarter "

@@ -1,0 +1,33 @@
+"""The benchmark must keep working: one quick run on a 1-year journal.
+
+No figure is judged here (machines are shared and noisy); the run only has to
+produce every figure, each with samples and, where it has one, a floor.
+"""
+
+from __future__ import annotations
+
+from tests.benchmarks import bench
+
+
+def test_quick_benchmark_produces_every_figure(capsys):
+    figures = bench.main(["--quick", "--repeat", "1"])
+    names = [f.name for f in figures]
+    for expected in (
+        "start to Today, 1y journal (headless)",
+        "start to Today, 1y journal (pty)",
+        "peak memory, 1y journal",
+        "save one check-in, 1y",
+        "save one check-in, 1y (vs json.dump)",
+        "search all notes, 1y",
+        "key to journal painted, 1y",
+        "key to plan painted, 1y",
+        "key to progress painted, 1y",
+        "key to goals painted, 1y",
+    ):
+        assert expected in names, names
+    for figure in figures:
+        assert figure.samples and all(s > 0 for s in figure.samples), figure.name
+        if figure.floor is not None:
+            assert figure.ratio() is not None and figure.ratio() > 0
+    printed = capsys.readouterr().out
+    assert "start to Today, 1y journal (headless)" in printed and "×" in printed
