@@ -26,6 +26,17 @@ class JournalScreen(Screen):
         if refresh is not None and self.is_mounted:
             refresh()
 
+    def draw_read_only_banner(self) -> None:
+        """Show, on the screen's ``#banner``, why nothing can be saved (or hide it)."""
+        from textual.markup import escape
+        from textual.widgets import Static
+
+        banner = self.query_one("#banner", Static)
+        reason = self.mj.read_only_reason
+        banner.display = reason is not None
+        if reason:
+            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+
     def save_pending(self) -> None:
         """Save anything typed but not yet saved; screens with editors override this."""
 

@@ -76,11 +76,7 @@ class GoalReviewScreen(JournalScreen):
         app = self.mj
         today = app.clock.today()
         app.today = today
-        banner = self.query_one("#banner", Static)
-        reason = app.read_only_reason
-        banner.display = reason is not None
-        if reason:
-            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+        self.draw_read_only_banner()
         if self.period is None:
             self.period = Period.containing(today, self.kind)
         repo = app.repo

@@ -200,11 +200,7 @@ class GoalsScreen(JournalScreen):
         return "  ·  ".join(parts)
 
     def _draw_banner(self) -> None:
-        banner = self.query_one("#banner", Static)
-        reason = self.mj.read_only_reason
-        banner.display = reason is not None
-        if reason:
-            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+        self.draw_read_only_banner()
 
     def _empty_text(self) -> str:
         view = self.view

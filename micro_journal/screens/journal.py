@@ -110,11 +110,7 @@ class JournalBrowser(JournalScreen):
 
     def refresh_view(self) -> None:
         service = self._service()
-        banner = self.query_one("#banner", Static)
-        reason = self.mj.read_only_reason
-        banner.display = reason is not None
-        if reason:
-            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+        self.draw_read_only_banner()
         today = self.mj.clock.today()
         calendar = self.query_one(MonthCalendar)
         if service is None:

@@ -151,11 +151,7 @@ class PlanScreen(JournalScreen):
         return "[b]Plan[/b]  " + "  ·  ".join(markup for _, markup in parts)
 
     def _draw_banner(self) -> None:
-        banner = self.query_one("#banner", Static)
-        reason = self.mj.read_only_reason
-        banner.display = reason is not None
-        if reason:
-            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+        self.draw_read_only_banner()
 
     def _first_plan_text(self) -> str:
         return (

@@ -265,11 +265,7 @@ class ProgressScreen(JournalScreen):
 
     # ----------------------------------------------------------------- drawing
     def _draw_banner(self) -> None:
-        banner = self.query_one("#banner", Static)
-        reason = self.mj.read_only_reason
-        banner.display = reason is not None
-        if reason:
-            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+        self.draw_read_only_banner()
 
     def _show_empty(self, empty: bool) -> None:
         self.query_one("#progress-empty").display = empty

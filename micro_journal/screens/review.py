@@ -153,11 +153,7 @@ class ReviewScreen(JournalScreen):
         self.query_one("#topbar", Static).update(
             f"[b]Weekly review[/b]  {escape(data.objective.title)}  ·  {escape(data.label)}"
         )
-        banner = self.query_one("#banner", Static)
-        reason = self.mj.read_only_reason
-        banner.display = reason is not None
-        if reason:
-            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+        self.draw_read_only_banner()
         intro = []
         if data.review is not None:
             when = data.review.updated_at[:10]

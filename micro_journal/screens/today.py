@@ -106,11 +106,7 @@ class TodayScreen(JournalScreen):
         return f"[b]Today[/b]  {day}{plan}{demo}"
 
     def _draw_banner(self) -> None:
-        banner = self.query_one("#banner", Static)
-        reason = self.mj.read_only_reason
-        banner.display = reason is not None
-        if reason:
-            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+        self.draw_read_only_banner()
 
     def _show_sections(self, *, welcome: bool, skills: bool, goals: bool) -> None:
         self.query_one("#welcome").display = welcome
