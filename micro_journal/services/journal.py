@@ -22,12 +22,19 @@ class JournalService:
         self.repo = repo
         self.drafts = DraftStore(repo.journal.path)
         self._folded: dict[str, tuple[str, str]] = {}  # id -> (updated_at, folded body)
+        self._sorted: tuple[tuple[int, bool], list[Entry]] | None = None
 
     # ---------------------------------------------------------------- entries
     def entries(self, *, archived: bool = False) -> list[Entry]:
-        """Newest first. ``archived=True`` lists only archived entries."""
-        items = self.repo.entries(include_archived=True)
-        return [e for e in items if e.archived == archived]
+        """Newest first. ``archived=True`` lists only archived entries.
+
+        Sorted once per change of the journal, not at every keystroke of a search.
+        """
+        key = (self.repo.version, archived)
+        if self._sorted is None or self._sorted[0] != key:
+            items = self.repo.entries(include_archived=True)
+            self._sorted = (key, [e for e in items if e.archived == archived])
+        return list(self._sorted[1])
 
     def today_entries(self, today: dt.date) -> list[Entry]:
         key = today.isoformat()

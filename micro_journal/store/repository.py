@@ -63,6 +63,7 @@ class Repository:
         self._records = _LazyTables(self._load_table)
         self._doc_ids = {}
         self._checkin_index = None
+        self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
         records: dict[str, Record] = {}
@@ -142,6 +143,7 @@ class Repository:
             self._doc_ids[record.id] = new_doc_id
         previous = self._records[cls].get(record.id)
         self._records[cls][record.id] = record
+        self.version += 1
         if isinstance(record, CheckIn):
             if isinstance(previous, CheckIn):
                 key = (previous.skill_id, previous.date)
@@ -157,6 +159,7 @@ class Repository:
             self.db.table(type(record).TABLE).remove(doc_ids=[doc_id])
             del self._doc_ids[record.id]
         self._records[type(record)].pop(record.id, None)
+        self.version += 1
 
     # ----------------------------------------------------------------- queries
     def objectives(self, *, include_archived: bool = False) -> list[Objective]:
