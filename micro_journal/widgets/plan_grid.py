@@ -60,7 +60,7 @@ class Columns:
         self.roomy = width >= ROOMY_WIDTH
         self.marks = 13 if self.roomy else 7
         self.freq = 5
-        self.value = 9 if self.roomy else 6
+        self.value = 10 if self.roomy else 6
         self.goal = 10 if self.roomy else 9
         self.change = 12 if self.roomy else 0
         badge = 2
@@ -99,10 +99,13 @@ def _value(row: SkillWeek, cols: Columns) -> str:
     m = row.measured
     metric = row.skill.metric
     text = fmt(m.value) if m.value is not None else ("" if not metric.name else "–")
+    number = text
     if cols.roomy and m.value is not None and metric.unit:
         unit = metric.unit if len(metric.unit) <= 7 else metric.unit[:6] + "…"
         text = f"{text} {unit}"
-    text = escape(text.rjust(cols.value)[-cols.value:])
+    if len(text) > cols.value - 1:  # keep a gap before it; drop the unit, never digits
+        text = number
+    text = escape(text.rjust(cols.value))
     if m.source == "review":
         return f"[b]{text}[/b]"  # confirmed in that week's review
     return text

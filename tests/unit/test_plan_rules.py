@@ -410,3 +410,18 @@ def test_a_late_decision_is_recorded_without_rewriting_weeks_that_are_over():
     assert late.weeks[0].decision == "hold"
     with pytest.raises(pr.PlanEditError):
         pr.decide(plan, 1, "maybe")
+
+
+def test_plan_grid_value_keeps_every_digit_when_the_unit_does_not_fit():
+    from types import SimpleNamespace
+
+    from micro_journal.domain.models import Metric, MicroSkill
+    from micro_journal.widgets.plan_grid import Columns, _value
+
+    skill = MicroSkill(objective_id="o", title="t",
+                       metric=Metric(name="fillers", unit="fillers", direction="lower"))
+    cols = Columns(200)
+    row = SimpleNamespace(skill=skill, measured=SimpleNamespace(value=12.5, source="checkins"))
+    assert _value(row, cols).strip() == "12.5"
+    row.measured.value = 9.0
+    assert _value(row, cols) == " 9 fillers"  # plus the separator: two spaces after "days"
