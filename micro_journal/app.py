@@ -104,7 +104,10 @@ class MicroJournalApp(App[None]):
             self.show_recovery()
         else:
             self.call_after_refresh(self.offer_drafts)
-        self.set_interval(15, self.check_day)
+        self._schedule_day_boundary()
+        # a slow safety net for what no timer sees: a laptop waking up, the clock or the
+        # time zone changing
+        self.set_interval(60, self.check_day)
         self._install_signal_handlers()
 
     def offer_drafts(self) -> None:
@@ -236,6 +239,14 @@ class MicroJournalApp(App[None]):
         if (old.day_start_hour, old.week_start) != (new.day_start_hour, new.week_start):
             self.today = self.clock.today()
             self.refresh_screens()
+
+    def _schedule_day_boundary(self) -> None:
+        """Wake up just after the next day starts (midnight, or the day-start hour)."""
+        self.set_timer(self.clock.seconds_until_tomorrow() + 0.5, self._day_boundary)
+
+    def _day_boundary(self) -> None:
+        self.check_day()
+        self._schedule_day_boundary()
 
     def check_day(self) -> None:
         """Notice midnight (or the day-start hour) while the app stays open."""

@@ -128,9 +128,6 @@ class Query:
         return not (self.terms or self.tags or self.skills or self.start or self.end)
 
 
-QUERY_HELP = "words · #tag · skill:name · from:YYYY-MM-DD · to:YYYY-MM-DD · on:YYYY-MM-DD"
-
-
 def parse_query(text: str) -> Query:
     """Parse the search box. Bad filters are reported in ``problems``, never raised."""
     terms: list[str] = []

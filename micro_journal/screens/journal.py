@@ -48,8 +48,6 @@ def entry_line(entry: Entry, skills: dict, width: int = 48) -> Text:
         first = linked[0] if len(linked[0]) <= 24 else linked[0][:23] + "…"
         more = f" +{len(linked) - 1}" if len(linked) > 1 else ""
         line.append(f"  · {first}{more}", style="dim italic")
-    line.no_wrap = True
-    line.overflow = "ellipsis"
     return line
 
 
@@ -74,7 +72,6 @@ class JournalBrowser(JournalScreen):
         self.shown = 0
         self.query_text = ""
         self._search_timer: Timer | None = None
-        self._offered_drafts = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")

@@ -368,3 +368,14 @@ async def test_corrupt_journal_without_backup_can_start_empty(empty_path, make):
         assert "Welcome" in text_of(app.screen.query_one("#welcome"))
     kept = list(empty_path.parent.glob("journal.json.corrupt-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == b"\x00\x01 not json"
+
+
+async def test_the_date_rolls_over_by_itself_at_midnight(demo_path, make, clock):
+    clock.set(dt.datetime(2026, 11, 18, 23, 59, 59, tzinfo=dt.UTC))
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Wednesday 18 November 2026" in text_of(app.screen.query_one("#topbar"))
+        clock.set(dt.datetime(2026, 11, 19, 0, 0, 1, tzinfo=dt.UTC))  # the timer is due in 1.5 s
+        await pilot.pause(2.0)
+        assert "Thursday 19 November 2026" in text_of(app.screen.query_one("#topbar"))
