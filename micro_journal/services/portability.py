@@ -55,7 +55,7 @@ from ..store.journal import (
     restore_backup,
 )
 from ..store.repository import Repository
-from ..store.storage import atomic_write, describe_os_error
+from ..store.storage import atomic_write, describe_os_error, dumps
 
 Progress = Callable[[int, int], None]
 
@@ -1170,7 +1170,32 @@ def verify_path(path: Path) -> VerifyReport:
         report = VerifyReport(path)
         report.problems.append(f"it cannot be read ({describe_os_error(err)})")
         return report
-    return verify_data(raw, path)
+    from ..store import changes
+
+    log = None
+    if changes.changes_path_for(path).exists():
+        try:
+            data = parse_journal_bytes(raw)
+        except ValueError:
+            pass  # verify_data reports it
+        else:
+            log = changes.read(path, changes.snapshot_token(data), changes.default_loads)
+            if log.batches:  # check the journal as the app would open it
+                changes.apply(data, log.batches)
+                raw = dumps(data)
+    report = verify_data(raw, path)
+    if log is not None:
+        log_path = changes.changes_path_for(path)
+        if log.batches:
+            report.notes.append(
+                f"{len(log.batches)} save(s) are in {log_path}, not yet folded into the file "
+                "(an app has the journal open, or the last one was killed); checked with it"
+            )
+        if log.damaged:
+            report.problems.append(
+                f"{log.damaged} saved change(s) in {log_path} are damaged and cannot be read"
+            )
+    return report
 
 
 # ===================================================================== import

@@ -9,7 +9,7 @@ from .errors import (
     ReadOnlyJournal,
     SaveError,
 )
-from .journal import Journal, open_journal
+from .journal import Journal, open_journal, read_state
 from .repository import Repository
 
 __all__ = [
@@ -23,4 +23,5 @@ __all__ = [
     "Repository",
     "SaveError",
     "open_journal",
+    "read_state",
 ]

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.models import SCHEMA_VERSION
-from . import migrations
+from . import changes, migrations
 from .errors import (
     JournalCorrupt,
     JournalLocked,
     JournalMissing,
     JournalUnreadable,
+    SaveError,
 )
 from .storage import (
     DECLINED,
@@ -96,14 +97,16 @@ def parse_journal_bytes(raw: bytes) -> dict[str, dict[str, Any]]:
     """Parse and check the shape of a journal file; ValueError says what is wrong."""
     if not raw.strip():
         return {}
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ValueError(f"it is not UTF-8 text (byte {err.start})") from None
-    if text.startswith("\ufeff"):
+    if raw.startswith(b"\xef\xbb\xbf"):
         raise ValueError("it starts with a byte-order mark, which a journal never has")
+    # orjson checks the UTF-8 itself; decoding a copy first would double the memory a
+    # ten-year journal needs while it is read (the stdlib path decodes, and explains)
     data = fast_loads(raw)
     if data is DECLINED:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ValueError(f"it is not UTF-8 text (byte {err.start})") from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
@@ -172,7 +175,15 @@ class Journal:
     def lock_path(self) -> Path:
         return lock_path_for(self.path)
 
-    def close(self) -> None:
+    def close(self, *, fold: bool = True) -> None:
+        """Fold the change log into journal.json, then let go of the lock.
+
+        A failed fold loses nothing: the log is complete on disk and the next open
+        folds it in (``fold=False`` leaves it there, as a killed process would)."""
+        if fold and self._lock is not None and not self.read_only:
+            with contextlib.suppress(Exception):
+                self.storage.compact()
+        self.storage.close()
         if self._lock is not None:
             with contextlib.suppress(Exception):
                 self._lock.release()
@@ -187,6 +198,8 @@ class Journal:
     # backups ------------------------------------------------------------------
     def backup_now(self, label: str | None = None) -> Path | None:
         """Copy the journal as it is on disk into backups/ (skipped if it does not exist)."""
+        if not self.read_only:
+            self.storage.compact()  # the file alone must hold everything
         if not self.path.exists():
             return None
         folder = backup_dir_for(self.path)
@@ -228,7 +241,7 @@ class Journal:
             return None
         try:
             made = self.backup_now()
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, SaveError) as err:
             self.notices.append(f"Could not write today's backup: {describe_os_error(err)}.")
             return None
         self.rotate_backups()
@@ -326,12 +339,14 @@ def open_journal(
                 f"another micro-journal has it open (lock file {lock_path_for(path)})"
             )
     try:
-        data = _read(path, writable=read_only_reason is None, notices=notices)
+        data, log = _read_with_changes(
+            path, writable=read_only_reason is None, notices=notices
+        )
     except BaseException:
         if lock is not None:
             lock.release()
         raise
-    storage = SafeStorage(path, data)
+    storage = SafeStorage(path, data, changes_size=log.size)
     journal = Journal(
         path, storage, read_only_reason, notices, _lock=lock, today=today,
         backups_keep=backups_keep,
@@ -353,6 +368,13 @@ def open_journal(
         _upgrade(journal, data, version, current)
     storage.read_only_reason = journal.read_only_reason
     if journal.read_only_reason is None:
+        if log.exists:
+            # the last session ended without folding its changes in (it was killed):
+            # fold them now, so the file alone holds the journal again
+            try:
+                storage.compact()
+            except SaveError as err:
+                notices.append(f"{err} The changes are kept in {storage.changes_path}.")
         journal.daily_backup()
     return journal
 
@@ -392,6 +414,80 @@ def _upgrade(journal: Journal, data: dict[str, dict[str, Any]], version: int,
 def _schema_version(data: dict[str, dict[str, Any]]) -> int:
     found = migrations.file_version(data)
     return migrations.target_version() if found is None else found
+
+
+def _read_with_changes(
+    path: Path, *, writable: bool, notices: list[str]
+) -> tuple[dict[str, dict[str, Any]] | None, changes.ChangeLog]:
+    """The journal as it stands: journal.json with its change log applied.
+
+    A reader (no lock) may race a writer folding the log into a new journal.json;
+    it reads again when the file changed under it."""
+    for _attempt in range(5):
+        before = _identity(path)
+        try:
+            data = _read(path, writable=writable, notices=notices)
+        except JournalCorrupt:
+            if writable:  # its change log goes with it: it applies to no other file
+                with contextlib.suppress(OSError):
+                    if changes.changes_path_for(path).exists():
+                        move_aside(changes.changes_path_for(path))
+            raise
+        if data is None:
+            _log_without_journal(path, writable, notices)
+            return data, changes.ChangeLog()
+        log = changes.read(path, changes.snapshot_token(data), changes.default_loads)
+        if writable or _identity(path) == before:
+            break
+    changes.apply(data, log.batches)
+    if log.damaged:
+        kept = _keep_damaged_log(path) if writable else None
+        notices.append(
+            f"{log.damaged} saved change(s) in {changes.changes_path_for(path)} could not "
+            "be read (the file is damaged) and were skipped"
+            + (f"; the file is kept as {kept}." if kept else ".")
+        )
+    return data, log
+
+
+def read_state(path: Path) -> dict[str, dict[str, Any]]:
+    """What the journal at ``path`` holds — journal.json with its change log applied —
+    read without a lock and without changing anything (verify, tests, tools).
+    Raises JournalCorrupt/JournalUnreadable like ``open_journal``."""
+    data, _log = _read_with_changes(Path(path), writable=False, notices=[])
+    return data or {}
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def _keep_damaged_log(path: Path) -> Path | None:
+    import shutil
+
+    source = changes.changes_path_for(path)
+    target = source.with_name(f"{source.name}.damaged-{_stamp()}")
+    try:
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o600)
+    except OSError:
+        return None
+    return target
+
+
+def _log_without_journal(path: Path, writable: bool, notices: list[str]) -> None:
+    """A change log whose journal.json is gone (set aside, deleted by hand) belongs to
+    no file any more: keep it aside, so a new journal never folds or deletes it."""
+    log = changes.changes_path_for(path)
+    if not writable or not log.exists():
+        return
+    with contextlib.suppress(OSError):
+        kept = move_aside(log)
+        notices.append(f"Changes saved for a journal that is no longer there are kept in {kept}.")
 
 
 def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[str, Any]] | None:
@@ -444,22 +540,36 @@ def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[s
 
 
 def restore_backup(path: Path, backup: Path) -> None:
-    """Put ``backup`` in place of the journal (the caller holds no lock on it yet).
+    """Put ``backup`` in place of the journal (the caller holds its lock; no app has it
+    open).
 
-    A journal that still exists is first kept as ``<name>.corrupt-…``/backup, never
-    overwritten blindly.
+    A journal that still exists is first kept — with its change log folded in — as a
+    ``before-restore`` backup, or set aside as ``<name>.corrupt-…`` (with its log) when
+    it does not parse; never overwritten blindly. The change log goes before the
+    backup is put in place, so none of its changes is ever applied on top of it.
     """
     raw = backup.read_bytes()
     parse_journal_bytes(raw)
+    log_path = changes.changes_path_for(path)
     if path.exists():
         current = path.read_bytes()
         try:
-            parse_journal_bytes(current)
+            data = parse_journal_bytes(current)
         except ValueError:
             move_aside(path)
+            if log_path.exists():
+                move_aside(log_path)
         else:
+            log = changes.read(path, changes.snapshot_token(data), changes.default_loads)
+            if log.batches:
+                changes.apply(data, log.batches)
+                current = dumps(data)
+            if log.damaged:
+                move_aside(log_path)  # what could not be read is kept, not deleted
             if current.strip():
                 folder = backup_dir_for(path)
                 make_folder(folder)
                 atomic_write(folder / f"{path.stem}-before-restore-{_stamp()}.json", current)
+    with contextlib.suppress(FileNotFoundError):
+        log_path.unlink()  # its changes are in the before-restore backup
     atomic_write(path, raw)

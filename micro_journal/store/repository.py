@@ -1,8 +1,13 @@
-"""The repository: domain objects in, domain objects out. Nothing else touches TinyDB.
+"""The repository: domain objects in, domain objects out. Nothing else touches the store.
 
 All records are loaded once into memory (indexed by id, and check-ins by skill and
-date); every change is written through TinyDB to the safe storage *before* the
-in-memory index is updated, so the index never holds what the disk does not.
+date); every change is saved to the safe storage *before* the in-memory index is
+updated, so the index never holds what the disk does not.
+
+Records are written one document at a time (``storage.put``/``storage.remove``),
+which the storage appends to its change log: a save costs the same however big the
+journal. The file stays a TinyDB database — ``TinyDB(storage=...)`` reads it — but
+TinyDB's own table writes rebuild a whole table per change, so they are not used here.
 """
 
 from __future__ import annotations
@@ -11,8 +16,6 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
-
-from tinydb import TinyDB
 
 from ..domain.models import (
     CheckIn,
@@ -47,9 +50,9 @@ class Repository:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.storage = journal.storage
-        self.db = TinyDB(storage=lambda: journal.storage)
         self._records: dict[type[Record], dict[str, Record]] = {}
         self._doc_ids: dict[str, int] = {}
+        self._next_doc_id: dict[str, int] = {}
         self._checkin_index: dict[tuple[str, str], CheckIn] | None = None
         self._load()
 
@@ -62,6 +65,7 @@ class Repository:
         """
         self._records = _LazyTables(self._load_table)
         self._doc_ids = {}
+        self._next_doc_id = {}
         self._checkin_index = None
         self.version = getattr(self, "version", 0) + 1
 
@@ -87,9 +91,6 @@ class Repository:
 
     def reload(self) -> None:
         self.storage.reload()
-        self.db.clear_cache()
-        for name in self.db.tables():
-            self.db.table(name).clear_cache()
         self._load()
 
     @property
@@ -97,9 +98,18 @@ class Repository:
         return self.journal.read_only
 
     def ensure_meta(self) -> None:
-        meta = self.db.table("meta")
-        if not meta.all() and not self.read_only:
-            meta.insert({"schema_version": target_version(), "created_at": utc_now_iso()})
+        if not (self.storage.read() or {}).get("meta") and not self.read_only:
+            self.storage.put("meta", str(self._new_doc_id("meta")),
+                             {"schema_version": target_version(), "created_at": utc_now_iso()})
+
+    def _new_doc_id(self, table: str) -> int:
+        """TinyDB's numbering: one more than the highest id the table ever had here."""
+        next_id = self._next_doc_id.get(table)
+        if next_id is None:
+            docs = (self.storage.read() or {}).get(table) or {}
+            next_id = max((int(k) for k in docs if str(k).isdigit()), default=0) + 1
+        self._next_doc_id[table] = next_id + 1
+        return next_id
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -122,25 +132,14 @@ class Repository:
         """Insert or replace ``record`` (by id). Raises SaveError/ReadOnlyJournal."""
         cls = type(record)
         self._records[cls]  # loaded first, so its doc ids are known
-        table = self.db.table(cls.TABLE)
-        doc = record.to_dict()
         doc_id = self._doc_ids.get(record.id)
-        # one write: the meta row, the record and the removal of stale keys together
+        if doc_id is None:
+            doc_id = self._new_doc_id(cls.TABLE)
+        # one save: the meta row (a new journal's first record) and the record together
         with self.storage.batch():
             self.ensure_meta()
-            if doc_id is None:
-                new_doc_id = table.insert(doc)
-            else:
-                table.update(doc, doc_ids=[doc_id])
-                # TinyDB's update merges keys; drop ones the record no longer has
-                stale = set(table.get(doc_id=doc_id) or {}) - set(doc)
-                if stale:
-                    def _drop(d: dict, keys: set[str] = stale) -> None:
-                        for k in keys:
-                            d.pop(k, None)
-                    table.update(_drop, doc_ids=[doc_id])
-        if doc_id is None:
-            self._doc_ids[record.id] = new_doc_id
+            self.storage.put(cls.TABLE, str(doc_id), record.to_dict())
+        self._doc_ids[record.id] = doc_id
         previous = self._records[cls].get(record.id)
         self._records[cls][record.id] = record
         self.version += 1
@@ -156,7 +155,7 @@ class Repository:
         self._records[type(record)]
         doc_id = self._doc_ids.get(record.id)
         if doc_id is not None:
-            self.db.table(type(record).TABLE).remove(doc_ids=[doc_id])
+            self.storage.remove(type(record).TABLE, str(doc_id))
             del self._doc_ids[record.id]
         self._records[type(record)].pop(record.id, None)
         self.version += 1

@@ -1,16 +1,21 @@
 """A crash-safe TinyDB storage.
 
 TinyDB's stock JSONStorage rewrites the file in place, so a crash or a full disk
-mid-write leaves a truncated or empty journal. This storage:
+mid-write leaves a truncated or empty journal; and it rewrites all of it for every
+change, so a save grows with the journal. This storage:
 
 * reads and parses the file once, then serves every query from memory;
-* writes by serialising the whole state to a temporary file in the same folder,
-  flushing and fsyncing it, ``os.replace``-ing it over the journal and fsyncing the
-  folder — the journal on disk is always either the old or the new version;
+* saves a record by appending one checksummed line to ``journal.json.changes`` and
+  fsyncing it (see :mod:`.changes`) — the cost of a save does not grow with the
+  journal;
+* rewrites ``journal.json`` (compaction) by serialising the whole state to a
+  temporary file in the same folder, flushing and fsyncing it, ``os.replace``-ing it
+  over the journal and fsyncing the folder — the file on disk is always either the
+  old or the new version; then the change log starts afresh;
 * creates files 0600;
-* reports a failed write as :class:`SaveError` and rolls the in-memory state back to
+* reports a failed save as :class:`SaveError` and rolls the in-memory state back to
   what is on disk, so memory never claims more than the disk holds;
-* can batch several table updates into one write (``with storage.batch():``).
+* can batch several updates into one save (``with storage.batch():``).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from . import changes
 from .errors import SaveError
 
 TMP_MARK = ".tmp-"
@@ -48,6 +54,9 @@ except ImportError:  # pragma: no cover - the stdlib does the same job, slower
     _orjson = None
 
 DECLINED = object()
+
+# fold the change log into journal.json once it holds this much
+COMPACT_BYTES = 4 * 1024 * 1024
 
 
 def dumps(data: Any) -> bytes:
@@ -132,64 +141,191 @@ def describe_os_error(err: BaseException) -> str:
 
 
 class SafeStorage(Storage):
-    """TinyDB storage over an in-memory copy of the journal with atomic saves."""
+    """TinyDB storage over an in-memory copy of the journal, saved without loss.
 
-    def __init__(self, path: Path, data: dict[str, dict[str, Any]] | None) -> None:
+    A record saved through :meth:`put`/:meth:`remove` is appended to the change log
+    (``journal.json.changes``, see :mod:`.changes`) and fsynced: a save costs the same
+    with one year of data or a hundred. Anything else — TinyDB's own ``write`` of the
+    whole database, a change too big for one line, the first save of a new journal,
+    the save after a failed append — rewrites ``journal.json`` atomically and starts
+    a fresh log (compaction). :meth:`compact` folds the log in on demand (at close).
+    """
+
+    def __init__(self, path: Path, data: dict[str, dict[str, Any]] | None, *,
+                 changes_size: int = 0) -> None:
         self.path = path
+        self.changes_path = changes.changes_path_for(path)
         self._data = data if data is not None else {}
+        self._token = changes.snapshot_token(self._data)
         self._batch_depth = 0
         self._pending = False
+        self._ops: list[list] = []
+        self._rewrite = False  # the next flush rewrites journal.json
+        self._log_fd: int | None = None
+        self._log_size = changes_size
+        self._log_broken = False  # an append failed: rewrite before appending again
+        self.compact_bytes = COMPACT_BYTES
         self.read_only_reason: str | None = None
         self.saves = 0
+        self.rewrites = 0
 
     # TinyDB interface -------------------------------------------------------
     def read(self) -> dict[str, dict[str, Any]] | None:
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """TinyDB hands over the whole database: the change is unknown, so rewrite."""
+        self._refuse_if_read_only()
+        self._data = data
+        self._rewrite = True
+        self._changed()
+
+    def close(self) -> None:
+        self._close_log()
+
+    # ours -------------------------------------------------------------------
+    def put(self, table: str, doc_id: str, doc: dict[str, Any]) -> None:
+        """Insert or replace one document (saved now, or when the batch ends)."""
+        self._refuse_if_read_only()
+        self._data.setdefault(table, {})[doc_id] = doc
+        self._ops.append([table, doc_id, doc])
+        self._changed()
+
+    def remove(self, table: str, doc_id: str) -> None:
+        self._refuse_if_read_only()
+        docs = self._data.get(table)
+        if docs is not None:
+            docs.pop(doc_id, None)
+        self._ops.append([table, doc_id, None])
+        self._changed()
+
+    def _refuse_if_read_only(self) -> None:
         if self.read_only_reason:
             from .errors import ReadOnlyJournal
 
             self.reload()
             raise ReadOnlyJournal(self.path, self.read_only_reason)
-        self._data = data
-        if self._batch_depth:
-            self._pending = True
-            return
-        self.flush()
 
-    def close(self) -> None:
-        pass
+    def _changed(self) -> None:
+        self._pending = True
+        if not self._batch_depth:
+            self.flush()
 
-    # ours -------------------------------------------------------------------
+    @property
+    def log_size(self) -> int:
+        """Bytes of change log not yet folded into journal.json."""
+        return self._log_size
+
     def flush(self) -> None:
+        if not self._pending:
+            return
         try:
-            payload = dumps(self._data)
-            atomic_write(self.path, payload)
+            line = None
+            if not (self._rewrite or self._log_broken or not self.path.exists()):
+                line = changes.encode(self._token, self._ops, dumps)
+                if self._log_size + len(line) > self.compact_bytes:
+                    line = None  # the log has grown enough: fold it in now
+            if line is None:
+                self._write_snapshot()
+            else:
+                self._append(line)
         except Exception as err:
             self.reload()
             raise SaveError(self.path, describe_os_error(err)) from err
         self._pending = False
+        self._ops = []
         self.saves += 1
 
+    def compact(self) -> None:
+        """Fold the change log into journal.json (nothing to do when there is none).
+        Raises SaveError; the log stays complete if the rewrite fails."""
+        if self.read_only_reason or self._batch_depth:
+            return
+        if not (self._log_size or self._pending or self.changes_path.exists()):
+            return
+        self._rewrite = self._pending = True
+        self.flush()
+
+    def _append(self, line: bytes) -> None:
+        created = False
+        if self._log_fd is None:
+            created = not self.changes_path.exists()
+            self._log_fd = os.open(
+                self.changes_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600
+            )
+            self._log_size = os.fstat(self._log_fd).st_size
+        fd = self._log_fd
+        try:
+            view = memoryview(line)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            # take back whatever part of the line reached the file; and rewrite the
+            # whole journal next time rather than trust this log again
+            self._log_broken = True
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, self._log_size)
+            self._close_log()
+            raise
+        if created:
+            fsync_dir(self.path.parent)
+        self._log_size += len(line)
+
+    def _write_snapshot(self) -> None:
+        token = secrets.token_hex(8)
+        holds_token = changes.set_token(self._data, token)
+        atomic_write(self.path, dumps(self._data))
+        self.rewrites += 1
+        self._token = token if holds_token else None
+        self._rewrite = False
+        # the log is folded in; its lines name the old token, so even a log that
+        # survives (a failed unlink, a crash right here) is never applied again
+        self._close_log()
+        try:
+            os.unlink(self.changes_path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.truncate(self.changes_path, 0)
+        self._log_size = 0
+        self._log_broken = False
+
+    def _close_log(self) -> None:
+        if self._log_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._log_fd)
+            self._log_fd = None
+
     def reload(self) -> None:
-        """Throw away unsaved in-memory changes: re-read what is on disk."""
+        """Throw away unsaved in-memory changes: read again what is on disk."""
         self._pending = False
+        self._ops = []
+        self._rewrite = False
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             # never written yet: nothing is on disk, so memory holds nothing either
             self._data = {}
+            self._token = None
             return
         except OSError:
             return  # keep memory; the caller reports the failure
-        with contextlib.suppress(ValueError):  # unreadable: keep memory, the caller reports
+        try:
             fast = fast_loads(raw) if raw.strip() else {}
-            self._data = json.loads(raw) if fast is DECLINED else fast
+            data = json.loads(raw) if fast is DECLINED else fast
+        except ValueError:
+            return  # unreadable: keep memory, the caller reports
+        token = changes.snapshot_token(data)
+        log = changes.read(self.path, token, changes.default_loads)
+        changes.apply(data, log.batches)
+        self._data, self._token, self._log_size = data, token, log.size
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
-        """Group several updates into one atomic save (all or nothing)."""
+        """Group several updates into one save (all or nothing)."""
         self._batch_depth += 1
         try:
             yield

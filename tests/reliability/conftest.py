@@ -95,9 +95,11 @@ def demo(tmp_path, demo_bytes) -> Path:
 
 
 def read_json(path: Path) -> dict:
-    import json
+    """What the journal holds on disk: journal.json with its change log applied, as the
+    next open would see it (read without a lock, changing nothing)."""
+    from micro_journal.store import read_state
 
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_state(path)
 
 
 def bodies(path: Path, day: str = DEMO_DAY) -> list[str]:

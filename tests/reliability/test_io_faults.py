@@ -1,9 +1,11 @@
 """2, 3, 4: os.replace raising, os.fsync raising EIO, ENOSPC on write — in the editor.
 
-The faults are injected into the real ``os`` calls of the store, aimed at the journal
-file only (its temp file, found through /proc/self/fd), so the draft beside it can
-still be written — as on a disk where the journal's big rewrite fails and a small
-draft still fits. A last case fails every write (drafts too).
+The faults are injected into the real ``os`` calls of the store, aimed at the journal's
+own files only (journal.json, its temp file and its change log, found through
+/proc/self/fd), so the draft beside them can still be written. A save normally appends
+to the change log; the "rewrite" cases make every save rewrite journal.json (the path
+compaction takes, and the only one os.replace is on). A last case fails every write
+(drafts too).
 
 Each must hold: the journal stays byte-identical, the user is told in plain words,
 nothing is reported saved, the editor keeps its text, the draft survives (when it can
@@ -25,6 +27,7 @@ from micro_journal.config import Config
 from micro_journal.domain.clock import FixedClock
 from micro_journal.screens.editor import EditorScreen
 from micro_journal.store import storage as storage_mod
+from micro_journal.store.changes import changes_path_for
 
 from .conftest import bodies, draft_bodies
 
@@ -41,6 +44,7 @@ class Faults:
 
     def __init__(self, journal: Path, everything: bool = False) -> None:
         self.journal = journal
+        self.log = str(changes_path_for(journal))
         self.everything = everything
         self.on = True
         self.injected = 0
@@ -48,7 +52,7 @@ class Faults:
 
     def hits(self, name: str) -> bool:
         hit = self.on and (self.everything or f".{self.journal.name}.tmp-" in name
-                           or name == str(self.journal))
+                           or name in (str(self.journal), self.log))
         self.injected += hit
         return hit
 
@@ -71,10 +75,18 @@ class Faults:
 
 
 FAULTS = {
-    "os.replace": ("replace", "input/output error"),
-    "os.fsync EIO": ("fsync", "input/output error"),
-    "ENOSPC on write": ("write", "the disk is full"),
+    "os.replace, rewrite": ("replace", "input/output error", "rewrite"),
+    "os.fsync EIO, append": ("fsync", "input/output error", "append"),
+    "os.fsync EIO, rewrite": ("fsync", "input/output error", "rewrite"),
+    "ENOSPC on write, append": ("write", "the disk is full", "append"),
+    "ENOSPC on write, rewrite": ("write", "the disk is full", "rewrite"),
 }
+
+
+def on_disk(path: Path) -> tuple[bytes, bytes]:
+    """Both files the journal is made of, byte for byte."""
+    log = changes_path_for(path)
+    return path.read_bytes(), log.read_bytes() if log.exists() else b""
 
 
 def notifications(app) -> list[str]:
@@ -102,17 +114,19 @@ def the_app(path):
 @pytest.mark.parametrize("fault", list(FAULTS))
 async def test_a_failing_save_keeps_everything_and_a_retry_succeeds(demo, monkeypatch, fault,
                                                                    figures):
-    call, words = FAULTS[fault]
+    call, words, how = FAULTS[fault]
     faults = Faults(demo)
     monkeypatch.setattr(storage_mod.os, call, getattr(faults, call))
-    before = demo.read_bytes()
     app = the_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
+        if how == "rewrite":
+            app.journal.storage.compact_bytes = 0  # every save rewrites journal.json
+        before = on_disk(demo)
         editor = await open_editor(pilot)
         await pilot.press(*"words I must not lose")
         await pilot.pause(1.4)  # draft at 0.3 s, journal save at 1 s: fails
         assert faults.injected
-        assert demo.read_bytes() == before  # byte-identical
+        assert on_disk(demo) == before  # byte-identical
         assert "NOT SAVED" in topbar(editor) and "saved " not in topbar(editor).lower().replace(
             "not saved", "")
         [told] = [n for n in notifications(app) if "Could not save" in n]
@@ -136,13 +150,13 @@ async def test_a_failing_save_keeps_everything_and_a_retry_succeeds(demo, monkey
 async def test_a_fault_on_quit_leaves_a_draft_that_is_offered_back(demo, monkeypatch):
     faults = Faults(demo)
     monkeypatch.setattr(storage_mod.os, "write", faults.write)
-    before = demo.read_bytes()
+    before = on_disk(demo)
     app = the_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_editor(pilot)
         await pilot.press(*"typed, then quit at once")
         await app.action_quit()
-    assert demo.read_bytes() == before
+    assert on_disk(demo) == before
     assert draft_bodies(demo) == ["typed, then quit at once"]
     faults.on = False
     app = the_app(demo)
@@ -157,13 +171,13 @@ async def test_a_fault_on_quit_leaves_a_draft_that_is_offered_back(demo, monkeyp
 async def test_a_completely_full_disk_never_claims_a_draft_was_kept(demo, monkeypatch):
     faults = Faults(demo, everything=True)
     monkeypatch.setattr(storage_mod.os, "write", faults.write)
-    before = demo.read_bytes()
+    before = on_disk(demo)
     app = the_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot)
         await pilot.press(*"nowhere to put this")
         await pilot.pause(1.4)
-        assert demo.read_bytes() == before
+        assert on_disk(demo) == before
         assert draft_bodies(demo) == []
         bar = topbar(editor)
         assert "NOT SAVED" in bar

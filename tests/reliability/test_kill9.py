@@ -2,7 +2,8 @@
 
 A real process (tests/reliability/writer.py, the real Repository) keeps saving entries
 that grow and shrink; it prints BEGIN before each save and ACK after it returns. The
-test kills it with SIGKILL at a random moment, then checks, straight from the file:
+test kills it with SIGKILL at a random moment, then checks, straight from the files
+(journal.json and its change log):
 
 * the journal parses (strictly, as open_journal would);
 * every acknowledged write is there, exactly; the one save in flight is either wholly
@@ -25,6 +26,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from micro_journal.store import changes
 from micro_journal.store.journal import parse_journal_bytes
 from micro_journal.store.storage import leftover_temps
 
@@ -56,7 +58,13 @@ class Lines:
 
 
 def on_disk(path: Path) -> dict[str, tuple[str, str, str]]:
+    """The entries the next open will see: journal.json (which must parse strictly) with
+    its change log applied. A kill mid-append may cut the last line short — that save
+    never returned — but never leaves a complete line that fails its checksum."""
     data = parse_journal_bytes(path.read_bytes())  # raises if it does not parse
+    log = changes.read(path, changes.snapshot_token(data), changes.default_loads)
+    assert log.damaged == 0, "a kill left a damaged line in the change log"
+    changes.apply(data, log.batches)
     return {
         d["id"]: (str(len(d["body"])), _sha(d["body"]), str(int(d.get("archived", False))))
         for d in data.get("entries", {}).values()
@@ -151,7 +159,9 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_save(tmp_path, fi
         repo = Repository(journal)
         assert {e.id for e in repo.entries(include_archived=True)} == set(model)
     assert leftover_temps(path) == []
-    json.loads(path.read_text(encoding="utf-8"))
+    # closed normally: the change log is folded in and journal.json alone holds it all
+    assert not changes.changes_path_for(path).exists()
+    assert {d["id"] for d in json.loads(path.read_bytes())["entries"].values()} == set(model)
     seconds = time.monotonic() - started
     figures.add(
         f"kill -9: {KILLS} SIGKILLs, {acked} acknowledged saves, all present after every "

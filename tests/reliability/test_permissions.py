@@ -65,15 +65,17 @@ def test_everything_created_is_private_under_umask_022(tmp_path, box, umask_022,
         files = [p for p in tmp_path.joinpath("new").rglob("*") if p.is_file()]
         folders = [tmp_path / "new", *[p for p in tmp_path.joinpath("new").rglob("*")
                                        if p.is_dir()]]
+        # looked at while open: the change log only lives until the journal is closed
+        wrong = {str(p): oct(mode(p)) for p in files if mode(p) != 0o600}
+        wrong |= {str(p): oct(mode(p)) for p in folders if mode(p) != 0o700}
     assert temps and set(temps) == {0o600}
     names = {p.name for p in files}
-    assert {"journal.json", "journal.json.lock"} <= names
+    assert {"journal.json", "journal.json.lock", "journal.json.changes"} <= names
     assert any(p.parent.name == "backups" for p in files)
     assert any(p.parent.name == "journal.json.drafts" for p in files)
-    wrong = {str(p): oct(mode(p)) for p in files if mode(p) != 0o600}
-    wrong |= {str(p): oct(mode(p)) for p in folders if mode(p) != 0o700}
     assert wrong == {}
-    figures.add(f"permissions: umask 022: {len(files)} files (journal, lock, backup, draft) "
+    figures.add(f"permissions: umask 022: {len(files)} files (journal, change log, lock, backup, "
+                f"draft) "
                 f"+ {len(temps)} temp files all 0600, {len(folders)} folders 0700")
 
 

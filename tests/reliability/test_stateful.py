@@ -93,15 +93,21 @@ class JournalMachine(RuleBasedStateMachine):
         self.repo.remove_checkin(skill, day)
         self.checkins.pop((skill, day.isoformat()), None)
 
-    @rule(entry_id=entry_ids, body=TEXT, skill=SKILLS, day=DAYS)
-    def failing_save(self, entry_id, body, skill, day):
-        """The disk fails: nothing changes, in memory or on disk."""
-        real = storage_mod.os.replace
+    @rule(entry_id=entry_ids, body=TEXT, skill=SKILLS, day=DAYS,
+          how=st.sampled_from(["append", "rewrite"]))
+    def failing_save(self, entry_id, body, skill, day, how):
+        """The disk fails (appending to the change log, or rewriting journal.json):
+        nothing changes, in memory or on disk."""
+        call = "fsync" if how == "append" else "replace"
+        real = getattr(storage_mod.os, call)
+        limit = self.journal.storage.compact_bytes
+        if how == "rewrite":
+            self.journal.storage.compact_bytes = 0  # the save must rewrite the file
 
         def broken(*a, **kw):
             raise OSError(errno.EIO, "Input/output error")
 
-        storage_mod.os.replace = broken
+        setattr(storage_mod.os, call, broken)
         try:
             try:
                 self.service.save(self.repo.get(Entry, entry_id), body=body + "!")
@@ -116,7 +122,8 @@ class JournalMachine(RuleBasedStateMachine):
             else:
                 raise AssertionError("a failed check-in was reported saved")
         finally:
-            storage_mod.os.replace = real
+            setattr(storage_mod.os, call, real)
+            self.journal.storage.compact_bytes = limit
 
     @rule(day=DAYS, body=TEXT, skill=SKILLS)
     def crash_mid_batch_and_reopen(self, day, body, skill):
@@ -132,10 +139,20 @@ class JournalMachine(RuleBasedStateMachine):
 
     @rule()
     def reopen(self):
-        """Close (as a killed process would: nothing more is written) and read from disk."""
-        self.journal.close()
+        """Stop as a killed process would (nothing more is written: the change log is
+        left as it is) and open again from disk."""
+        self.journal.close(fold=False)
+        self.check_disk()
         self._open()
         self.reopens += 1
+        self.check_disk()
+
+    @rule()
+    def close_and_reopen(self):
+        """Quit normally (the change log is folded into journal.json) and open again."""
+        self.journal.close()
+        self.check_disk()
+        self._open()
         self.check_disk()
 
     # ------------------------------------------------------------------ checks
@@ -147,12 +164,12 @@ class JournalMachine(RuleBasedStateMachine):
         assert {(c.skill_id, c.date): c.status for c in self.repo.checkins()} == self.checkins
 
     def check_disk(self):
-        import json
+        from micro_journal.store import read_state
 
         if not self.path.exists():
             assert not self.entries and not self.checkins
             return
-        data = json.loads(self.path.read_text(encoding="utf-8"))
+        data = read_state(self.path)
         got = {d["id"]: (d["date"], d["body"], d["archived"])
                for d in data.get("entries", {}).values()}
         assert got == self.entries
@@ -169,5 +186,5 @@ TestJournalMachine = JournalMachine.TestCase
 
 def test_stateful_figure(figures):
     figures.add(f"stateful: {EXAMPLES} hypothesis runs × up to 25 steps (adds, edits, archives, "
-                "check-ins, failing saves, crash mid-batch + reopen), model == memory after "
-                "every step, == disk after every reopen")
+                "check-ins, failing appends and rewrites, crash mid-batch + reopen, kill and "
+                "quit), model == memory after every step, == disk after every reopen")

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -228,7 +229,7 @@ def test_an_app_and_a_cli_checkin_no_write_lost(apps, box, demo):
     assert "Traceback" not in result.stderr
     assert demo.read_bytes() == before  # the refused command wrote nothing
     app.press(" ")  # space: the focus skill done, from the app
-    wait_until(lambda: demo.read_bytes() != before)
+    wait_until(lambda: read_json(demo) != json.loads(before))
     app.press("q")
     assert app.exit_code() == 0
     result = box.run("checkin", "eye contact", "--note", "from the shell", db=demo)

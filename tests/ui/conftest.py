@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from micro_journal.cli import make_app
 from micro_journal.config import Config
 from micro_journal.domain.clock import FixedClock
 from micro_journal.services.demo import write_demo
-from micro_journal.store import Repository, open_journal
+from micro_journal.store import Repository, open_journal, read_state
 
 DEMO_DAY = dt.date(2026, 11, 18)  # a Wednesday; the demo puts it in week 3 of 4
 
@@ -52,7 +51,9 @@ def make(clock):
 
 
 def read_journal(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """What the journal holds on disk: journal.json with its change log applied, as the
+    next open would see it (read without a lock, changing nothing)."""
+    return read_state(path)
 
 
 def table(path: Path, name: str) -> list[dict]:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import stat
 import sys
+from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static, TextArea
 
@@ -159,24 +160,42 @@ async def test_entry_begun_before_midnight_keeps_its_date(demo_path, make, clock
     assert entries_on(demo_path, DEMO_DAY + dt.timedelta(days=1)) == []
 
 
+def journal_files(path: Path) -> set[str]:
+    """The journal's own files (not its drafts): the file, its temp files, its change log."""
+    return {str(path), str(path.with_name(path.name + ".changes"))}
+
+
+def writes_to(fd: int, path: Path) -> bool:
+    try:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return False
+    return target in journal_files(path) or f".{path.name}.tmp-" in target
+
+
+def on_disk(path: Path) -> tuple[bytes, bytes]:
+    log = path.with_name(path.name + ".changes")
+    return path.read_bytes(), log.read_bytes() if log.exists() else b""
+
+
 async def test_failed_save_keeps_text_and_draft_then_retry_succeeds(demo_path, make, monkeypatch):
     import micro_journal.store.storage as storage
 
-    before = demo_path.read_bytes()
-    real_replace = os.replace
+    before = on_disk(demo_path)
+    real_write = os.write
 
-    def full_disk(src, dst, *a, **kw):
-        if str(dst) == str(demo_path):
+    def full_disk(fd, data):  # the journal's files cannot grow; a small draft still fits
+        if writes_to(fd, demo_path):
             raise OSError(28, "No space left on device")
-        return real_replace(src, dst, *a, **kw)
+        return real_write(fd, data)
 
-    monkeypatch.setattr(storage.os, "replace", full_disk)
+    monkeypatch.setattr(storage.os, "write", full_disk)
     app = make(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot)
         await pilot.press(*"do not lose me")
         await pilot.pause(1.4)
-        assert demo_path.read_bytes() == before  # byte-identical
+        assert on_disk(demo_path) == before  # byte-identical
         assert "NOT SAVED" in text_of(editor.query_one("#topbar"))
         assert editor.query_one(TextArea).text == "do not lose me"
         [draft] = draft_files(demo_path)
@@ -185,7 +204,7 @@ async def test_failed_save_keeps_text_and_draft_then_retry_succeeds(demo_path, m
         await pilot.press("escape")  # refused once: the text is not in the journal
         await pilot.pause()
         assert isinstance(app.screen, EditorScreen)
-        monkeypatch.setattr(storage.os, "replace", real_replace)
+        monkeypatch.setattr(storage.os, "write", real_write)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert [e["body"] for e in entries_on(demo_path, DEMO_DAY)] == ["do not lose me"]
@@ -195,20 +214,20 @@ async def test_failed_save_keeps_text_and_draft_then_retry_succeeds(demo_path, m
 async def test_a_draft_that_never_reached_the_journal_is_offered_back(demo_path, make, monkeypatch):
     import micro_journal.store.storage as storage
 
-    real_replace = os.replace
+    real_write = os.write
 
-    def dead(src, dst, *a, **kw):  # the journal save never happens (as if killed)
-        if str(dst) == str(demo_path):
+    def dead(fd, data):  # the journal save never happens (as if killed)
+        if writes_to(fd, demo_path):
             raise OSError(5, "Input/output error")
-        return real_replace(src, dst, *a, **kw)
+        return real_write(fd, data)
 
-    monkeypatch.setattr(storage.os, "replace", dead)
+    monkeypatch.setattr(storage.os, "write", dead)
     app = make(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_editor(pilot)
         await pilot.press(*"written while the disk failed")
         await pilot.pause(0.6)
-    monkeypatch.setattr(storage.os, "replace", real_replace)
+    monkeypatch.setattr(storage.os, "write", real_write)
     assert entries_on(demo_path, DEMO_DAY) == []
     assert len(draft_files(demo_path)) == 1
 
