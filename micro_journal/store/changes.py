@@ -124,6 +124,10 @@ def read(path: Path, token: str | None, loads) -> ChangeLog:
     return parse(raw, token, loads)
 
 
+def touches(log: ChangeLog, table: str) -> bool:
+    return any(op[0] == table for ops in log.batches for op in ops)
+
+
 def apply(data: Data, batches: list[list[Op]]) -> None:
     for ops in batches:
         for table, doc_id, doc in ops:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.models import SCHEMA_VERSION
-from . import changes, migrations
+from . import changes, layout, migrations
 from .errors import (
     JournalCorrupt,
     JournalLocked,
@@ -113,12 +113,26 @@ def parse_journal_bytes(raw: bytes) -> dict[str, dict[str, Any]]:
             raise ValueError(
                 f"it is not valid JSON ({err.msg} at line {err.lineno})"
             ) from None
+    check_shape(data)
+    return data
+
+
+def check_shape(data: Any) -> None:
+    """ValueError unless ``data`` is shaped like a TinyDB database (tables of documents)."""
     if not isinstance(data, dict):
         raise ValueError("it is JSON but not a journal (the top level is not an object)")
     for table, docs in data.items():
         if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
             raise ValueError(f"it is JSON but not a journal (table {table!r} has the wrong shape)")
-    return data
+
+
+def read_journal_bytes(raw: bytes) -> tuple[dict[str, dict[str, Any]], bytes | None]:
+    """Parse a journal file, leaving its entries unparsed when the layout allows it
+    (see layout.py): ``(data, entries' bytes or None)``. ValueError says what is wrong."""
+    parts = layout.split(raw, check_shape)
+    if parts is not None:
+        return parts
+    return parse_journal_bytes(raw), None
 
 
 def _stamp() -> str:
@@ -207,7 +221,7 @@ class Journal:
         name = f"{self.path.stem}-{label or self.today().isoformat()}.json"
         target = folder / name
         raw = self.path.read_bytes()
-        parse_journal_bytes(raw)  # only ever back up a journal that parses
+        read_journal_bytes(raw)  # only ever back up a journal that parses
         atomic_write(target, raw)
         return target
 
@@ -235,7 +249,7 @@ class Journal:
         existing = {p.name for p in list_backups(self.path)}
         if f"{self.path.stem}-{today}.json" in existing:
             return None
-        if not holds_records(self.storage.read()):
+        if not self.storage.holds_records():
             # a copy of an empty journal protects nothing, and would rotate away the
             # backups of the journal that was there before (say, set aside as corrupt)
             return None
@@ -339,14 +353,14 @@ def open_journal(
                 f"another micro-journal has it open (lock file {lock_path_for(path)})"
             )
     try:
-        data, log = _read_with_changes(
+        data, cold, log = _read_with_changes(
             path, writable=read_only_reason is None, notices=notices
         )
     except BaseException:
         if lock is not None:
             lock.release()
         raise
-    storage = SafeStorage(path, data, changes_size=log.size)
+    storage = SafeStorage(path, data, changes_size=log.size, cold=cold)
     journal = Journal(
         path, storage, read_only_reason, notices, _lock=lock, today=today,
         backups_keep=backups_keep,
@@ -365,7 +379,7 @@ def open_journal(
                 lock.release()
             journal._lock = None
     elif version < current and data:
-        _upgrade(journal, data, version, current)
+        _upgrade(journal, storage.read() or {}, version, current)
     storage.read_only_reason = journal.read_only_reason
     if journal.read_only_reason is None:
         if log.exists:
@@ -418,15 +432,16 @@ def _schema_version(data: dict[str, dict[str, Any]]) -> int:
 
 def _read_with_changes(
     path: Path, *, writable: bool, notices: list[str]
-) -> tuple[dict[str, dict[str, Any]] | None, changes.ChangeLog]:
-    """The journal as it stands: journal.json with its change log applied.
+) -> tuple[dict[str, dict[str, Any]] | None, bytes | None, changes.ChangeLog]:
+    """The journal as it stands: journal.json with its change log applied, and the
+    entries' bytes when they were left unparsed (layout.py).
 
     A reader (no lock) may race a writer folding the log into a new journal.json;
     it reads again when the file changed under it."""
     for _attempt in range(5):
         before = _identity(path)
         try:
-            data = _read(path, writable=writable, notices=notices)
+            data, cold = _read(path, writable=writable, notices=notices)
         except JournalCorrupt:
             if writable:  # its change log goes with it: it applies to no other file
                 with contextlib.suppress(OSError):
@@ -435,10 +450,12 @@ def _read_with_changes(
             raise
         if data is None:
             _log_without_journal(path, writable, notices)
-            return data, changes.ChangeLog()
+            return data, None, changes.ChangeLog()
         log = changes.read(path, changes.snapshot_token(data), changes.default_loads)
         if writable or _identity(path) == before:
             break
+    if cold is not None and changes.touches(log, layout.COLD_TABLE):
+        data[layout.COLD_TABLE], cold = layout.parse_cold(cold), None
     changes.apply(data, log.batches)
     if log.damaged:
         kept = _keep_damaged_log(path) if writable else None
@@ -447,14 +464,16 @@ def _read_with_changes(
             "be read (the file is damaged) and were skipped"
             + (f"; the file is kept as {kept}." if kept else ".")
         )
-    return data, log
+    return data, cold, log
 
 
 def read_state(path: Path) -> dict[str, dict[str, Any]]:
     """What the journal at ``path`` holds — journal.json with its change log applied —
     read without a lock and without changing anything (verify, tests, tools).
     Raises JournalCorrupt/JournalUnreadable like ``open_journal``."""
-    data, _log = _read_with_changes(Path(path), writable=False, notices=[])
+    data, cold, _log = _read_with_changes(Path(path), writable=False, notices=[])
+    if cold is not None:
+        data[layout.COLD_TABLE] = layout.parse_cold(cold)
     return data or {}
 
 
@@ -490,7 +509,8 @@ def _log_without_journal(path: Path, writable: bool, notices: list[str]) -> None
         notices.append(f"Changes saved for a journal that is no longer there are kept in {kept}.")
 
 
-def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[str, Any]] | None:
+def _read(path: Path, *, writable: bool, notices: list[str]
+          ) -> tuple[dict[str, dict[str, Any]] | None, bytes | None]:
     if writable:
         for tmp in leftover_temps(path):
             with contextlib.suppress(OSError):
@@ -501,12 +521,13 @@ def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[s
         if (backup is not None or set_aside) and writable:
             # never start silently empty where a journal used to be
             raise JournalMissing(path, backup, set_aside[-1] if set_aside else None)
-        return None
+        return None, None
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise JournalUnreadable(path, f"it cannot be read ({describe_os_error(err)})") from err
     reason = None
+    cold = None
     if not raw.strip() and list_backups(path):
         reason = (
             "it is empty (0 bytes) although backups of it exist" if not raw
@@ -514,7 +535,7 @@ def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[s
         )
     else:
         try:
-            data = parse_journal_bytes(raw)
+            data, cold = read_journal_bytes(raw)
         except ValueError as err:
             reason = str(err)
     if reason is not None:
@@ -536,7 +557,7 @@ def _read(path: Path, *, writable: bool, notices: list[str]) -> dict[str, dict[s
                 )
             except OSError:
                 notices.append(f"{path} is readable by others ({mode:04o}); chmod 600 it.")
-    return data
+    return data, cold
 
 
 def restore_backup(path: Path, backup: Path) -> None:

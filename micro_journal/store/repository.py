@@ -71,8 +71,7 @@ class Repository:
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
         records: dict[str, Record] = {}
-        raw = (self.storage.read() or {}).get(cls.TABLE) or {}
-        for doc_id, doc in raw.items():
+        for doc_id, doc in self.storage.table(cls.TABLE).items():
             try:
                 record = cls.from_dict(doc)
             except (TypeError, KeyError, ValueError, AttributeError):
@@ -98,7 +97,7 @@ class Repository:
         return self.journal.read_only
 
     def ensure_meta(self) -> None:
-        if not (self.storage.read() or {}).get("meta") and not self.read_only:
+        if not self.storage.table("meta") and not self.read_only:
             self.storage.put("meta", str(self._new_doc_id("meta")),
                              {"schema_version": target_version(), "created_at": utc_now_iso()})
 
@@ -106,7 +105,7 @@ class Repository:
         """TinyDB's numbering: one more than the highest id the table ever had here."""
         next_id = self._next_doc_id.get(table)
         if next_id is None:
-            docs = (self.storage.read() or {}).get(table) or {}
+            docs = self.storage.table(table)
             next_id = max((int(k) for k in docs if str(k).isdigit()), default=0) + 1
         self._next_doc_id[table] = next_id + 1
         return next_id

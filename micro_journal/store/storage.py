@@ -30,7 +30,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from . import changes
+from . import changes, layout
 from .errors import SaveError
 
 TMP_MARK = ".tmp-"
@@ -93,16 +93,17 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes | list[bytes]) -> None:
     """Replace ``path`` with ``payload`` so that a crash leaves old or new, never a mix."""
     tmp = temp_name(path)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in [payload] if isinstance(payload, bytes) else payload:
+                view = memoryview(piece)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -152,8 +153,10 @@ class SafeStorage(Storage):
     """
 
     def __init__(self, path: Path, data: dict[str, dict[str, Any]] | None, *,
-                 changes_size: int = 0) -> None:
+                 changes_size: int = 0, cold: bytes | None = None) -> None:
         self.path = path
+        # the entries table as the bytes read from the file, until first read (layout.py)
+        self._cold = cold
         self.changes_path = changes.changes_path_for(path)
         self._data = data if data is not None else {}
         self._token = changes.snapshot_token(self._data)
@@ -171,6 +174,7 @@ class SafeStorage(Storage):
 
     # TinyDB interface -------------------------------------------------------
     def read(self) -> dict[str, dict[str, Any]] | None:
+        self._warm()
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -184,15 +188,36 @@ class SafeStorage(Storage):
         self._close_log()
 
     # ours -------------------------------------------------------------------
+    def table(self, name: str) -> dict[str, Any]:
+        """One table's documents (parsing only that table if it was left unparsed)."""
+        if name == layout.COLD_TABLE:
+            self._warm()
+        return self._data.get(name) or {}
+
+    def holds_records(self) -> bool:
+        """Whether the journal holds anything besides its meta row."""
+        if self._cold is not None and self._cold.strip() not in (b"{}", b""):
+            return True
+        return any(docs for name, docs in self._data.items() if name != "meta")
+
+    def _warm(self) -> None:
+        if self._cold is not None:
+            self._data[layout.COLD_TABLE] = layout.parse_cold(self._cold)
+            self._cold = None
+
     def put(self, table: str, doc_id: str, doc: dict[str, Any]) -> None:
         """Insert or replace one document (saved now, or when the batch ends)."""
         self._refuse_if_read_only()
+        if table == layout.COLD_TABLE:
+            self._warm()
         self._data.setdefault(table, {})[doc_id] = doc
         self._ops.append([table, doc_id, doc])
         self._changed()
 
     def remove(self, table: str, doc_id: str) -> None:
         self._refuse_if_read_only()
+        if table == layout.COLD_TABLE:
+            self._warm()
         docs = self._data.get(table)
         if docs is not None:
             docs.pop(doc_id, None)
@@ -276,7 +301,7 @@ class SafeStorage(Storage):
     def _write_snapshot(self) -> None:
         token = secrets.token_hex(8)
         holds_token = changes.set_token(self._data, token)
-        atomic_write(self.path, dumps(self._data))
+        atomic_write(self.path, layout.serialise(self._data, self._cold))
         self.rewrites += 1
         self._token = token if holds_token else None
         self._rewrite = False
@@ -313,15 +338,23 @@ class SafeStorage(Storage):
             return
         except OSError:
             return  # keep memory; the caller reports the failure
+        from .journal import check_shape, parse_journal_bytes
+
+        cold = None
         try:
-            fast = fast_loads(raw) if raw.strip() else {}
-            data = json.loads(raw) if fast is DECLINED else fast
+            parts = layout.split(raw, check_shape)
+            if parts is None:
+                data = parse_journal_bytes(raw)
+            else:
+                data, cold = parts
         except ValueError:
             return  # unreadable: keep memory, the caller reports
         token = changes.snapshot_token(data)
         log = changes.read(self.path, token, changes.default_loads)
+        if cold is not None and changes.touches(log, layout.COLD_TABLE):
+            data[layout.COLD_TABLE], cold = layout.parse_cold(cold), None
         changes.apply(data, log.batches)
-        self._data, self._token, self._log_size = data, token, log.size
+        self._data, self._cold, self._token, self._log_size = data, cold, token, log.size
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
