@@ -113,9 +113,12 @@ def generate(path: Path, years: int, today: dt.date = TODAY, seed: int = 7) -> d
         if n % 5 == 0:
             put(MicroGoal(objective_id=objective.id, action=f"Goal {n}",
                           deadline=day.isoformat(), status="done" if n < days - 30 else "open"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode())
-    os.chmod(path, 0o600)
+    # written by the app's own storage (as the journal is after any session): entries
+    # last, with their length and checksum (micro_journal/store/layout.py)
+    from micro_journal.store import open_journal
+
+    with open_journal(path, today=lambda: today) as journal:
+        journal.storage.write(tables)
     return {"checkins": len(tables["checkins"]), "entries": len(tables["entries"]),
             "bytes": path.stat().st_size, "skill_id": skills[0].id}
 
@@ -347,7 +350,8 @@ def open_repo(path: Path):
     return journal, Repository(journal)
 
 
-def bench_save(path: Path, skill_id: str, n: int) -> tuple[list[float], list[float], list[float]]:
+def bench_save(path: Path, skill_id: str, n: int
+               ) -> tuple[list[float], list[float], list[float], list[float]]:
     from micro_journal.store.storage import dumps
 
     journal, repo = open_repo(path)
@@ -358,6 +362,12 @@ def bench_save(path: Path, skill_id: str, n: int) -> tuple[list[float], list[flo
             t0 = time.perf_counter()
             repo.set_checkin(skill_id, TODAY, statuses[i % 2], minutes=5)
             saves.append(time.perf_counter() - t0)
+        folds = []  # folding the change log into journal.json (at quit, or when it grew)
+        for i in range(max(3, n // 5)):
+            repo.set_checkin(skill_id, TODAY, statuses[i % 2], minutes=6)
+            t0 = time.perf_counter()
+            journal.storage.compact()
+            folds.append(time.perf_counter() - t0)
         doc = repo.checkin(skill_id, TODAY).to_dict()
         payload = dumps(doc) + b"\n"
         data = journal.storage.read()
@@ -382,7 +392,7 @@ def bench_save(path: Path, skill_id: str, n: int) -> tuple[list[float], list[flo
                 os.fsync(f.fileno())
 
         dumps_ = repeat(dump, max(3, n // 5))
-    return saves, appends, dumps_
+    return saves, appends, dumps_, folds
 
 
 def bench_search(path: Path, n: int) -> tuple[list[float], list[float]]:
@@ -503,11 +513,13 @@ def main(argv: list[str] | None = None) -> list[Figure]:
 
         for y in years:
             path = tmp_path / f"y{y}" / "journal.json"
-            saves, appends, dumps_ = bench_save(path, journals[y]["skill_id"], max(n, 10))
+            saves, appends, dumps_, folds = bench_save(path, journals[y]["skill_id"], max(n, 10))
             budget_abs = 5.0 if y <= 10 else None
             figures.append(Figure(f"save one check-in, {y}y", saves, appends,
                                   "append+fsync", budget_abs=budget_abs))
             figures.append(Figure(f"save one check-in, {y}y (vs json.dump)", saves, dumps_,
+                                  "json.dump+fsync"))
+            figures.append(Figure(f"fold the change log in (at quit), {y}y", folds, dumps_,
                                   "json.dump+fsync"))
             ours, floor = bench_search(path, max(n, 10))
             figures.append(Figure(f"search all notes, {y}y", ours, floor, "in-memory scan",
