@@ -126,13 +126,31 @@ def check_shape(data: Any) -> None:
             raise ValueError(f"it is JSON but not a journal (table {table!r} has the wrong shape)")
 
 
-def read_journal_bytes(raw: bytes) -> tuple[dict[str, dict[str, Any]], bytes | None]:
+def read_journal_bytes(raw: bytes) -> tuple[dict[str, dict[str, Any]], tuple | None]:
     """Parse a journal file, leaving its entries unparsed when the layout allows it
-    (see layout.py): ``(data, entries' bytes or None)``. ValueError says what is wrong."""
+    (see layout.py): ``(data, (start, length, crc) of the entries, or None)``.
+    ValueError says what is wrong."""
     parts = layout.split(raw, check_shape)
     if parts is not None:
-        return parts
+        return parts[0], parts[1:]
     return parse_journal_bytes(raw), None
+
+
+def load_journal_file(path: Path) -> tuple[dict[str, dict[str, Any]], layout.Cold | None]:
+    """Read and parse journal.json; its entries may stay in the file (layout.Cold).
+    OSError when it cannot be read, ValueError when it does not parse."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        parts = layout.read_head(fd, check_shape)
+        if parts is None:
+            data = parse_journal_bytes(layout.read_all(fd))
+    except BaseException:
+        os.close(fd)
+        raise
+    if parts is None:
+        os.close(fd)
+        return data, None
+    return parts[0], layout.Cold(fd, *parts[1:])
 
 
 def _stamp() -> str:
@@ -432,7 +450,7 @@ def _schema_version(data: dict[str, dict[str, Any]]) -> int:
 
 def _read_with_changes(
     path: Path, *, writable: bool, notices: list[str]
-) -> tuple[dict[str, dict[str, Any]] | None, bytes | None, changes.ChangeLog]:
+) -> tuple[dict[str, dict[str, Any]] | None, layout.Cold | None, changes.ChangeLog]:
     """The journal as it stands: journal.json with its change log applied, and the
     entries' bytes when they were left unparsed (layout.py).
 
@@ -454,8 +472,12 @@ def _read_with_changes(
         log = changes.read(path, changes.snapshot_token(data), changes.default_loads)
         if writable or _identity(path) == before:
             break
+        if cold is not None:
+            cold.close()
     if cold is not None and changes.touches(log, layout.COLD_TABLE):
-        data[layout.COLD_TABLE], cold = layout.parse_cold(cold), None
+        data[layout.COLD_TABLE] = layout.parse_cold(cold.read())
+        cold.close()
+        cold = None
     changes.apply(data, log.batches)
     if log.damaged:
         kept = _keep_damaged_log(path) if writable else None
@@ -473,7 +495,8 @@ def read_state(path: Path) -> dict[str, dict[str, Any]]:
     Raises JournalCorrupt/JournalUnreadable like ``open_journal``."""
     data, cold, _log = _read_with_changes(Path(path), writable=False, notices=[])
     if cold is not None:
-        data[layout.COLD_TABLE] = layout.parse_cold(cold)
+        data[layout.COLD_TABLE] = layout.parse_cold(cold.read())
+        cold.close()
     return data or {}
 
 
@@ -510,7 +533,7 @@ def _log_without_journal(path: Path, writable: bool, notices: list[str]) -> None
 
 
 def _read(path: Path, *, writable: bool, notices: list[str]
-          ) -> tuple[dict[str, dict[str, Any]] | None, bytes | None]:
+          ) -> tuple[dict[str, dict[str, Any]] | None, layout.Cold | None]:
     if writable:
         for tmp in leftover_temps(path):
             with contextlib.suppress(OSError):
@@ -522,22 +545,21 @@ def _read(path: Path, *, writable: bool, notices: list[str]
             # never start silently empty where a journal used to be
             raise JournalMissing(path, backup, set_aside[-1] if set_aside else None)
         return None, None
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise JournalUnreadable(path, f"it cannot be read ({describe_os_error(err)})") from err
     reason = None
     cold = None
-    if not raw.strip() and list_backups(path):
-        reason = (
-            "it is empty (0 bytes) although backups of it exist" if not raw
-            else "it holds only blank space although backups of it exist"
-        )
-    else:
-        try:
-            data, cold = read_journal_bytes(raw)
-        except ValueError as err:
-            reason = str(err)
+    try:
+        data, cold = load_journal_file(path)
+    except OSError as err:
+        raise JournalUnreadable(path, f"it cannot be read ({describe_os_error(err)})") from err
+    except ValueError as err:
+        reason = str(err)
+    if reason is None and not data and list_backups(path):
+        raw = path.read_bytes()  # nothing in it: small
+        if not raw.strip():
+            reason = (
+                "it is empty (0 bytes) although backups of it exist" if not raw
+                else "it holds only blank space although backups of it exist"
+            )
     if reason is not None:
         moved = None
         if writable:

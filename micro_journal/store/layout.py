@@ -6,8 +6,10 @@ records that table's exact length and CRC-32::
 
     {"meta":{"1":{..., "entries_bytes":[L, CRC]}}, "skills":{...}, ..., "entries":{...L bytes...}}
 
-Opening parses everything before ``,"entries":`` and keeps the entries as the bytes
-they are, to be parsed the first time something reads them. That is only done when
+Opening parses everything before ``,"entries":`` and leaves the entries in the file:
+it keeps the file open (so the bytes stay what they were even after the file is
+replaced) and reads and parses them the first time something needs them, checking
+their length and checksum again. That is only done when
 the bytes are provably the ones we wrote: the part before them must parse as a whole
 object (which it cannot if the marker sits inside a record), and their length and
 checksum must match. A file edited by anything else, written by an older version, or
@@ -17,7 +19,10 @@ before. The file stays plain JSON that TinyDB, ``jq`` or an older version read a
 
 from __future__ import annotations
 
+import contextlib
+import os
 import zlib
+from dataclasses import dataclass
 from typing import Any
 
 COLD_TABLE = "entries"
@@ -36,8 +41,95 @@ def _meta_row(data: Data) -> dict[str, Any] | None:
     return None
 
 
-def split(raw: bytes, check_shape) -> tuple[Data, bytes] | None:
-    """``(everything but the entries, the entries' bytes)``, or None: parse it all."""
+@dataclass
+class Cold:
+    """The entries' bytes, left in the open file ``fd`` at ``start``."""
+
+    fd: int
+    start: int
+    length: int
+    crc: int
+
+    def read(self) -> bytes:
+        """The bytes, exactly as written, or ValueError (the file was changed in place)."""
+        data = os.pread(self.fd, self.length, self.start)
+        if len(data) != self.length or zlib.crc32(data) != self.crc:
+            raise ValueError("journal.json was changed on disk by another program")
+        return data
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+CHUNK = 1 << 18
+
+
+def read_all(fd: int) -> bytes:
+    """The whole file behind ``fd``, from its start."""
+    size = os.fstat(fd).st_size
+    chunks, offset = [], 0
+    while True:
+        chunk = os.pread(fd, max(size - offset, CHUNK), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def read_head(fd: int, check_shape) -> tuple[Data, int, int, int] | None:
+    """Read only up to the entries and check the rest by its checksum, in chunks, so
+    that opening never holds the whole file in memory: ``(everything but the
+    entries, their start, length, CRC)``, or None: parse it all."""
+    from .storage import DECLINED, fast_loads
+
+    buf = bytearray()
+    offset = 0
+    at = -1
+    while at < 0:
+        chunk = os.pread(fd, CHUNK, offset)
+        if not chunk:
+            return None
+        searched = max(0, len(buf) - len(_MARK))
+        buf += chunk
+        offset += len(chunk)
+        at = buf.find(_MARK, searched)
+    start = at + len(_MARK)
+    seen = bytes(buf[start:])  # the first bytes of the entries (less than a chunk)
+    del buf[at:]
+    buf += b"}"
+    head = fast_loads(memoryview(buf))
+    del buf
+    if head is DECLINED or not isinstance(head, dict) or COLD_TABLE in head:
+        return None
+    row = _meta_row(head)
+    info = row.get(LAYOUT_KEY) if row else None
+    if not (isinstance(info, list) and len(info) == 2 and isinstance(info[0], int)):
+        return None
+    length, crc = info
+    end = start + length  # the entries end here; one closing brace follows
+    if os.fstat(fd).st_size != end + 1 or os.pread(fd, 1, end) != b"}":
+        return None
+    running = zlib.crc32(seen[:length])
+    offset = start + len(seen)
+    while offset < end:
+        chunk = os.pread(fd, min(CHUNK, end - offset), offset)
+        if not chunk:
+            return None
+        running = zlib.crc32(chunk, running)
+        offset += len(chunk)
+    if running != crc:
+        return None
+    try:
+        check_shape(head)
+    except ValueError:
+        return None
+    return head, start, length, crc
+
+
+def split(raw: bytes, check_shape) -> tuple[Data, int, int, int] | None:
+    """``(everything but the entries, their start, length, CRC)``, or None: parse it all."""
     from .storage import DECLINED, fast_loads
 
     if not raw.endswith(b"}"):
@@ -53,14 +145,13 @@ def split(raw: bytes, check_shape) -> tuple[Data, bytes] | None:
     start = at + len(_MARK)
     if not (isinstance(info, list) and len(info) == 2 and info[0] == len(raw) - 1 - start):
         return None
-    cold = raw[start:-1]
-    if zlib.crc32(cold) != info[1]:
+    if zlib.crc32(memoryview(raw)[start:-1]) != info[1]:
         return None
     try:
         check_shape(head)
     except ValueError:
         return None
-    return head, cold
+    return head, start, info[0], info[1]
 
 
 def parse_cold(cold: bytes) -> dict[str, Any]:
@@ -74,8 +165,8 @@ def parse_cold(cold: bytes) -> dict[str, Any]:
     return value
 
 
-def serialise(data: Data, cold: bytes | None) -> list[bytes]:
-    """The file's bytes, in pieces, entries last (``cold``: their unparsed bytes)."""
+def serialise(data: Data, cold: Cold | None) -> list[bytes]:
+    """The file's bytes, in pieces, entries last (``cold``: where they still are)."""
     from .storage import dumps
 
     row = _meta_row(data)
@@ -83,7 +174,7 @@ def serialise(data: Data, cold: bytes | None) -> list[bytes]:
         if row is not None:
             row.pop(LAYOUT_KEY, None)
         return [dumps(data)]
-    entries = cold if cold is not None else dumps(data[COLD_TABLE])
+    entries = cold.read() if cold is not None else dumps(data[COLD_TABLE])
     row[LAYOUT_KEY] = [len(entries), zlib.crc32(entries)]
     head = dumps({name: docs for name, docs in data.items() if name != COLD_TABLE})
     return [head[:-1], _MARK, entries, b"}"]

@@ -153,9 +153,9 @@ class SafeStorage(Storage):
     """
 
     def __init__(self, path: Path, data: dict[str, dict[str, Any]] | None, *,
-                 changes_size: int = 0, cold: bytes | None = None) -> None:
+                 changes_size: int = 0, cold: layout.Cold | None = None) -> None:
         self.path = path
-        # the entries table as the bytes read from the file, until first read (layout.py)
+        # the entries table, left in the file until something reads it (layout.py)
         self._cold = cold
         self.changes_path = changes.changes_path_for(path)
         self._data = data if data is not None else {}
@@ -186,6 +186,8 @@ class SafeStorage(Storage):
 
     def close(self) -> None:
         self._close_log()
+        if self._cold is not None:
+            self._cold.close()
 
     # ours -------------------------------------------------------------------
     def table(self, name: str) -> dict[str, Any]:
@@ -196,14 +198,32 @@ class SafeStorage(Storage):
 
     def holds_records(self) -> bool:
         """Whether the journal holds anything besides its meta row."""
-        if self._cold is not None and self._cold.strip() not in (b"{}", b""):
+        if self._cold is not None and self._cold.length > 2:  # more than "{}"
             return True
         return any(docs for name, docs in self._data.items() if name != "meta")
 
     def _warm(self) -> None:
-        if self._cold is not None:
-            self._data[layout.COLD_TABLE] = layout.parse_cold(self._cold)
-            self._cold = None
+        if self._cold is None:
+            return
+        cold, self._cold = self._cold, None
+        try:
+            entries = layout.parse_cold(cold.read())
+        except (OSError, ValueError):
+            # changed in place by another program since it was opened: take what the
+            # file holds now (a reload would also drop a batch in progress)
+            from .errors import JournalUnreadable
+            from .journal import parse_journal_bytes
+
+            try:
+                entries = parse_journal_bytes(self.path.read_bytes()).get(
+                    layout.COLD_TABLE, {})
+            except (OSError, ValueError) as err:
+                raise JournalUnreadable(
+                    self.path, "it was changed on disk by another program while open and "
+                    f"can no longer be read ({describe_os_error(err)})") from err
+        finally:
+            cold.close()
+        self._data[layout.COLD_TABLE] = entries
 
     def put(self, table: str, doc_id: str, doc: dict[str, Any]) -> None:
         """Insert or replace one document (saved now, or when the batch ends)."""
@@ -329,31 +349,31 @@ class SafeStorage(Storage):
         self._pending = False
         self._ops = []
         self._rewrite = False
+        from .journal import load_journal_file
+
         try:
-            raw = self.path.read_bytes()
+            data, cold = load_journal_file(self.path)
         except FileNotFoundError:
             # never written yet: nothing is on disk, so memory holds nothing either
-            self._data = {}
-            self._token = None
+            if self._cold is not None:
+                self._cold.close()
+            self._data, self._cold, self._token = {}, None, None
             return
-        except OSError:
-            return  # keep memory; the caller reports the failure
-        from .journal import check_shape, parse_journal_bytes
-
-        cold = None
-        try:
-            parts = layout.split(raw, check_shape)
-            if parts is None:
-                data = parse_journal_bytes(raw)
-            else:
-                data, cold = parts
-        except ValueError:
+        except (OSError, ValueError):
             return  # unreadable: keep memory, the caller reports
         token = changes.snapshot_token(data)
         log = changes.read(self.path, token, changes.default_loads)
         if cold is not None and changes.touches(log, layout.COLD_TABLE):
-            data[layout.COLD_TABLE], cold = layout.parse_cold(cold), None
+            try:
+                data[layout.COLD_TABLE] = layout.parse_cold(cold.read())
+            except (OSError, ValueError):
+                return
+            finally:
+                cold.close()
+            cold = None
         changes.apply(data, log.batches)
+        if self._cold is not None:
+            self._cold.close()
         self._data, self._cold, self._token, self._log_size = data, cold, token, log.size
 
     @contextlib.contextmanager

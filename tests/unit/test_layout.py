@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,38 @@ def test_the_marker_inside_a_record_does_not_fool_the_split(path):
         [odd] = [o for o in repo.objectives() if o.title == "odd"]
         assert odd.extra["entries"] == {"x": {"y": 1}}
     assert bodies(read_state(path)) == expected
+
+
+def test_entries_read_after_the_file_was_rewritten_are_the_ones_opened(path):
+    """The file is kept open, so a rewrite (a fold of the change log) before the first
+    read of the entries changes nothing about what is read."""
+    expected = write_some(path)
+    with opened(path) as journal:
+        repo = Repository(journal)
+        journal.storage.compact_bytes = 0  # this save rewrites journal.json
+        repo.save(Objective(title="rewrite"))
+        assert journal.storage._cold is not None
+        assert sorted(e.body for e in repo.entries()) == expected
+    assert bodies(json.loads(path.read_bytes())) == expected
+
+
+def test_entries_changed_in_place_by_another_program_are_read_as_they_are_now(path):
+    write_some(path)
+    with opened(path) as journal:
+        repo = Repository(journal)
+        raw = path.read_bytes()
+        with open(path, "r+b") as f:  # an in-place edit, same length
+            f.seek(raw.index(b"entry 2"))
+            f.write(b"ENTRY 2")
+        assert "ENTRY 2 ünïcødé 🙂" in [e.body for e in repo.entries()]
+
+
+def test_opening_and_closing_leaves_no_file_open(path):
+    write_some(path)
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(5):
+        with opened(path) as journal:
+            Repository(journal).objectives()
+        with opened(path) as journal:
+            Repository(journal).entries()
+    assert len(os.listdir("/proc/self/fd")) == before
