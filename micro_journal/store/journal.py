@@ -238,9 +238,16 @@ class Journal:
         make_folder(folder)
         name = f"{self.path.stem}-{label or self.today().isoformat()}.json"
         target = folder / name
-        raw = self.path.read_bytes()
-        read_journal_bytes(raw)  # only ever back up a journal that parses
-        atomic_write(target, raw)
+        fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            # only ever back up a journal that parses (the file opened, or last written,
+            # here was checked then); copied in chunks, never held in memory whole
+            if _fd_identity(fd) != self.storage.known_good and layout.read_head(
+                    fd, check_shape) is None:
+                parse_journal_bytes(layout.read_all(fd))
+            atomic_write(target, layout.chunks(fd))
+        finally:
+            os.close(fd)
         return target
 
     def pre_migration_backup(self, version: int) -> Path:
@@ -371,6 +378,7 @@ def open_journal(
                 f"another micro-journal has it open (lock file {lock_path_for(path)})"
             )
     try:
+        opened_as = _identity(path)  # taken before the read: a later change differs
         data, cold, log = _read_with_changes(
             path, writable=read_only_reason is None, notices=notices
         )
@@ -379,6 +387,8 @@ def open_journal(
             lock.release()
         raise
     storage = SafeStorage(path, data, changes_size=log.size, cold=cold)
+    if data is not None:
+        storage.known_good = opened_as
     journal = Journal(
         path, storage, read_only_reason, notices, _lock=lock, today=today,
         backups_keep=backups_keep,
@@ -500,12 +510,17 @@ def read_state(path: Path) -> dict[str, dict[str, Any]]:
     return data or {}
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def _identity(path: Path) -> tuple[int, ...] | None:
     try:
         st = path.stat()
     except OSError:
         return None
-    return st.st_ino, st.st_mtime_ns
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _fd_identity(fd: int) -> tuple[int, ...]:
+    st = os.fstat(fd)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _keep_damaged_log(path: Path) -> Path | None:

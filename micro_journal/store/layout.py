@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +77,14 @@ def read_all(fd: int) -> bytes:
         chunks.append(chunk)
         offset += len(chunk)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def chunks(fd: int) -> Iterator[bytes]:
+    """The file behind ``fd`` from its start, a chunk at a time."""
+    offset = 0
+    while chunk := os.pread(fd, CHUNK, offset):
+        yield chunk
+        offset += len(chunk)
 
 
 def read_head(fd: int, check_shape) -> tuple[Data, int, int, int] | None:

@@ -24,7 +24,7 @@ import contextlib
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, payload: bytes | list[bytes]) -> None:
+def atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
     """Replace ``path`` with ``payload`` so that a crash leaves old or new, never a mix."""
     tmp = temp_name(path)
     try:
@@ -169,6 +169,8 @@ class SafeStorage(Storage):
         self._log_broken = False  # an append failed: rewrite before appending again
         self.compact_bytes = COMPACT_BYTES
         self.read_only_reason: str | None = None
+        # (device, inode, size, mtime) of journal.json as last parsed or written here
+        self.known_good: tuple[int, ...] | None = None
         self.saves = 0
         self.rewrites = 0
 
@@ -322,6 +324,11 @@ class SafeStorage(Storage):
         token = secrets.token_hex(8)
         holds_token = changes.set_token(self._data, token)
         atomic_write(self.path, layout.serialise(self._data, self._cold))
+        try:
+            st = os.stat(self.path)
+            self.known_good = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            self.known_good = None
         self.rewrites += 1
         self._token = token if holds_token else None
         self._rewrite = False

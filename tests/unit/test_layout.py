@@ -151,3 +151,13 @@ def test_opening_and_closing_leaves_no_file_open(path):
         with opened(path) as journal:
             Repository(journal).entries()
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_journal_damaged_after_it_was_opened_is_never_backed_up(path):
+    write_some(path)
+    with opened(path) as journal:
+        raw = path.read_bytes()
+        path.write_bytes(raw[: len(raw) // 2])  # damaged on disk while open
+        with pytest.raises(ValueError):
+            journal.backup_now("manual")
+    assert not list(path.parent.glob("backups/*manual*"))
