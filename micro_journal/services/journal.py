@@ -23,6 +23,8 @@ class JournalService:
         self.drafts = DraftStore(repo.journal.path)
         self._folded: dict[str, tuple[str, str]] = {}  # id -> (updated_at, folded body)
         self._sorted: tuple[tuple[int, bool], list[Entry]] | None = None
+        # (entry, folded body) newest first, per journal version: what search scans
+        self._scan: tuple[tuple[int, bool], list[tuple[Entry, str]]] | None = None
 
     # ---------------------------------------------------------------- entries
     def entries(self, *, archived: bool = False) -> list[Entry]:
@@ -115,9 +117,25 @@ class JournalService:
         self._folded[entry.id] = (entry.updated_at, folded)
         return folded
 
+    def _scan_list(self, archived: bool) -> list[tuple[Entry, str]]:
+        key = (self.repo.version, archived)
+        if self._scan is None or self._scan[0] != key:
+            self._scan = (key, [(e, self._fold(e)) for e in self.entries(archived=archived)])
+        return self._scan[1]
+
     def search(self, text: str, *, archived: bool = False, limit: int | None = None) -> list[Hit]:
         """Entries matching the search box, newest first, with match spans in the body."""
         query = jr.parse_query(text)
+        if query.terms and not (query.tags or query.skills or query.start or query.end):
+            # words only (search as you type): one tight scan of the folded bodies
+            terms = query.terms
+            scan = self._scan_list(archived)
+            if len(terms) == 1:
+                term = terms[0]
+                found = [e for e, folded in scan if term in folded]
+            else:
+                found = [e for e, folded in scan if all(t in folded for t in terms)]
+            return [Hit(e, []) for e in found[:limit]]
         skills = self.skills()
         hits: list[Hit] = []
         for entry in self.entries(archived=archived):
