@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,16 +69,17 @@ def encode(token: str | None, ops: list[Op], dumps) -> bytes:
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
-@dataclass
 class ChangeLog:
     """What a change log holds for one snapshot."""
 
-    batches: list[list[Op]] = field(default_factory=list)
-    size: int = 0  # bytes in the file
-    exists: bool = False
-    damaged: int = 0  # complete lines that failed their checks
-    foreign: int = 0  # lines of another snapshot (already folded in)
-    torn: bool = False  # a last line cut short (a save that never returned)
+    def __init__(self, size: int = 0, exists: bool = False) -> None:
+        # (a plain class: a dataclass costs a millisecond of start-up to build)
+        self.batches: list[list[Op]] = []
+        self.size = size  # bytes in the file
+        self.exists = exists
+        self.damaged = 0  # complete lines that failed their checks
+        self.foreign = 0  # lines of another snapshot (already folded in)
+        self.torn = False  # a last line cut short (a save that never returned)
 
 
 def _valid_op(op: Any) -> bool:

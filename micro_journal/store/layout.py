@@ -23,7 +23,6 @@ import contextlib
 import os
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 COLD_TABLE = "entries"
@@ -42,14 +41,14 @@ def _meta_row(data: Data) -> dict[str, Any] | None:
     return None
 
 
-@dataclass
 class Cold:
     """The entries' bytes, left in the open file ``fd`` at ``start``."""
 
-    fd: int
-    start: int
-    length: int
-    crc: int
+    __slots__ = ("crc", "fd", "length", "start")
+
+    def __init__(self, fd: int, start: int, length: int, crc: int) -> None:
+        # (a plain class: a dataclass costs a millisecond of start-up to build)
+        self.fd, self.start, self.length, self.crc = fd, start, length, crc
 
     def read(self) -> bytes:
         """The bytes, exactly as written, or ValueError (the file was changed in place)."""
