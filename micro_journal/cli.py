@@ -6,7 +6,6 @@ Exit status: 0 ok, 1 the journal could not be used (locked, corrupt, unreadable)
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import json
@@ -15,12 +14,15 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import DB_ENV, Config, default_db_path, load_config
 
 if TYPE_CHECKING:
+    import argparse
+
     from .app import MicroJournalApp
     from .domain.clock import Clock
 
@@ -55,6 +57,8 @@ def make_app(
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="micro-journal",
         description=(
@@ -106,9 +110,31 @@ def open_for(args: argparse.Namespace, config: Config, *, write: bool):
     return journal, repo, clock
 
 
+def app_args(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The arguments of a plain start of the app, ``[--db PATH] [--demo]``, read without
+    building the whole parser; None for anything else (the parser reads that).
+
+    Building every subcommand's parser (and importing their modules) is ~10 ms that the
+    app's start-up would otherwise wait for. The result is what the parser would give.
+    """
+    db, demo = None, False
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--demo":
+            demo = True
+        elif arg == "--db" and rest and not rest[0].startswith("-"):
+            db = rest.pop(0)
+        elif arg.startswith("--db="):
+            db = arg.removeprefix("--db=")
+        else:
+            return None
+    return SimpleNamespace(command=None, db=db, demo=demo)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = app_args(argv) or build_parser().parse_args(argv)
     try:
         if args.command is None:
             return run_app(args)
@@ -154,7 +180,7 @@ def _clock(config: Config) -> Clock:
         raise CliError(str(err)) from None
 
 
-def _db_path(args: argparse.Namespace) -> Path:
+def _db_path(args: argparse.Namespace | SimpleNamespace) -> Path:
     if args.db is None:
         return default_db_path()
     if not args.db.strip():
@@ -320,7 +346,7 @@ def write_demo_journal(path: Path, today: dt.date, config: Config) -> int:
             raise CliError(str(err), EXIT_JOURNAL) from None
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: argparse.Namespace | SimpleNamespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "micro-journal: the app needs a terminal (standard input and output must be a TTY).\n"

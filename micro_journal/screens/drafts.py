@@ -8,14 +8,16 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..services.journal import JournalService
 from ..store import JournalError
 from ..store.drafts import Draft
+from ..widgets.footer import KeyFooter
 
 
 class DraftOffer(ModalScreen[None]):
+    CSS_PATH = "../styles/journal.tcss"
     BINDINGS = [
         ("r", "restore", "Put it in the journal"),
         ("l,escape", "later", "Later"),
@@ -35,7 +37,7 @@ class DraftOffer(ModalScreen[None]):
                 "and offered again)",
                 classes="confirm-keys",
             )
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show()

@@ -29,7 +29,6 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     Markdown,
@@ -45,6 +44,7 @@ from ..keymap import EDITOR_KEYS, bindings
 from ..services.journal import JournalService
 from ..store import JournalError, ReadOnlyJournal
 from ..store.storage import describe_os_error
+from ..widgets.footer import KeyFooter
 from .base import JournalScreen
 
 DRAFT_DELAY = 0.3
@@ -52,6 +52,7 @@ SAVE_DELAY = 1.0
 
 
 class EditorScreen(JournalScreen):
+    CSS_PATH = "../styles/journal.tcss"
     KEYS = EDITOR_KEYS
     BINDINGS = bindings(EDITOR_KEYS)
 
@@ -76,7 +77,7 @@ class EditorScreen(JournalScreen):
         )
         with VerticalScroll(id="editor-preview"):
             yield Markdown(id="editor-markdown")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.mj.editors.add(self)
@@ -342,6 +343,7 @@ def err_reason(err: JournalError) -> str:
 
 class EntryDetails(ModalScreen[dict | None]):
     """Linked skills, tags, mood and energy of one entry."""
+    CSS_PATH = "../styles/journal.tcss"
 
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
 

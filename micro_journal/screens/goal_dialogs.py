@@ -44,6 +44,7 @@ FIELDS = [
 
 class GoalForm(ModalScreen[str | None]):
     """Add or edit a micro-goal; returns the saved goal's id (None when cancelled)."""
+    CSS_PATH = "../styles/goals.tcss"
 
     KEYS = GOAL_FORM_KEYS
     BINDINGS = bindings(GOAL_FORM_KEYS)
@@ -247,6 +248,7 @@ class GoalForm(ModalScreen[str | None]):
 
 class LinePrompt(ModalScreen[str | None]):
     """A question with one line of text: enter answers, esc skips (returns None)."""
+    CSS_PATH = "../styles/goals.tcss"
 
     BINDINGS = [("escape", "skip", "Skip")]
 
@@ -346,6 +348,7 @@ class ReschedulePrompt(LinePrompt):
 
 class NotePrompt(ModalScreen[str | None]):
     """The review note of a month or quarter: a few lines; ctrl+s saves, esc cancels."""
+    CSS_PATH = "../styles/goals.tcss"
 
     BINDINGS = [
         ("ctrl+s", "save", "Save"),
@@ -381,6 +384,7 @@ class NotePrompt(ModalScreen[str | None]):
 
 class DueGoalPicker(ModalScreen[str | None]):
     """Today's ``g`` with several goals due: pick the one that is done."""
+    CSS_PATH = ["../styles/plan.tcss", "../styles/goals.tcss"]
 
     BINDINGS = [("escape", "cancel", "Cancel")]
 

@@ -10,12 +10,13 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..domain import goals as rules_goals
 from ..domain.goals import Period
 from ..keymap import GOAL_REVIEW_KEYS, bindings
 from ..services import goals as svc
+from ..widgets.footer import KeyFooter
 from .base import JournalScreen
 
 
@@ -31,6 +32,7 @@ class StaleRow(Static):
 
 
 class GoalReviewScreen(JournalScreen):
+    CSS_PATH = ["../styles/plan.tcss", "../styles/goals.tcss"]
     KEYS = GOAL_REVIEW_KEYS
     BINDINGS = bindings(GOAL_REVIEW_KEYS)
 
@@ -55,7 +57,7 @@ class GoalReviewScreen(JournalScreen):
             yield Vertical(id="review-stale")
             yield Static("Review note", classes="section-title", id="note-title")
             yield Static(id="review-note", classes="review-section")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -10,12 +10,13 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..domain import goals as rules_goals
 from ..domain.models import MicroGoal
 from ..keymap import GOALS_KEYS, bindings
 from ..services import goals as svc
+from ..widgets.footer import KeyFooter
 from .base import JournalScreen
 
 FILTER_LABEL = {"open": "open", "done": "done", "dropped": "dropped", "all": "all"}
@@ -107,6 +108,7 @@ class GoalItem(Static):
 
 
 class GoalsScreen(JournalScreen):
+    CSS_PATH = "../styles/goals.tcss"
     KEYS = GOALS_KEYS
     BINDINGS = bindings(GOALS_KEYS)
     ROOMY_HEIGHT = 32
@@ -124,7 +126,7 @@ class GoalsScreen(JournalScreen):
             yield Static(id="goals-empty")
             yield Vertical(id="goals-list")
         yield Static(id="goal-detail")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -146,7 +148,7 @@ class GoalsScreen(JournalScreen):
                 return row
         return self.rows[0] if self.rows else None
 
-    def refresh_view(self) -> None:
+    def draw_view(self) -> None:
         app = self.mj
         today = app.clock.today()
         app.today = today

@@ -49,6 +49,7 @@ class KeyRow(Horizontal):
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "../styles/settings.tcss"
     BINDINGS = [("escape,q,question_mark", "close", "Close"), ("i", "toggle_ids", "Ids")]
 
     def __init__(self, below: Screen) -> None:

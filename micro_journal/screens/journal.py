@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..domain import journal as jr
@@ -25,6 +25,7 @@ from ..keymap import JOURNAL_KEYS, READER_KEYS, bindings
 from ..services.journal import JournalService
 from ..services.today import build_today
 from ..widgets.calendar import MonthCalendar
+from ..widgets.footer import KeyFooter
 from .base import JournalScreen
 
 PAGE = 150
@@ -51,6 +52,10 @@ def entry_line(entry: Entry, skills: dict, width: int = 48) -> Text:
     return line
 
 
+def _same_records(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
 class EntryList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
@@ -60,6 +65,7 @@ class EntryList(OptionList):
 
 class JournalBrowser(JournalScreen):
     """Past entries newest first, grouped by month; search; a calendar; a preview."""
+    CSS_PATH = "../styles/journal.tcss"
 
     KEYS = JOURNAL_KEYS
     BINDINGS = bindings(JOURNAL_KEYS)
@@ -72,6 +78,8 @@ class JournalBrowser(JournalScreen):
         self.shown = 0
         self.query_text = ""
         self._search_timer: Timer | None = None
+        self._built_width: int | None = None  # the width the listed lines are cut to
+        self._listing: tuple = ()  # what else the listed lines were made from
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -85,15 +93,24 @@ class JournalBrowser(JournalScreen):
                 yield MonthCalendar(id="calendar")
                 with VerticalScroll(id="preview-scroll", can_focus=False):
                     yield Static(id="preview")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()
         self.query_one(EntryList).focus()
-        self.call_after_refresh(self.run_search, True)  # lines fitted to the real width
+        self.call_after_refresh(self._fit_lines)  # lines fitted to the real width
 
     def on_resize(self) -> None:
-        if self.service is not None:
+        self._fit_lines()
+
+    def _lines_width(self) -> int:
+        """The width entry lines are cut to: the list's, once it has one."""
+        width = self.query_one(EntryList).size.width
+        return max(20, width - 2) if width else 200
+
+    def _fit_lines(self) -> None:
+        """Rebuild the list when its width is not the one its lines were cut to."""
+        if self.service is not None and self._lines_width() != self._built_width:
             self.run_search(keep_highlight=True)
 
     # ------------------------------------------------------------------ data
@@ -105,7 +122,7 @@ class JournalBrowser(JournalScreen):
             self.service = JournalService(repo)
         return self.service
 
-    def refresh_view(self) -> None:
+    def draw_view(self) -> None:
         service = self._service()
         self.draw_read_only_banner()
         today = self.mj.clock.today()
@@ -113,6 +130,8 @@ class JournalBrowser(JournalScreen):
         if service is None:
             return
         calendar.setup(today, self.mj.config.first_weekday, service.days_with_entries)
+        if not self.query_one(EntryList).size.width:
+            return  # not laid out yet: _fit_lines fills the list once it has its width
         self.run_search(keep_highlight=True)
 
     def run_search(self, keep_highlight: bool = False) -> None:
@@ -125,11 +144,21 @@ class JournalBrowser(JournalScreen):
             keep = option_list.get_option_at_index(option_list.highlighted).id
         text = self.query_text
         query = jr.parse_query(text)
-        self.results = [h.entry for h in service.search(text, archived=self.show_archived)]
-        self.shown = 0
-        option_list.clear_options()
-        self._month = None
-        self._add_page()
+        results = [h.entry for h in service.search(text, archived=self.show_archived)]
+        listing = (
+            self._lines_width(), tuple(query.terms), self.show_archived,
+            tuple((s.id, s.title) for s in service.skills().values()),
+        )
+        if listing != self._listing or not _same_records(results, self.results):
+            # the lines would not be the same ones: list them again (entries and skills
+            # are replaced, never changed in place, when saved)
+            self.results = results
+            self._listing = listing
+            self.shown = 0
+            self._built_width = listing[0]
+            option_list.clear_options()
+            self._month = None
+            self._add_page()
         self._status(query)
         self._topbar()
         if keep and keep in {e.id for e in self.results[: self.shown]}:
@@ -153,7 +182,7 @@ class JournalBrowser(JournalScreen):
         skills = service.skills()
         terms = list(jr.parse_query(self.query_text).terms)
         options: list[Option] = []
-        width = max(20, option_list.size.width - 2) if option_list.size.width else 200
+        width = self._built_width or self._lines_width()
         page = self.results[self.shown : self.shown + PAGE]
         for entry in page:
             month = entry.date[:7]
@@ -372,6 +401,7 @@ class JournalBrowser(JournalScreen):
 
 
 class Confirm(ModalScreen[bool]):
+    CSS_PATH = "../styles/journal.tcss"
     BINDINGS = [("y", "yes", "Yes"), ("n,escape", "no", "No")]
 
     def __init__(self, question: str) -> None:
@@ -392,6 +422,7 @@ class Confirm(ModalScreen[bool]):
 
 class EntryReader(ModalScreen[str | None]):
     """Read one entry rendered as Markdown."""
+    CSS_PATH = "../styles/journal.tcss"
 
     KEYS = READER_KEYS
     BINDINGS = bindings(READER_KEYS)
@@ -402,6 +433,10 @@ class EntryReader(ModalScreen[str | None]):
         self.browser = browser
 
     def compose(self) -> ComposeResult:
+        # imported here: Markdown (markdown-it, pygments) costs the Journal's first visit
+        # ~30 ms otherwise, and only the reader needs it
+        from textual.widgets import Markdown
+
         day = dt.date.fromisoformat(self.entry.date)
         tags = " ".join(f"#{t}" for t in jr.entry_tags(self.entry))
         archived = "  ·  [$warning]archived[/]" if self.entry.archived else ""
@@ -411,7 +446,7 @@ class EntryReader(ModalScreen[str | None]):
             )
             with VerticalScroll(id="reader-scroll"):
                 yield Markdown(self.entry.body or "*(empty entry)*")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "archive":

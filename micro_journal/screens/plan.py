@@ -11,7 +11,7 @@ from textual.css.query import NoMatches
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ..domain import plan as plan_rules
@@ -20,6 +20,7 @@ from ..keymap import GATE_KEYS, PLAN_FORM_KEYS, PLAN_KEYS, bindings
 from ..services import plan as svc
 from ..services.skills import SkillDraft, skill_from_draft
 from ..store import JournalError
+from ..widgets.footer import KeyFooter
 from ..widgets.plan_grid import WeekBlock, day_header, legend
 from .base import JournalScreen
 from .skill_form import NewSkillForm
@@ -33,6 +34,7 @@ EXPLAIN = (
 
 
 class PlanScreen(JournalScreen):
+    CSS_PATH = "../styles/plan.tcss"
     KEYS = PLAN_KEYS
     BINDINGS = bindings(PLAN_KEYS)
     ROOMY_HEIGHT = 32
@@ -56,7 +58,7 @@ class PlanScreen(JournalScreen):
             yield Vertical(id="plan-weeks")
             yield Static(id="plan-legend")
         yield Static(id="plan-detail")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -65,6 +67,10 @@ class PlanScreen(JournalScreen):
         if self.view is not None and self.view.plan is not None:
             self._draw_grid()
             self._draw_detail()
+
+    def resumed_unchanged(self) -> None:
+        # a gate that came due while a dialog covered the plan is offered now
+        self.call_after_refresh(self._offer_gate)
 
     # ----------------------------------------------------------------- drawing
     @property
@@ -79,7 +85,7 @@ class PlanScreen(JournalScreen):
             return self.view.weeks[self.selected]
         return None
 
-    def refresh_view(self) -> None:
+    def draw_view(self) -> None:
         app = self.mj
         today = app.clock.today()
         app.today = today
@@ -608,6 +614,7 @@ class PlanScreen(JournalScreen):
 
 class MasteryGate(ModalScreen[str | None]):
     """At the end of a week: stack the next skill, or hold the week? The user decides."""
+    CSS_PATH = "../styles/plan.tcss"
 
     KEYS = GATE_KEYS
     BINDINGS = bindings(GATE_KEYS)
@@ -673,6 +680,7 @@ class MasteryGate(ModalScreen[str | None]):
 
 
 class ConfirmEnd(ModalScreen[bool]):
+    CSS_PATH = "../styles/plan.tcss"
     BINDINGS = [("y,enter", "answer(True)", "End"), ("n,escape", "answer(False)", "Keep")]
 
     def __init__(self, view: svc.PlanView) -> None:
@@ -731,6 +739,7 @@ class SkillDraftForm(NewSkillForm):
 
 class SkillPicker(ModalScreen[svc.WeekChoice | None]):
     """Choose an existing skill of the objective, or create one (with the checklist)."""
+    CSS_PATH = "../styles/plan.tcss"
 
     BINDINGS = [("escape", "cancel", "Cancel")]
 
@@ -799,6 +808,7 @@ class WeekPick(Static, can_focus=True):
 
 class PlanForm(ModalScreen[str | None]):
     """Create a plan: objective, start week, one skill per week. Returns the plan's id."""
+    CSS_PATH = "../styles/plan.tcss"
 
     KEYS = PLAN_FORM_KEYS
     BINDINGS = bindings(PLAN_FORM_KEYS)

@@ -9,7 +9,7 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..domain import progress as P
 from ..domain.models import MicroSkill
@@ -29,6 +29,7 @@ from ..widgets.charts import (
     ratio_style,
     sparkline,
 )
+from ..widgets.footer import KeyFooter
 from ..widgets.heatmap import LEGEND, PARTIAL_LEGEND, draw_heatmap
 from .base import JournalScreen
 
@@ -59,6 +60,7 @@ def _plural(n: int, word: str) -> str:
 
 
 class ProgressScreen(JournalScreen):
+    CSS_PATH = "../styles/progress.tcss"
     KEYS = PROGRESS_KEYS
     BINDINGS = bindings(PROGRESS_KEYS)
 
@@ -100,7 +102,7 @@ class ProgressScreen(JournalScreen):
                 yield Static(id="ach-history-title", classes="pg-section")
                 yield Drawing(id="ach-history")
                 yield Static(id="ach-lists")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -111,7 +113,7 @@ class ProgressScreen(JournalScreen):
             self._draw()
 
     # ----------------------------------------------------------------- data
-    def refresh_view(self) -> None:
+    def draw_view(self) -> None:
         app = self.mj
         today = app.clock.today()
         app.today = today

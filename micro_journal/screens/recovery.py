@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..store import JournalCorrupt, JournalError, JournalMissing
 from ..store.journal import restore_backup
 from ..store.storage import atomic_write
+from ..widgets.footer import KeyFooter
 
 
 class RecoveryScreen(ModalScreen[None]):
@@ -38,7 +39,7 @@ class RecoveryScreen(ModalScreen[None]):
         lines.append("  [b]q[/b]  quit and look at the files yourself")
         with Vertical(id="dialog", classes="recovery"):
             yield Static("\n".join(lines))
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "restore":

@@ -12,12 +12,13 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ..domain.models import ValidationError
 from ..keymap import REVIEW_KEYS, bindings
 from ..services import plan as svc
 from ..services.plan import ReviewData, ReviewLine, fmt
+from ..widgets.footer import KeyFooter
 from .base import JournalScreen
 
 # What was typed but not saved, per journal, objective and week (kept for the session).
@@ -37,6 +38,7 @@ DECISION_OPTIONS = [
 
 
 class ReviewScreen(JournalScreen):
+    CSS_PATH = ["../styles/plan.tcss", "../styles/goals.tcss"]
     KEYS = REVIEW_KEYS
     BINDINGS = bindings(REVIEW_KEYS)
 
@@ -106,7 +108,7 @@ class ReviewScreen(JournalScreen):
                 prompt="stack, hold or tweak", allow_blank=True,
             )
             yield Static(id="decision-help")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def _initial_values(self, data: ReviewData) -> dict[str, str]:
         values: dict[str, str] = {}

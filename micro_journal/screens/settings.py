@@ -16,10 +16,11 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..config import DB_ENV, config_path, parse_setting
 from ..keymap import SETTINGS_KEYS, bindings
+from ..widgets.footer import KeyFooter
 from .base import JournalScreen
 
 # field id → (label, hint shown while the value is fine)
@@ -34,6 +35,7 @@ TEMPLATE_HINT = "the text a new journal entry starts with"
 
 
 class SettingsScreen(JournalScreen):
+    CSS_PATH = "../styles/settings.tcss"
     KEYS = SETTINGS_KEYS
     BINDINGS = bindings(SETTINGS_KEYS)
     AUTO_FOCUS = "#theme"  # a button: the number keys still switch screens from here
@@ -42,6 +44,7 @@ class SettingsScreen(JournalScreen):
         super().__init__(name="settings")
         # what each field was last filled with from the config (to tell edits apart)
         self.loaded: dict[str, Any] = {}
+        self._filled_from: tuple | None = None
         self._last_parsed: tuple[dict[str, Any], dict[str, str]] = ({}, {})
 
     # ----------------------------------------------------------------- layout
@@ -70,11 +73,12 @@ class SettingsScreen(JournalScreen):
             with Horizontal(classes="form-buttons settings-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="save", compact=True)
                 yield Button("Revert  ctrl+r", id="revert", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.fill(force=True)
         self._draw_about()
+        self._filled_from = self._settings_state()
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     ROOMY_HEIGHT = 30
@@ -83,9 +87,20 @@ class SettingsScreen(JournalScreen):
         self.set_class(self.size.height >= self.ROOMY_HEIGHT, "-roomy")
 
     def on_screen_resume(self) -> None:
-        # settings saved elsewhere (the theme picker) show here; typed edits stay
+        # settings saved elsewhere (the theme picker) show here; typed edits stay. When
+        # nothing changed since, filling again would change nothing: skip it.
+        state = self._settings_state()
+        if state == self._filled_from:
+            return
         self.fill(force=False)
         self._draw_about()
+        self._filled_from = state
+
+    def _settings_state(self) -> tuple:
+        """What the fields and the about text are filled from (``Config`` is replaced,
+        never changed in place, when settings are saved)."""
+        app = self.mj
+        return (app.config, app.theme, app.db_path, app.demo)
 
     # ----------------------------------------------------------------- values
     def fill(self, *, force: bool) -> None:

@@ -17,6 +17,7 @@ HIDDEN = {"textual-ansi"}
 
 
 class ThemePicker(ModalScreen[str | None]):
+    CSS_PATH = "../styles/settings.tcss"
     BINDINGS = [
         ("escape", "cancel", "Cancel"),
         ("j", "move(1)", "Down"),

@@ -7,10 +7,11 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..keymap import TODAY_KEYS, bindings
 from ..services.today import SkillToday, TodayView, build_today
+from ..widgets.footer import KeyFooter
 from ..widgets.skill import SkillCard, SkillRow
 from ..widgets.timer import PracticeTimer
 from ..widgets.week import WeekGrid
@@ -40,7 +41,7 @@ class TodayScreen(JournalScreen):
             yield Static("This week", id="week-title", classes="section-title roomy")
             yield WeekGrid(id="week", classes="roomy")
         yield PracticeTimer(id="timer")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -57,7 +58,7 @@ class TodayScreen(JournalScreen):
                 return s
         return self.skills[0] if self.skills else None
 
-    def refresh_view(self) -> None:
+    def draw_view(self) -> None:
         app = self.mj
         today = app.clock.today()
         app.today = today
@@ -284,6 +285,8 @@ class TodayScreen(JournalScreen):
     def on_practice_timer_finished(self, event: PracticeTimer.Finished) -> None:
         self.refresh_bindings()
         self.selected_id = event.skill_id
+        if self.view is not None and self.view.skills:
+            self._draw_skills()  # the skill timed is the one selected, behind the form too
         self.notify(f"{event.minutes} minutes of practice: well done.", title="Time's up")
         self.action_details(minutes=event.minutes)
 

@@ -23,6 +23,7 @@ class JournalService:
         self.drafts = DraftStore(repo.journal.path)
         self._folded: dict[str, tuple[str, str]] = {}  # id -> (updated_at, folded body)
         self._sorted: tuple[tuple[int, bool], list[Entry]] | None = None
+        self._days: tuple[int, dict[str, set[int]]] | None = None  # version, month -> days
         # (entry, folded body) newest first, per journal version: what search scans
         self._scan: tuple[tuple[int, bool], list[tuple[Entry, str]]] | None = None
 
@@ -66,10 +67,18 @@ class JournalService:
         return {s.id: s for s in self.repo.skills()}
 
     def days_with_entries(self, year: int, month: int) -> set[int]:
-        prefix = f"{year:04d}-{month:02d}-"
-        return {
-            int(e.date[8:10]) for e in self.repo.entries() if e.date.startswith(prefix)
-        }
+        """Day numbers of ``year``-``month`` that have an entry (not archived).
+
+        The calendar asks at every move of the list's highlight: the days of every month
+        are indexed once per change of the journal.
+        """
+        version = self.repo.version
+        if self._days is None or self._days[0] != version:
+            days: dict[str, set[int]] = {}
+            for e in self.entries():
+                days.setdefault(e.date[:7], set()).add(int(e.date[8:10]))
+            self._days = (version, days)
+        return set(self._days[1].get(f"{year:04d}-{month:02d}", ()))
 
     # ---------------------------------------------------------------- drafts
     def write_draft(self, entry: Entry, body: str) -> None:
@@ -126,6 +135,8 @@ class JournalService:
     def search(self, text: str, *, archived: bool = False, limit: int | None = None) -> list[Hit]:
         """Entries matching the search box, newest first, with match spans in the body."""
         query = jr.parse_query(text)
+        if query.empty:  # the whole journal (the list as it opens)
+            return [Hit(e, []) for e in self.entries(archived=archived)[:limit]]
         if query.terms and not (query.tags or query.skills or query.start or query.end):
             # words only (search as you type): one tight scan of the folded bodies
             terms = query.terms
