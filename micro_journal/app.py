@@ -408,6 +408,23 @@ class MicroJournalApp(App[None]):
         self.refresh_screens()
         self.notify(f"Demo journal in {path}. Your own journal is untouched.", title="Demo")
 
+    # ------------------------------------------------------------- switching
+    _resuming = False
+
+    def switch_mode(self, mode: str):  # type: ignore[override]
+        """Textual holds painting back 50 ms on every switch, to hide a half-built
+        screen. A screen already built is drawn (or redrawn from the journal) before
+        the switch returns: show it at once."""
+        self._resuming = mode in self._screen_stacks
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._resuming = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._resuming:
+            super().delay_update(delay)
+
     # ------------------------------------------------------------- actions
     async def action_goto(self, name: str) -> None:
         """Switch to a top-level screen (closing any dialog open on this one)."""
