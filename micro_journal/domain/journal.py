@@ -164,12 +164,19 @@ def parse_query(text: str) -> Query:
     return Query(tuple(terms), tuple(tags), tuple(skills), start, end, tuple(problems))
 
 
+def tags_match(folded_tags: list[str], wanted: tuple[str, ...]) -> bool:
+    """Every wanted tag is one of the entry's tags, or the start of one."""
+    return all(any(t == want or t.startswith(want) for t in folded_tags) for want in wanted)
+
+
 def entry_matches(
     entry: Entry,
     query: Query,
     folded_body: str,
     skills_by_id: dict[str, MicroSkill],
+    folded_tags: list[str] | None = None,
 ) -> bool:
+    """Whether ``entry`` matches ``query``; ``folded_tags``: its tags, folded, if known."""
     if query.start or query.end:
         day = dt.date.fromisoformat(entry.date)
         if query.start and day < query.start:
@@ -177,8 +184,8 @@ def entry_matches(
         if query.end and day > query.end:
             return False
     if query.tags:
-        tags = [fold(t) for t in entry_tags(entry)]
-        if not all(any(t == want or t.startswith(want) for t in tags) for want in query.tags):
+        tags = folded_tags if folded_tags is not None else [fold(t) for t in entry_tags(entry)]
+        if not tags_match(tags, query.tags):
             return False
     if query.skills:
         titles = [fold(skills_by_id[i].title) for i in entry.skill_ids if i in skills_by_id]

@@ -22,10 +22,12 @@ class JournalService:
         self.repo = repo
         self.drafts = DraftStore(repo.journal.path)
         self._folded: dict[str, tuple[str, str]] = {}  # id -> (updated_at, folded body)
+        self._folded_tags: dict[str, tuple[str, list[str]]] = {}  # id -> (updated_at, tags)
         self._sorted: tuple[tuple[int, bool], list[Entry]] | None = None
         self._days: tuple[int, dict[str, set[int]]] | None = None  # version, month -> days
         # (entry, folded body) newest first, per journal version: what search scans
         self._scan: tuple[tuple[int, bool], list[tuple[Entry, str]]] | None = None
+        self._tags: tuple[tuple[int, bool], list[str]] | None = None  # aligned with _scan
 
     # ---------------------------------------------------------------- entries
     def entries(self, *, archived: bool = False) -> list[Entry]:
@@ -132,25 +134,45 @@ class JournalService:
             self._scan = (key, [(e, self._fold(e)) for e in self.entries(archived=archived)])
         return self._scan[1]
 
+    def _tag_strings(self, archived: bool) -> list[str]:
+        key = (self.repo.version, archived)
+        if self._tags is None or self._tags[0] != key:
+            self._tags = (key, ["".join("\0" + t for t in self._fold_tags(e))
+                                for e, _ in self._scan_list(archived)])
+        return self._tags[1]
+
+    def _fold_tags(self, entry: Entry) -> list[str]:
+        cached = self._folded_tags.get(entry.id)
+        if cached and cached[0] == entry.updated_at:
+            return cached[1]
+        folded = [jr.fold(t) for t in jr.entry_tags(entry)]
+        self._folded_tags[entry.id] = (entry.updated_at, folded)
+        return folded
+
     def search(self, text: str, *, archived: bool = False, limit: int | None = None) -> list[Hit]:
         """Entries matching the search box, newest first, with match spans in the body."""
         query = jr.parse_query(text)
         if query.empty:  # the whole journal (the list as it opens)
             return [Hit(e, []) for e in self.entries(archived=archived)[:limit]]
-        if query.terms and not (query.tags or query.skills or query.start or query.end):
-            # words only (search as you type): one tight scan of the folded bodies
-            terms = query.terms
+        if not (query.skills or query.start or query.end):
+            # words and #tags (search as you type): one tight scan of what is folded
+            terms, wanted = query.terms, query.tags
             scan = self._scan_list(archived)
-            if len(terms) == 1:
-                term = terms[0]
-                found = [e for e, folded in scan if term in folded]
-            else:
-                found = [e for e, folded in scan if all(t in folded for t in terms)]
-            return [Hit(e, []) for e in found[:limit]]
+            if wanted:
+                # each entry's folded tags as one string, "\0tag\0tag": a wanted tag is
+                # one of them or the start of one exactly when "\0" + it is in there
+                marks = ["\0" + want for want in wanted]
+                scan = [pair for pair, tags in zip(scan, self._tag_strings(archived),
+                                                   strict=True)
+                        if all(mark in tags for mark in marks)]
+            for term in terms:  # each word narrows the list, at the speed of a plain scan
+                scan = [pair for pair in scan if term in pair[1]]
+            return [Hit(e, []) for e, _ in scan[:limit]]
         skills = self.skills()
         hits: list[Hit] = []
         for entry in self.entries(archived=archived):
-            if jr.entry_matches(entry, query, self._fold(entry), skills):
+            tags = self._fold_tags(entry) if query.tags else None
+            if jr.entry_matches(entry, query, self._fold(entry), skills, tags):
                 hits.append(Hit(entry, []))
                 if limit is not None and len(hits) >= limit:
                     break
