@@ -83,7 +83,9 @@ class TodayScreen(JournalScreen):
         self._draw_goals()
         self._draw_week()
         self.refresh_bindings()
-        self._offer_review(today)
+        # a notice, not part of the screen: after the first frame (it loads the plan
+        # service and every weekly review — ~25 ms of a ten-year start)
+        self.call_after_refresh(self._offer_review, today)
 
     ROOMY_HEIGHT = 32
 
