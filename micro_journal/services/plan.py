@@ -204,12 +204,13 @@ class PlanView:
         if plan is None:
             return "no plan yet"
         n = len(plan.weeks)
+        weeks = "week" if n == 1 else "weeks"
         if plan.status == "ended":
             return f"ended {_short(rules.to_date(plan.ended_on))}" if plan.ended_on else "ended"
         if self.today_index < 0:
-            return f"starts {_short(rules_plan.first_day(plan, 0))} · {n} weeks"
+            return f"starts {_short(rules_plan.first_day(plan, 0))} · {n} {weeks}"
         if self.today_index >= n:
-            return f"plan finished ({n} weeks): extend it or start the next cycle"
+            return f"plan finished ({n} {weeks}): extend it or start the next cycle"
         held = " (held)" if plan.weeks[self.today_index].hold else ""
         return f"week {self.today_index + 1} of {n}{held}"
 

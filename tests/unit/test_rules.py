@@ -494,3 +494,8 @@ def test_a_plan_starting_next_week_does_not_hide_an_active_skill_today():
     assert focus.focus_id == skill.id and focus.position is None
     [running] = active_skills(dt.date(2026, 11, 24), [skill], [later])
     assert running.focus_id == skill.id and running.position is not None
+
+
+def test_a_finished_one_week_plan_says_week_not_weeks():
+    plan = make_plan([w("A")])  # from Mon 2026-11-02
+    assert plan_position(plan, D(2026, 11, 20)).label() == "plan finished (1 week)"
