@@ -38,8 +38,10 @@ class MonthCalendar(Static, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.cursor = dt.date.today()
-        self.today = dt.date.today()
+        # placeholders until setup() gives the app's own today (its clock, not the
+        # machine's: a pinned date, a day that starts at 4 am)
+        self.cursor = self.today = dt.date.today()
+        self._placed = False  # whether the cursor has been put on a day yet
         self.first_weekday = rules.MONDAY
         self.marked: set[int] = set()
         self._source = None
@@ -49,10 +51,11 @@ class MonthCalendar(Static, can_focus=True):
         self.today = today
         self.first_weekday = first_weekday
         self._source = source
-        self.show_day(self.cursor if self.cursor else today)
+        self.show_day(self.cursor if self._placed else today)
 
     def show_day(self, day: dt.date) -> None:
         self.cursor = day
+        self._placed = True
         if self._source is not None:
             self.marked = self._source(day.year, day.month)
         self.update(self._render_month())

@@ -182,3 +182,16 @@ async def test_the_footer_follows_which_keys_can_be_used(demo_path, make):
         await pilot.press("A")  # archived entries: restore, not archive
         await pilot.pause()
         assert "restore" in footer() and "archive" not in footer()
+
+
+async def test_the_calendar_starts_on_the_apps_today_not_the_machines(empty_path, make, clock):
+    """The app's day comes from its clock (a pinned date, a day starting at 4 am); the
+    calendar of an empty journal must put its cursor there, not on the machine's date."""
+    from micro_journal.widgets.calendar import MonthCalendar
+
+    app = make(empty_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        calendar = app.screen.query_one(MonthCalendar)
+        assert calendar.cursor == clock.today() == calendar.today
