@@ -78,8 +78,6 @@ class ChangeLog:
         self.size = size  # bytes in the file
         self.exists = exists
         self.damaged = 0  # complete lines that failed their checks
-        self.foreign = 0  # lines of another snapshot (already folded in)
-        self.torn = False  # a last line cut short (a save that never returned)
 
 
 def _valid_op(op: Any) -> bool:
@@ -92,7 +90,7 @@ def _valid_op(op: Any) -> bool:
 def parse(raw: bytes, token: str | None, loads) -> ChangeLog:
     log = ChangeLog(size=len(raw), exists=True)
     lines = raw.split(b"\n")
-    log.torn = bool(lines.pop())  # whatever follows the last newline
+    lines.pop()  # what follows the last newline: a save cut short, never acknowledged
     for line in lines:
         if not line:
             continue
@@ -109,8 +107,7 @@ def parse(raw: bytes, token: str | None, loads) -> ChangeLog:
             log.damaged += 1
             continue
         if obj.get("g") != token:
-            log.foreign += 1
-            continue
+            continue  # a line of another file: already folded into it
         log.batches.append(ops)
     return log
 

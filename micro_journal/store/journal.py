@@ -41,6 +41,7 @@ from .storage import (
     describe_os_error,
     dumps,
     fast_loads,
+    file_identity,
     leftover_temps,
 )
 
@@ -124,16 +125,6 @@ def check_shape(data: Any) -> None:
     for table, docs in data.items():
         if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
             raise ValueError(f"it is JSON but not a journal (table {table!r} has the wrong shape)")
-
-
-def read_journal_bytes(raw: bytes) -> tuple[dict[str, dict[str, Any]], tuple | None]:
-    """Parse a journal file, leaving its entries unparsed when the layout allows it
-    (see layout.py): ``(data, (start, length, crc) of the entries, or None)``.
-    ValueError says what is wrong."""
-    parts = layout.split(raw, check_shape)
-    if parts is not None:
-        return parts[0], parts[1:]
-    return parse_journal_bytes(raw), None
 
 
 def load_journal_file(path: Path) -> tuple[dict[str, dict[str, Any]], layout.Cold | None]:
@@ -242,7 +233,7 @@ class Journal:
         try:
             # only ever back up a journal that parses (the file opened, or last written,
             # here was checked then); copied in chunks, never held in memory whole
-            if _fd_identity(fd) != self.storage.known_good and layout.read_head(
+            if file_identity(os.fstat(fd)) != self.storage.known_good and layout.read_head(
                     fd, check_shape) is None:
                 parse_journal_bytes(layout.read_all(fd))
             atomic_write(target, layout.chunks(fd))
@@ -330,11 +321,6 @@ class Journal:
             if before:
                 keep.add(before[-1])
         return keep
-
-
-def holds_records(data: dict[str, dict[str, Any]] | None) -> bool:
-    """Whether a parsed journal holds anything besides its meta row."""
-    return any(docs for table, docs in (data or {}).items() if table != "meta")
 
 
 def _acquire_lock(path: Path) -> Any | None:
@@ -485,9 +471,7 @@ def _read_with_changes(
         if cold is not None:
             cold.close()
     if cold is not None and changes.touches(log, layout.COLD_TABLE):
-        data[layout.COLD_TABLE] = layout.parse_cold(cold.read())
-        cold.close()
-        cold = None
+        data[layout.COLD_TABLE], cold = cold.load(), None
     changes.apply(data, log.batches)
     if log.damaged:
         kept = _keep_damaged_log(path) if writable else None
@@ -505,22 +489,15 @@ def read_state(path: Path) -> dict[str, dict[str, Any]]:
     Raises JournalCorrupt/JournalUnreadable like ``open_journal``."""
     data, cold, _log = _read_with_changes(Path(path), writable=False, notices=[])
     if cold is not None:
-        data[layout.COLD_TABLE] = layout.parse_cold(cold.read())
-        cold.close()
+        data[layout.COLD_TABLE] = cold.load()
     return data or {}
 
 
 def _identity(path: Path) -> tuple[int, ...] | None:
     try:
-        st = path.stat()
+        return file_identity(path.stat())
     except OSError:
         return None
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def _fd_identity(fd: int) -> tuple[int, ...]:
-    st = os.fstat(fd)
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _keep_damaged_log(path: Path) -> Path | None:

@@ -57,6 +57,13 @@ class Cold:
             raise ValueError("journal.json was changed on disk by another program")
         return data
 
+    def load(self) -> dict[str, Any]:
+        """The entries, parsed; the file is let go of either way."""
+        try:
+            return parse_cold(self.read())
+        finally:
+            self.close()
+
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)
@@ -65,25 +72,17 @@ class Cold:
 CHUNK = 1 << 18
 
 
-def read_all(fd: int) -> bytes:
-    """The whole file behind ``fd``, from its start."""
-    size = os.fstat(fd).st_size
-    chunks, offset = [], 0
-    while True:
-        chunk = os.pread(fd, max(size - offset, CHUNK), offset)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        offset += len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
 def chunks(fd: int) -> Iterator[bytes]:
     """The file behind ``fd`` from its start, a chunk at a time."""
     offset = 0
     while chunk := os.pread(fd, CHUNK, offset):
         yield chunk
         offset += len(chunk)
+
+
+def read_all(fd: int) -> bytes:
+    """The whole file behind ``fd``, from its start."""
+    return b"".join(chunks(fd))
 
 
 def read_head(fd: int, check_shape) -> tuple[Data, int, int, int] | None:
@@ -134,32 +133,6 @@ def read_head(fd: int, check_shape) -> tuple[Data, int, int, int] | None:
     except ValueError:
         return None
     return head, start, length, crc
-
-
-def split(raw: bytes, check_shape) -> tuple[Data, int, int, int] | None:
-    """``(everything but the entries, their start, length, CRC)``, or None: parse it all."""
-    from .storage import DECLINED, fast_loads
-
-    if not raw.endswith(b"}"):
-        return None
-    at = raw.find(_MARK)
-    if at < 0:
-        return None
-    head = fast_loads(raw[:at] + b"}")
-    if head is DECLINED or not isinstance(head, dict) or COLD_TABLE in head:
-        return None
-    row = _meta_row(head)
-    info = row.get(LAYOUT_KEY) if row else None
-    start = at + len(_MARK)
-    if not (isinstance(info, list) and len(info) == 2 and info[0] == len(raw) - 1 - start):
-        return None
-    if zlib.crc32(memoryview(raw)[start:-1]) != info[1]:
-        return None
-    try:
-        check_shape(head)
-    except ValueError:
-        return None
-    return head, start, info[0], info[1]
 
 
 def parse_cold(cold: bytes) -> dict[str, Any]:

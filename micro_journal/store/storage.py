@@ -80,6 +80,11 @@ def fast_loads(raw: bytes) -> Any:
         return DECLINED
 
 
+def file_identity(st: os.stat_result) -> tuple[int, ...]:
+    """Which file, in which state: a replaced or rewritten file gives another tuple."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -209,7 +214,7 @@ class SafeStorage(Storage):
             return
         cold, self._cold = self._cold, None
         try:
-            entries = layout.parse_cold(cold.read())
+            entries = cold.load()
         except (OSError, ValueError):
             # changed in place by another program since it was opened: take what the
             # file holds now (a reload would also drop a batch in progress)
@@ -223,8 +228,6 @@ class SafeStorage(Storage):
                 raise JournalUnreadable(
                     self.path, "it was changed on disk by another program while open and "
                     f"can no longer be read ({describe_os_error(err)})") from err
-        finally:
-            cold.close()
         self._data[layout.COLD_TABLE] = entries
 
     def put(self, table: str, doc_id: str, doc: dict[str, Any]) -> None:
@@ -325,8 +328,7 @@ class SafeStorage(Storage):
         holds_token = changes.set_token(self._data, token)
         atomic_write(self.path, layout.serialise(self._data, self._cold))
         try:
-            st = os.stat(self.path)
-            self.known_good = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            self.known_good = file_identity(os.stat(self.path))
         except OSError:
             self.known_good = None
         self.rewrites += 1
@@ -372,12 +374,9 @@ class SafeStorage(Storage):
         log = changes.read(self.path, token, changes.default_loads)
         if cold is not None and changes.touches(log, layout.COLD_TABLE):
             try:
-                data[layout.COLD_TABLE] = layout.parse_cold(cold.read())
+                data[layout.COLD_TABLE], cold = cold.load(), None
             except (OSError, ValueError):
                 return
-            finally:
-                cold.close()
-            cold = None
         changes.apply(data, log.batches)
         if self._cold is not None:
             self._cold.close()
