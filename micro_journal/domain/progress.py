@@ -29,9 +29,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .goals import Mastered, Period, completed_day
-from .models import CheckIn, Metric, MicroGoal, MicroSkill
+from .models import CheckIn, Metric, MicroGoal, MicroSkill, WeeklyReview
 from .plan import Change, Plateau, change, mastery, plateau
 from .rules import DAY, MONDAY, WEEK, to_date, week_start
+from .stacking import TWEAK, TweakEffect, tweak_effect
 
 MARKS = ("done", "skipped", "missed", "none", "future")
 HEATMAP_WEEKS = 53  # 52 full weeks back plus the current one: a year of columns
@@ -195,6 +196,66 @@ def week_over_week(series: Sequence[WeekPoint], metric: Metric) -> WeekChange | 
 def plateau_of(series: Sequence[WeekPoint], metric: Metric) -> Plateau | None:
     """The weekly review's plateau rule over the series (oldest first)."""
     return plateau([p.value for p in series], metric)
+
+
+# ---------------------------------------------------------------- tweaks
+
+
+@dataclass(frozen=True)
+class Tweak:
+    """A change of approach decided in a weekly review. ``week`` is the first day of the
+    week reviewed: the tweak was decided at its end and applies from the week after."""
+
+    week: dt.date
+    text: str  # what changes (the review's "adjust"), as the user wrote it
+
+    @property
+    def applies_from(self) -> dt.date:
+        return self.week + WEEK
+
+
+def tweaks_of(
+    skill: MicroSkill, reviews: Iterable[WeeklyReview], first_weekday: int = MONDAY
+) -> list[Tweak]:
+    """The tweaks of ``skill``, oldest week first, one per week (a later review of the
+    same week replaces an earlier one). A review counts when it decided ``tweak`` for
+    the skill's objective (or for no recorded objective) and names the skill, or, when
+    it names no skill (older reviews), measured the skill."""
+    out: dict[dt.date, Tweak] = {}
+    for review in reviews:
+        if review.decision != TWEAK:
+            continue
+        if review.objective_id is not None and review.objective_id != skill.objective_id:
+            continue
+        if review.tweak_skill_id is not None:
+            if review.tweak_skill_id != skill.id:
+                continue
+        elif not any(m.skill_id == skill.id for m in review.measurements):
+            continue
+        day = _day(review.week) if isinstance(review.week, str) else None
+        if day is None:
+            continue
+        start = week_start(day, first_weekday)
+        out[start] = Tweak(start, review.adjust or "")
+    return [out[k] for k in sorted(out)]
+
+
+def effect_of_tweak(
+    metric: Metric,
+    values: Mapping[dt.date, float],
+    reviewed: Mapping[dt.date, float],
+    tweak: Tweak,
+    today: dt.date,
+    first_weekday: int = MONDAY,
+    span: int = 2,
+) -> TweakEffect:
+    """``stacking.tweak_effect`` over the weekly measurements around ``tweak``: the
+    ``span`` weeks up to and including the tweak week against the ``span`` after it
+    (weeks after the current one are not there yet)."""
+    this_week = week_start(today, first_weekday)
+    starts = [tweak.week + WEEK * i for i in range(1 - span, span + 1)]
+    series = weekly_series(values, [s for s in starts if s <= this_week], reviewed)
+    return tweak_effect(metric, [p.value for p in series], span - 1, span)
 
 
 def better_up(metric: Metric, value: float) -> float:

@@ -19,15 +19,19 @@ from ..widgets.charts import (
     DONE,
     MISSED,
     MUTED,
+    TWEAK_STYLE,
     Bars,
     Drawing,
+    Mark,
     Plot,
     RefLine,
     Series,
     join_styled,
+    pack,
     percent,
     ratio_style,
     sparkline,
+    tweak_lines,
 )
 from ..widgets.footer import KeyFooter
 from ..widgets.heatmap import LEGEND, PARTIAL_LEGEND, draw_heatmap
@@ -88,6 +92,7 @@ class ProgressScreen(JournalScreen):
                 yield Static("Weekly measurement", id="pg-chart-title", classes="pg-section")
                 yield Drawing(id="pg-chart")
                 yield Static(id="pg-chart-legend", classes="pg-legend")
+                yield Drawing(id="pg-tweak", classes="pg-legend")
                 yield Static(id="pg-bars-title", classes="pg-section")
                 yield Drawing(id="pg-bars")
                 yield Static(id="pg-totals", classes="pg-legend")
@@ -388,6 +393,8 @@ class ProgressScreen(JournalScreen):
             legend.append(f"[$done]──[/] target {_num(metric.target)}")
         if metric.baseline is not None:
             legend.append(f"[$text-muted]┄┄[/] baseline {_num(metric.baseline)}")
+        if sp.tweaks:
+            legend.append(f"[b {TWEAK_STYLE}]▲┊[/] tweak (from the week after)")
         if metric.direction == "lower":
             better = (f"[b]↑ up is better: fewer{escape(unit)}[/b] (lower is better, so the "
                       "axis is inverted)")
@@ -395,7 +402,13 @@ class ProgressScreen(JournalScreen):
             better = "[b]↑ up is better[/b]"
         if not sp.index.values:
             better += "   [$warning]no values logged yet: enter on Today logs one[/]"
-        self.query_one("#pg-chart-legend", Static).update("   ".join(legend) + "\n" + better)
+        self.query_one("#pg-chart-legend", Static).update(
+            "\n".join([*pack(legend, self.size.width - 3), better]))
+        tweak, effect = sp.latest_tweak, sp.tweak_effect
+        drawing = self.query_one("#pg-tweak", Drawing)
+        drawing.display = tweak is not None
+        drawing.show(lambda width: tweak_lines(tweak, effect, metric.unit, width)
+                     if tweak and effect else [])
         self._draw_practice(sp.index, sp.until, sp.totals, first_week, skill.frequency_target)
 
     def _skill_plot(self, sp: svc.SkillProgress, width: int, first_week: dt.date) -> Plot:
@@ -411,12 +424,14 @@ class ProgressScreen(JournalScreen):
             refs.append(RefLine("baseline", metric.baseline, "┄", MUTED))
         if metric.target is not None:
             refs.append(RefLine("target", metric.target, "─", DONE))
+        marks = [Mark((t.applies_from - start).days) for t in sp.tweaks
+                 if start <= t.applies_from < end]
         return Plot(
             start=start, days=7 * weeks,
             series=[Series(metric.name or "value", points, dots=sorted(dots))],
             refs=refs, invert=metric.direction == "lower",
             height=11 if self.roomy else 7, week_labels=self._week_labels(start, weeks),
-            min_gutter=GUTTER,
+            min_gutter=GUTTER, marks=marks,
         )
 
     def _week_labels(self, start: dt.date, weeks: int) -> list[tuple[int, str]]:
@@ -547,6 +562,7 @@ class ProgressScreen(JournalScreen):
                 for sp in plateaus if sp.plateau
             ))
         self.query_one("#pg-chart-title", Static).update("Progress toward target, per skill")
+        self.query_one("#pg-tweak", Drawing).display = False
         data = self.data
         assert data is not None
         first_week = data.first_week(op.index)

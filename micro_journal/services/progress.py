@@ -21,6 +21,7 @@ from ..domain import rules
 from ..domain.goals import Mastered
 from ..domain.models import CheckIn, Metric, MicroGoal, MicroSkill, Objective
 from ..domain.plan import Plateau
+from ..domain.stacking import TWEAK, TweakEffect
 from ..store.repository import Repository
 
 PICTURES_ENV = "MICRO_JOURNAL_PICTURES_DIR"
@@ -36,7 +37,8 @@ class SkillProgress:
     def __init__(
         self, skill: MicroSkill, objective: Objective | None, index: P.DayIndex,
         until: dt.date | None, series: list[P.WeekPoint], recent: list[P.WeekPoint],
-        today: dt.date, first_weekday: int,
+        today: dt.date, first_weekday: int, tweaks: list[P.Tweak] | None = None,
+        reviewed: dict[dt.date, float] | None = None,
     ) -> None:
         self.skill = skill
         self.objective = objective
@@ -47,6 +49,8 @@ class SkillProgress:
         self.plateau: Plateau | None = P.plateau_of(recent, skill.metric)
         self.today = today
         self.first_weekday = first_weekday
+        self.tweaks = tweaks or []  # the skill's tweaks, oldest week first
+        self.reviewed = reviewed or {}
 
     @property
     def metric(self) -> Metric:
@@ -58,17 +62,30 @@ class SkillProgress:
 
     @functools.cached_property
     def streaks(self) -> rules.Streaks:
-        return rules.streaks(self.index.states, self.today, self.skill.frequency_target,
+        return rules.streaks(self.index.states, self.today, self.skill.days_target,
                              self.first_weekday)
 
     @functools.cached_property
     def week(self) -> rules.WeekProgress:
-        return rules.week_progress(self.index.states, self.today, self.skill.frequency_target,
+        return rules.week_progress(self.index.states, self.today, self.skill.days_target,
                                    self.first_weekday)
 
     @functools.cached_property
     def totals(self) -> P.Totals:
         return P.totals(self.index, self.today)
+
+    @property
+    def latest_tweak(self) -> P.Tweak | None:
+        return self.tweaks[-1] if self.tweaks else None
+
+    @functools.cached_property
+    def tweak_effect(self) -> TweakEffect | None:
+        """What the latest tweak did: the weeks up to it against the weeks after."""
+        tweak = self.latest_tweak
+        if tweak is None:
+            return None
+        return P.effect_of_tweak(self.metric, self.index.values, self.reviewed, tweak,
+                                 self.today, self.first_weekday)
 
 
 @dataclass(frozen=True)
@@ -119,7 +136,9 @@ class ProgressData:
         self.all_skills = all_skills
         self._indexes: dict[str, P.DayIndex] = {}
         self.reviewed: dict[str, dict[dt.date, float]] = {}
-        for review in repo.reviews():  # oldest week first: a later duplicate replaces
+        reviews = repo.reviews()  # read once; reviews are few (one a week)
+        self.tweak_reviews = [r for r in reviews if r.decision == TWEAK]
+        for review in reviews:  # oldest week first: a later duplicate replaces
             try:
                 start = rules.week_start(rules.to_date(review.week), first_weekday)
             except (TypeError, ValueError):
@@ -168,8 +187,12 @@ class ProgressData:
         )
         return SkillProgress(
             skill, self.objective(skill.objective_id), index, until, series, recent,
-            self.today, self.first_weekday,
+            self.today, self.first_weekday, self.tweaks(skill), reviewed,
         )
+
+    def tweaks(self, skill: MicroSkill) -> list[P.Tweak]:
+        """The skill's tweaks from the weekly reviews, oldest week first."""
+        return P.tweaks_of(skill, self.tweak_reviews, self.first_weekday)
 
     def first_week(self, index: P.DayIndex) -> dt.date:
         first = index.first or self.today

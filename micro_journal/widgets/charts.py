@@ -18,10 +18,14 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.geometry import Size
 from textual.markup import escape
 from textual.widget import Widget
+
+from ..domain.progress import Tweak
+from ..domain.stacking import TweakEffect
 
 BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -29,6 +33,8 @@ EIGHTHS = " ▁▂▃▄▅▆▇█"
 # marks shared by the bars, the heatmap and their legends: glyph and colour
 DONE, REST, MISSED = "$done", "$skipped", "$missed"
 MUTED = "$text-muted"
+TWEAK_STYLE = "$warning"
+LINE_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def fmt(value: float) -> str:
@@ -41,6 +47,52 @@ def fmt(value: float) -> str:
 def cells(markup: str) -> int:
     """How many cells a line of our markup takes (all our glyphs are one cell wide)."""
     return Content.from_markup(markup).cell_length
+
+
+def one_line(text: str) -> str:
+    """User text for one line of the screen: line breaks and tabs become single spaces,
+    other control characters visible placeholders (``␛`` for ESC, ``␡`` for DEL, ``�``
+    for C1 codes), so nothing the user typed is ever sent to the terminal as a code.
+    Escape the result before it reaches markup."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in LINE_BREAKS:
+            out.append(" ")
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif 0x80 <= code < 0xA0:
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return " ".join(part for part in "".join(out).split(" ") if part)
+
+
+def escape_text(text: str) -> str:
+    """Plain ``text`` as markup that shows it as it is. ``textual.markup.escape`` only
+    escapes a ``[`` that looks like a tag, but Textual's parser also reads ``[A]`` and
+    ``[$warning]`` as styles and lets an unclosed ``[31m`` swallow the rest of the line:
+    here every ``[`` is escaped, and a trailing backslash (which would escape the
+    markup after it) is kept apart by a zero-width space."""
+    out = text.replace("[", "\\[")
+    return out + "\u200b" if out.endswith("\\") else out
+
+
+def clip(text: str, width: int) -> str:
+    """Plain ``text`` cut to at most ``width`` cells, with ``…`` when cut."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…" if width == 1 else ""
+    out, used = [], 0
+    for ch in text:
+        used += cell_len(ch)
+        if used > width - 1:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + "…"
 
 
 # ---------------------------------------------------------------- the widget
@@ -203,6 +255,17 @@ class RefLine:
 
 
 @dataclass
+class Mark:
+    """A moment on the x axis (a tweak): a dotted column up the plot from ``day`` and a
+    glyph on the axis beneath it."""
+
+    day: float  # day offset from the plot's first day (where the new week begins)
+    glyph: str = "▲"
+    column: str = "┊"
+    style: str = TWEAK_STYLE
+
+
+@dataclass
 class Plot:
     """What a plot shows; ``draw`` lays it out in a width."""
 
@@ -216,6 +279,7 @@ class Plot:
     fixed: tuple[float, float] | None = None  # y range to include (e.g. 0–100 %)
     suffix: str = ""  # after axis numbers ("%")
     min_gutter: int = 0  # width of the y-axis labels at least (to line up other charts)
+    marks: list[Mark] = field(default_factory=list)  # moments marked on the x axis
 
     def y_range(self) -> tuple[float, float]:
         values = [v for s in self.series for _, v in s.points + s.dots]
@@ -267,6 +331,13 @@ class Plot:
 
         for ref in self.refs:
             canvas.hline(row_of(ref.value), ref.glyph, ref.style, priority=1)
+        on_axis: dict[int, Mark] = {}
+        for mark in self.marks:
+            x = int(mark.day * per_day)
+            if 0 <= x < canvas.width:  # a column, shown where no line or dot passes
+                on_axis[x] = mark
+                for y in range(plot_rows):
+                    canvas.put(x, y, mark.column, mark.style, priority=1)
         for s in self.series:
             for day, value in s.dots:
                 canvas.put(int(px(day) // 2), row_of(value), s.dot_glyph, s.dot_style, 3)
@@ -281,7 +352,10 @@ class Plot:
             label = labels.get(y)
             axis = "┤" if label else "│"
             lines.append(f"[{MUTED}]{escape((label or '').rjust(gutter))}{axis}[/]{row}")
-        lines.append(f"[{MUTED}]{' ' * gutter}└{'─' * plot_width}[/]")
+        lines.append(join_styled([(" " * gutter + "└", MUTED)] + [
+            (on_axis[x].glyph, on_axis[x].style) if x in on_axis else ("─", MUTED)
+            for x in range(plot_width)
+        ]))
         axis = [" "] * plot_width
         taken = -1
         for day, text in self.week_labels:
@@ -292,6 +366,39 @@ class Plot:
             taken = x + len(text)
         lines.append(f"[{MUTED}]{' ' * (gutter + 1)}{escape(''.join(axis).rstrip())}[/]")
         return lines
+
+
+# ---------------------------------------------------------------- legends
+
+
+def pack(items: Sequence[str], width: int, sep: str = "   ") -> list[str]:
+    """Legend items (markup) on as few lines of ``width`` cells as they fit, never one
+    item split across two lines."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cells(lines[-1] + sep + item) <= width:
+            lines[-1] += sep + item
+        else:
+            lines.append(item)
+    return lines
+
+
+def tweak_lines(tweak: Tweak, effect: TweakEffect, unit: str, width: int) -> list[str]:
+    """``▲ Tweak · week of 26 Oct: <what changed> · <before vs after>`` in ``width``
+    cells: what changed on one line, cut with ``…`` to fit; the comparison goes on a
+    line of its own when the width is too short for both."""
+    head = f"[b {TWEAK_STYLE}]▲ Tweak[/] · week of {tweak.week.day} {tweak.week:%b}"
+    style = {"better": DONE, "worse": MISSED}.get(effect.verdict, MUTED)
+    label = one_line(effect.label(unit))  # the unit is user text too
+    text = one_line(tweak.text)
+    after = f"[{style}]{escape_text(label)}[/]"
+    room, tail = width - cells(head) - 2, cell_len(label) + 3  # "head: text · label"
+    if not text and room + 2 >= tail:
+        return [f"{head} · {after}"]
+    if text and room - tail >= min(cell_len(text), 16):
+        return [f"{head}: {escape_text(clip(text, room - tail))} · {after}"]
+    first = f"{head}: {escape_text(clip(text, room))}" if text else head
+    return [first, f"  [{style}]{escape_text(clip(label, width - 2))}[/]"]
 
 
 # ---------------------------------------------------------------- bars
