@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
@@ -11,6 +13,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 from ..domain.models import ValidationError
 from ..services.skills import SkillDraft, create_skill, skill_from_draft
 from ..store import JournalError
+
+if TYPE_CHECKING:  # the library is loaded only when the picker opens
+    from ..domain.library import Suggestion
 
 FIELDS = [
     ("objective", "Objective", "e.g. Public speaking"),
@@ -29,7 +34,23 @@ FIELDS = [
 class NewSkillForm(ModalScreen[str | None]):
     """Creates an objective (if new) and a micro-skill; returns the new skill's id."""
 
-    BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
+    BINDINGS = [
+        ("escape", "cancel", "Cancel"),
+        ("ctrl+s", "save", "Save"),
+        ("ctrl+l", "suggestions", "Suggestions"),
+    ]
+
+    def __init__(
+        self,
+        suggestion: Suggestion | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """``suggestion`` (from the skill library) fills the form when it opens."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._suggestion = suggestion
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -57,6 +78,7 @@ class NewSkillForm(ModalScreen[str | None]):
                     yield Static("", id=f"{name}-error", classes="field-error")
             yield Static("", id="checklist")
             with Horizontal(classes="form-buttons"):
+                yield Button("Suggestions  ctrl+l", id="suggestions")
                 yield Button("Create  ctrl+s", variant="primary", id="save")
                 yield Button("Cancel  esc", id="cancel")
 
@@ -64,6 +86,61 @@ class NewSkillForm(ModalScreen[str | None]):
         first = "title" if self.query_one("#objective", Input).value else "objective"
         self.query_one(f"#{first}", Input).focus()
         self._update_checklist()
+        suggestion, self._suggestion = self._suggestion, None  # once, even if called twice
+        if suggestion is not None:
+            # nothing is typed yet: the suggestion's objective beats the guessed default
+            self.fill_from(suggestion, replace_objective=True)
+
+    def fill_from(self, suggestion: Suggestion, *, replace_objective: bool = False) -> None:
+        """Fill every field from a library suggestion; the title gets the focus, for
+        editing. The objective is filled only when empty (what the user named is kept)
+        or, with ``replace_objective``, unless the field is locked (disabled)."""
+        from ..services.library import suggestion_draft
+
+        objective = self.query_one("#objective", Input)
+        if not objective.disabled and (replace_objective or not objective.value.strip()):
+            objective.value = suggestion.objective
+        draft = suggestion_draft(suggestion, objective.value)
+        for name, _label, _hint in FIELDS:
+            if name not in ("objective", "direction"):
+                field = self.query_one(f"#{name}", Input)
+                field.value = getattr(draft, name)
+                field.cursor_position = 0  # show the start of long text
+        self.query_one("#direction", Select).value = draft.direction
+        for error in self.query(".field-error"):
+            error.update("")
+        title = self.query_one("#title", Input)
+        title.focus()
+        self._update_checklist()
+        # once laid out, show each field from its start (focusing scrolled to the end)
+        self.call_after_refresh(
+            lambda: [field.action_home() for field in self.query(Input) if field.value]
+        )
+
+    def action_suggestions(self) -> None:
+        """Open the skill library for the objective typed (every objective when none)."""
+        from .library_picker import LibraryPicker
+
+        objective = self.query_one("#objective", Input).value.strip()
+        self.app.push_screen(
+            LibraryPicker(objective, self._taken_titles(objective)), self._picked
+        )
+
+    def _picked(self, suggestion: Suggestion | None) -> None:
+        if suggestion is not None:
+            self.fill_from(suggestion)
+
+    def _taken_titles(self, objective: str) -> set[str]:
+        """Titles of the objective's skills already in the journal (not suggested again)."""
+        repo = getattr(self.app, "repo", None)
+        if repo is None or not objective:
+            return set()
+        found = next(
+            (o for o in repo.objectives() if o.title.casefold() == objective.casefold()), None
+        )
+        if found is None:
+            return set()
+        return {s.title for s in repo.skills(found.id) if s.status != "archived"}
 
     def draft(self) -> SkillDraft:
         values = {i.id: i.value for i in self.query(Input)}
@@ -101,6 +178,8 @@ class NewSkillForm(ModalScreen[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()
+        elif event.button.id == "suggestions":
+            self.action_suggestions()
         else:
             self.action_cancel()
 
@@ -121,7 +200,9 @@ class NewSkillForm(ModalScreen[str | None]):
             widget.focus()
             return
         try:
-            skill = create_skill(self.app.repo, draft)
+            skill = create_skill(
+                self.app.repo, draft, self.app.clock.today(), self.app.config.first_weekday
+            )
         except JournalError as err:
             self.notify(str(err), title="Not saved", severity="error", timeout=15)
             return
