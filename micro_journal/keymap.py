@@ -125,7 +125,7 @@ TODAY_KEYS: list[Key] = keyset("today", [
     Key("n", "new_skill", "New skill", "Create a micro-skill (and its objective)"),
     Key("d", "open_demo", "Demo", "Open the demo journal (in a temporary folder)"),
     Key("w", "weekly_review", "Review", "Weekly review: last week's when it is due, else this "
-        "week's", show=False),
+        "week's"),
     Key("g", "complete_goal", "Goal done", "Complete a micro-goal due today or overdue (then an "
         "optional insight)", show=False),
 ])
@@ -139,8 +139,8 @@ PLAN_KEYS: list[Key] = keyset("plan", [
         display="E"),
     Key("o", "next_objective", "Objective", "Show the plan of the next objective"),
     Key("n", "new_plan", "New plan", "Create a plan: objective, start week, one skill a week"),
-    Key("d", "decide", "Decide", "Mastery gate of the selected week: stack the next skill, hold "
-        "or tweak", show=False),
+    Key("d", "decide", "Decide", "Review the selected week and decide: stack the next skill, "
+        "hold or tweak", show=False),
     Key("e", "change_skill", "Change", "Change the skill of the selected week (this week or "
         "later)", show=False),
     Key("x", "remove_week", "Remove", "Remove the selected week (this week or later); later "
@@ -166,25 +166,20 @@ PLAN_FORM_KEYS: list[Key] = keyset("plan_form", [
         "checklist)"),
     Key("delete,backspace", "clear_week", "Clear", "On a week: clear its skill",
         display="del"),
-    Key("plus", "add_week", "+ week", "Add a week (outside the objective field)", display="+"),
-    Key("minus", "remove_week", "− week", "Remove the last week (outside the objective field)",
-        display="−"),
-])
-
-GATE_KEYS: list[Key] = keyset("gate", [
-    Key("h", "choose('hold')", "Hold", "Hold the week: repeat it, later weeks move back one week",
-        id="gate.hold"),
-    Key("s", "choose('stack')", "Stack", "Stack the next skill as planned", id="gate.stack"),
-    Key("t", "choose('tweak')", "Tweak", "Go on as planned, and change how you practise",
-        id="gate.tweak"),
-    Key("escape", "choose('')", "Later", "Decide later (d on the week asks again)",
-        id="gate.later"),
+    Key("plus", "add_week", "+ week", "Add a week after the highlighted one (outside the "
+        "objective field)", display="+"),
+    Key("minus", "remove_week", "- week", "Remove the highlighted week; later weeks move up "
+        "(outside the objective field)", display="-"),
 ])
 
 REVIEW_KEYS: list[Key] = keyset("review", [
     Key("ctrl+s", "save", "Save", "Save the weekly review (reopening it edits it, never "
         "duplicates)", priority=True),
     Key("escape", "close", "Back", "Back without saving (what you typed is kept for next time)"),
+    Key("ctrl+o", "decide", "Decide", "Choose the decision: stack, hold or tweak (the "
+        "suggestion is pre-selected)", priority=True),
+    Key("ctrl+n", "pick_next", "Next skill", "Stack: pick next week's skill (planned, from "
+        "the library, yours, or new)", priority=True),
     Key("ctrl+r", "refill", "Refill", "Put the week's check-in values back into the "
         "measurements"),
 ])

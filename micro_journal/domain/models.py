@@ -189,6 +189,22 @@ class MicroSkill(Record):
     frequency_target: int = 7  # days per week, x of 7
     status: str = "active"
     mastered_on: str | None = None
+    # days a week while in maintenance (a mastered skill kept up lightly); None = not
+    maintenance_days: int | None = None
+
+    @property
+    def in_maintenance(self) -> bool:
+        return self.maintenance_days is not None and self.status != "archived"
+
+    @property
+    def days_target(self) -> int:
+        """The days per week asked of the skill now: the maintenance rhythm while in
+        maintenance, else its frequency target."""
+        days = self.maintenance_days if self.in_maintenance else self.frequency_target
+        try:
+            return max(1, min(7, int(days)))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return 7
 
     @classmethod
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
@@ -299,6 +315,7 @@ class WeeklyReview(Record):
     worked: str = ""
     adjust: str = ""
     decision: str | None = None
+    tweak_skill_id: str | None = None  # the skill a "tweak" decision changes
 
     @classmethod
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:

@@ -242,24 +242,6 @@ def change(metric: Metric, before: float | None, after: float | None) -> Change 
     return Change(delta, "better" if improvement(metric, before, after) > 0 else "worse")
 
 
-# ---------------------------------------------------------------- the mastery gate
-
-
-def gate_due(plan: Plan, index: int, today_index: int, result: Mastery | None) -> bool:
-    """Should the plan propose holding week ``index`` instead of stacking the next skill?
-
-    Only for the week that has just ended (the one before today's), when it has a focus
-    that missed its mastery rule, no decision was recorded yet and no hold follows it.
-    """
-    if plan.status != "active" or result is None or result.mastered:
-        return False
-    if index != today_index - 1 or not 0 <= index < len(plan.weeks):
-        return False
-    if plan.weeks[index].decision is not None or focus_at(plan, index) is None:
-        return False
-    return held_weeks(plan, index) == 0
-
-
 # ---------------------------------------------------------------- edits
 
 

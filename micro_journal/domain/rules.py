@@ -72,7 +72,7 @@ class PlanPosition:
 
     def label(self) -> str:
         if self.finished:
-            return f"plan finished ({self.total} week{'' if self.total == 1 else 's'})"
+            return f"week {self.number} · next skill not planned"
         held = " (held)" if self.is_hold else ""
         return f"week {self.number} of {self.total}{held}"
 

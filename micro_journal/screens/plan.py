@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from ..domain import plan as plan_rules
 from ..domain.models import MicroSkill, Plan, ValidationError
-from ..keymap import GATE_KEYS, PLAN_FORM_KEYS, PLAN_KEYS, bindings
+from ..keymap import PLAN_FORM_KEYS, PLAN_KEYS, bindings
 from ..services import plan as svc
 from ..services.skills import SkillDraft, skill_from_draft
 from ..store import JournalError
@@ -313,6 +313,7 @@ class PlanScreen(JournalScreen):
 
     # ----------------------------------------------------------------- the mastery gate
     def _offer_gate(self) -> None:
+        """A week just ended with no decision: say that its review decides (once)."""
         view = self.view
         if view is None or not view.running or self.app.screen is not self:
             return
@@ -323,38 +324,19 @@ class PlanScreen(JournalScreen):
         if key in self._gates_offered:
             return
         self._gates_offered.add(key)
-        self._open_gate(gate)
+        self.notify(
+            f"Week {gate.number} is over: d reviews it and decides — stack the next skill, "
+            "hold or tweak.", title="Weekly review", timeout=8,
+        )
 
     def _open_gate(self, week: svc.WeekView) -> None:
+        """The week's decision is taken in its weekly review, with the rules' suggestion."""
+        from .review import ReviewScreen
+
         view = self.view
-        assert view is not None and view.plan is not None
-        plan = view.plan
-        index = week.index
-
-        def decided(decision: str | None) -> None:
-            if decision is None:
-                self.notify("Decide later: d on that week opens the mastery gate again.",
-                            timeout=4)
-                return
-            fresh = self.mj.repo.get(Plan, plan.id) or plan
-            saved = self.write(
-                lambda: svc.record_decision(
-                    self.mj.repo, fresh, index, decision, self.mj.clock.today(),
-                    self.mj.config.first_weekday,
-                ),
-                what="decision",
-            )
-            if saved is not None:
-                self.refresh_view()
-                if decision == "hold" and len(saved.weeks) > len(fresh.weeks):
-                    self.notify(
-                        f"Week {index + 1} is held: it repeats next, and the weeks after it "
-                        "move back one week.", title="Held", timeout=5,
-                    )
-                else:
-                    self.notify(f"Recorded for week {index + 1}: {decision}.", timeout=4)
-
-        self.app.push_screen(MasteryGate(week, plan), decided)
+        assert view is not None
+        self.app.push_screen(ReviewScreen(view.objective.id, week.start, decide=True),
+                             lambda _stacked: self.refresh_view())
 
     # ----------------------------------------------------------------- keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -612,73 +594,6 @@ class PlanScreen(JournalScreen):
 # ===================================================================== dialogs
 
 
-class MasteryGate(ModalScreen[str | None]):
-    """At the end of a week: stack the next skill, or hold the week? The user decides."""
-    CSS_PATH = "../styles/plan.tcss"
-
-    KEYS = GATE_KEYS
-    BINDINGS = bindings(GATE_KEYS)
-
-    def __init__(self, week: svc.WeekView, plan: Plan) -> None:
-        super().__init__(name="mastery gate")
-        self.week = week
-        self.plan = plan
-
-    def compose(self) -> ComposeResult:
-        week = self.week
-        focus = week.focus
-        assert focus is not None
-        result = focus.mastery
-        n = week.number
-        nxt = None
-        if week.index + 1 < len(self.plan.weeks) and not self.plan.weeks[week.index + 1].hold:
-            nxt = plan_rules.introduced_at(self.plan, week.index + 1)
-        next_title = None
-        if nxt is not None:
-            skill = self._skill(nxt)
-            next_title = skill.title if skill else None
-        over = "is over" if week.when == "past" else "so far"
-        lines = [f"[b]Mastery gate[/b] · week {n} ({escape(week.dates)}) {over}", ""]
-        title = escape(focus.skill.title)
-        if result.mastered:
-            lines.append(f"[$done]★ “{title}” met its mastery rule.[/] Stacking is the plan.")
-            recommended = "s"
-        else:
-            missing = "; ".join(result.shortfalls())
-            lines.append(f"“{title}” did [b]not[/b] meet its mastery rule: {escape(missing)}.")
-            stacking = f"stacking “{escape(next_title)}”" if next_title else "stacking more"
-            if week.when == "past":
-                repeat = f"Holding repeats week {n}'s stack this week; week {n + 1} and later"
-            else:
-                repeat = f"Holding repeats week {n} next week; week {n + 1} and later"
-            lines.append(
-                f"Hold week {n} for another week instead of {stacking}? {repeat} move back "
-                "one week."
-            )
-            recommended = "h"
-        if week.decision:
-            lines.append(f"[$text-muted]Recorded so far: {week.decision}.[/]")
-        lines.append("")
-        options = [
-            ("h", f"hold week {n}: repeat it, later weeks move back one week"),
-            ("s", "stack the next skill as planned"),
-            ("t", "tweak: go on as planned, and change how I practise"),
-            ("esc", "decide later"),
-        ]
-        for key, text in options:
-            mark = "  [$text-muted](suggested)[/]" if key == recommended else ""
-            lines.append(f"  [b $accent]{key:<4}[/] {escape(text)}{mark}")
-        with Vertical(id="dialog", classes="gate"):
-            yield Static("\n".join(lines), id="gate-text")
-
-    def _skill(self, skill_id: str) -> MicroSkill | None:
-        repo = getattr(self.app, "repo", None)
-        return repo.get(MicroSkill, skill_id) if repo else None
-
-    def action_choose(self, decision: str) -> None:
-        self.dismiss(decision or None)
-
-
 class ConfirmEnd(ModalScreen[bool]):
     CSS_PATH = "../styles/plan.tcss"
     BINDINGS = [("y,enter", "answer(True)", "End"), ("n,escape", "answer(False)", "Keep")]
@@ -709,12 +624,12 @@ class SkillDraftForm(NewSkillForm):
     """The new micro-skill form (with its checklist) that returns a draft instead of saving:
     the plan form saves everything at once."""
 
-    def __init__(self, objective: str, heading: str = "") -> None:
-        super().__init__()
+    def __init__(self, objective: str, heading: str = "", suggestion=None) -> None:
+        super().__init__(suggestion=suggestion)
         self.objective = objective
         self.heading = heading
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # after NewSkillForm.on_mount (Textual calls both)
         if self.objective.strip():
             field = self.query_one("#objective", Input)
             field.value = self.objective
@@ -861,8 +776,9 @@ class PlanForm(ModalScreen[str | None]):
             shown = ", ".join(escape(t) for t in titles[:4])
             known = f"Your objectives: {shown} (→ completes). "
         return (
-            f"[$text-muted]{known}On a week: enter picks or creates its skill, n creates "
-            "one, + / − add or remove a week.[/]"
+            f"[$text-muted]{known}Only week 1 needs a skill now: the next ones can be "
+            "picked at each weekly review. On a week: enter picks or creates its skill, "
+            "+ / - add or remove a week.[/]"
         )
 
     def _week_row(self, n: int):
@@ -958,7 +874,9 @@ class PlanForm(ModalScreen[str | None]):
         pick.focus()
 
     def action_add_week(self) -> None:
-        n = len(self.picks) + 1
+        """Add a week after the highlighted one (at the end from the other fields)."""
+        picks = self.picks
+        n = len(picks) + 1
         if n > self.MAX_WEEKS:
             self.notify(f"Plan up to {self.MAX_WEEKS} weeks now; extend it later with a.",
                         timeout=4)
@@ -966,20 +884,39 @@ class PlanForm(ModalScreen[str | None]):
         grid = self.query_one("#plan-form-grid", Grid)
         row = list(self._week_row(n))
         grid.mount_all(row)
-        row[1].show("")
-        row[1].focus()
+        new: WeekPick = row[1]
+        current = self._focused_pick()
+        if current is not None and current.number < n - 1:
+            # make room after the highlighted week: the weeks after it move down one
+            for k in range(n - 1, current.number, -1):
+                new_pick = new if k + 1 == n else picks[k]
+                new_pick.choice = picks[k - 1].choice
+            picks[current.number].choice = svc.WeekChoice()
+            target = picks[current.number]
+        else:
+            target = new
+        for pick in [*picks, new]:
+            pick.show(svc.week_choice_title(self.repo, pick.choice))
+        target.focus()
 
     def action_remove_week(self) -> None:
+        """Remove the highlighted week (the last one from the other fields)."""
         picks = self.picks
         if len(picks) <= 1:
             self.notify("A plan needs at least one week.", timeout=3)
             return
+        current = self._focused_pick() or picks[-1]
+        index = current.number - 1
+        for k in range(index, len(picks) - 1):  # later weeks move up one
+            picks[k].choice = picks[k + 1].choice
+            picks[k].show(svc.week_choice_title(self.repo, picks[k].choice))
         last = picks[-1]
         n = last.number
         for selector in (f"#week-{n}-label", f"#week-{n}", f"#week-{n}-error"):
             self.query_one(selector).remove()
-        if self.focused is None or self.focused is last:
-            picks[-2].focus()
+        for error in self.query(".field-error"):
+            error.update("")
+        picks[min(index, len(picks) - 2)].focus()
 
     def draft(self) -> svc.PlanDraft:
         return svc.PlanDraft(

@@ -1,5 +1,11 @@
 """The weekly review (``w`` on Plan and Today): a measurement per active skill, what
-worked, what to adjust, and the decision — stack the next skill, hold, or tweak.
+worked, what to adjust, and the decision — stack the next skill, hold, or tweak — which
+acts when the review is saved: stacking puts the chosen skill in next week, holding
+repeats the week, a tweak is recorded for the Progress chart, and mastered skills can
+move to maintenance.
+
+The rules' one suggestion (``domain.stacking``) is shown with its reason in the decision
+bar at the bottom, which stays on screen however many skills the review lists.
 
 One review per week and objective: reopening it edits it. Nothing typed is lost: leaving
 without saving keeps the text for the next time the review is opened in this session.
@@ -12,12 +18,13 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ..domain.models import ValidationError
+from ..domain.plan import PlanEditError
 from ..keymap import REVIEW_KEYS, bindings
 from ..services import plan as svc
-from ..services.plan import ReviewData, ReviewLine, fmt
+from ..services.plan import ReviewData, ReviewLine, WeekChoice, fmt
 from ..widgets.footer import KeyFooter
 from .base import JournalScreen
 
@@ -31,10 +38,18 @@ ROLE = {
     "free": "[$text-muted]·[/]",
 }
 DECISION_OPTIONS = [
-    ("stack — add the next skill as planned", "stack"),
-    ("hold — repeat this week; later weeks move back one", "hold"),
-    ("tweak — keep the plan, change how I practise", "tweak"),
+    ("stack the next skill", "stack"),
+    ("hold: repeat the week", "hold"),
+    ("tweak: change the practice", "tweak"),
 ]
+SIGNAL_STYLE = {
+    "mastered": "b $done", "ready": "$done", "practice": "$warning", "none": "$text-muted",
+    "unproven": "$text-muted", "slowing": "$warning", "plateau": "b $warning",
+}
+ADJUST_TITLE = {
+    "tweak": "What changes (the tweak; required)",
+    "hold": "Why hold, and what to adjust",
+}
 
 
 class ReviewScreen(JournalScreen):
@@ -42,13 +57,19 @@ class ReviewScreen(JournalScreen):
     KEYS = REVIEW_KEYS
     BINDINGS = bindings(REVIEW_KEYS)
 
-    def __init__(self, objective_id: str, day: dt.date) -> None:
+    def __init__(self, objective_id: str, day: dt.date, decide: bool = False) -> None:
         super().__init__(name="review")
+        self.decide_first = decide
         self.objective_id = objective_id
         self.day = day
         self.data: ReviewData | None = None
         self.initial: dict[str, str] = {}
         self.restored = False
+        self.next_choice: WeekChoice | None = None
+        self._save_after_pick = False
+        # the decision follows the suggestion until the user picks one themselves
+        self._follow_suggestion = False
+        self._setting_decision = False
 
     # ----------------------------------------------------------------- building
     @property
@@ -89,7 +110,22 @@ class ReviewScreen(JournalScreen):
                         )
                         yield Static(id=f"change-{i}", classes="review-change")
                     yield Static(id=f"value-{i}-error", classes="field-error review-error")
-                    yield Static(id=f"plateau-{i}", classes="review-plateau")
+                    yield Static(id=f"signal-{i}", classes="review-signal")
+                    with Horizontal(id=f"maint-row-{i}", classes="review-row maint-row"):
+                        yield Checkbox(
+                            "Maintenance", values[f"maint:{line.skill.id}"] == "on",
+                            id=f"maint-{i}", compact=True,
+                        )
+                        yield Input(
+                            values[f"maint-days:{line.skill.id}"], id=f"maint-days-{i}",
+                            classes="review-value maint-days", restrict=r"[0-9]*",
+                            max_length=1,
+                        )
+                        yield Static(
+                            "[$text-muted]days a week: a lighter rhythm keeps it up and "
+                            "Today short; untick to bring it back[/]",
+                            classes="review-change",
+                        )
             if not data.lines:
                 yield Static(
                     "[$text-muted]No skill of this objective was active that week: there is "
@@ -99,14 +135,18 @@ class ReviewScreen(JournalScreen):
             yield Static("What worked", classes="section-title")
             yield TextArea(values["worked"], id="worked", classes="review-notes",
                            placeholder="what made practice easier or the results better")
-            yield Static("What will I adjust", classes="section-title")
+            yield Static("What will I adjust", id="adjust-title", classes="section-title")
             yield TextArea(values["adjust"], id="adjust", classes="review-notes",
                            placeholder="one change for next week")
-            yield Static("Decision", classes="section-title")
-            yield Select(
-                DECISION_OPTIONS, value=values["decision"] or Select.NULL, id="decision",
-                prompt="stack, hold or tweak", allow_blank=True,
-            )
+            yield Static(id="adjust-error", classes="field-error")
+        with Vertical(id="decision-bar"):
+            with Horizontal(id="decision-row"):
+                yield Label("Decision", id="decision-label")
+                yield Select(
+                    DECISION_OPTIONS, value=values["decision"] or Select.NULL, id="decision",
+                    prompt="stack, hold or tweak", allow_blank=True, compact=True,
+                )
+                yield Static(id="next-skill")
             yield Static(id="decision-help")
         yield KeyFooter(compact=True, show_command_palette=False)
 
@@ -114,6 +154,9 @@ class ReviewScreen(JournalScreen):
         values: dict[str, str] = {}
         for line in data.lines:
             values[f"value:{line.skill.id}"] = "" if line.prefill is None else f"{line.prefill:g}"
+            values[f"maint:{line.skill.id}"] = "on" if line.skill.in_maintenance else ""
+            days = line.skill.maintenance_days or svc.MAINTENANCE_DAYS
+            values[f"maint-days:{line.skill.id}"] = str(days)
         review = data.review
         values["worked"] = review.worked if review else ""
         values["adjust"] = review.adjust if review else ""
@@ -122,8 +165,13 @@ class ReviewScreen(JournalScreen):
             decision = data.plan.weeks[data.index].decision
         if decision is None and data.when == "past":
             # the week is over: propose what the rules suggest; the user decides
-            decision = data.suggestion(self._typed_from(values))
+            decision = data.suggestion(self._typed_from(values)).decision
         values["decision"] = decision or ""
+        self._follow_suggestion = (
+            data.when == "past" and data.review is None and bool(data.lines)
+            and (data.plan is None or data.index is None
+                 or data.plan.weeks[data.index].decision is None)
+        )
         return values
 
     def _typed_from(self, values: dict[str, str]) -> dict[str, float | None]:
@@ -137,10 +185,15 @@ class ReviewScreen(JournalScreen):
         return out
 
     def on_mount(self) -> None:
+        # the notice that sent the user here has done its job: it must not cover the
+        # decision bar
+        self.app.clear_notifications()
         self._draw_top()
         self._update_all()
         first = self.query(".review-value")
-        if first:
+        if self.decide_first:
+            self.query_one("#decision", Select).focus()
+        elif first:
             first.first().focus()
         else:
             self.query_one("#worked", TextArea).focus()
@@ -173,24 +226,29 @@ class ReviewScreen(JournalScreen):
         if not intro:
             intro.append(
                 "[$text-muted]Measurements are pre-filled from the week's check-ins; change "
-                "them as you measured.[/]"
+                "them as you measured. The decision is at the bottom (ctrl+o).[/]"
             )
         self.query_one("#review-intro", Static).update("\n".join(intro))
 
     def _head(self, line: ReviewLine) -> str:
-        frequency = f"{line.done}/{line.skill.frequency_target} days"
-        return f"{ROLE.get(line.role, '')} [b]{escape(line.skill.title)}[/b]  ·  {frequency}"
+        target = line.skill.days_target
+        frequency = f"{line.done}/{target} days"
+        if line.skipped:
+            frequency += f" ({line.skipped} rest)"
+        maint = "  [$text-muted]· in maintenance[/]" if line.skill.in_maintenance else ""
+        return (f"{ROLE.get(line.role, '')} [b]{escape(line.skill.title)}[/b]  ·  "
+                f"{frequency}{maint}")
 
     def _metric_line(self, line: ReviewLine) -> str:
         metric = line.skill.metric
         bits = []
         if metric.name:
             unit = f" ({escape(metric.unit)})" if metric.unit else ""
-            arrow = "↓ lower is better" if metric.direction == "lower" else "↑ higher is better"
+            arrow = "↓ better" if metric.direction == "lower" else "↑ better"
             bits.append(f"{escape(metric.name)}{unit} {arrow}")
         else:
             bits.append("no metric")
-        bits.append(f"baseline {fmt(metric.baseline)} → target {fmt(metric.target)}")
+        bits.append(f"{fmt(metric.baseline)} → target {fmt(metric.target)}")
         if line.history:
             earlier = "  ".join(f"{label} [b]{fmt(v)}[/b]" for label, v in line.history)
             bits.append(f"earlier: {earlier}")
@@ -234,51 +292,84 @@ class ReviewScreen(JournalScreen):
             colour = {"better": "$done", "worse": "$missed"}.get(change.verdict, "$text-muted")
             label = line.history[-1][0] if line.history else "last week"
             bits.append(f"[{colour}]{escape(change.label(unit))}[/] vs {escape(label)}")
-        result = line.mastery(value)
-        if result.mastered and line.skill.metric.target is not None:
-            bits.append("[b $done]★ at target[/]")
         self.query_one(f"#change-{i}", Static).update("  ·  ".join(bits))
-        flat = line.plateau(value)
-        plateau = self.query_one(f"#plateau-{i}", Static)
-        plateau.display = flat is not None
-        if flat is not None:
-            plateau.update(f"⚠ Plateau: {escape(flat.message)}")
+        signal = line.signal(value)
+        style = SIGNAL_STYLE.get(signal.kind, "$text-muted")
+        mark = "★ " if signal.kind == "mastered" else ("⚠ " if signal.stalled else "")
+        text_lines = [f"[{style}]{mark}{signal.title}[/]: {escape(signal.reason)}"]
+        effect = line.tweak_effect(value)
+        if effect is not None:
+            text_lines.append(f"[$text-muted]Tweaked: {escape(effect.label(unit))}[/]")
+        self.query_one(f"#signal-{i}", Static).update("\n".join(text_lines))
+        maint_row = self.query_one(f"#maint-row-{i}")
+        maint_row.display = (
+            signal.kind == "mastered" or line.skill.in_maintenance
+            or line.skill.status == "mastered"
+            or self.query_one(f"#maint-{i}", Checkbox).value
+        )
+
+    def _suggested(self) -> tuple[str, str | None, str]:
+        assert self.data is not None
+        s = self.data.suggestion(self._typed())
+        return s.decision, s.skill_id, s.reason
+
+    def _title_of(self, skill_id: str | None) -> str:
+        assert self.data is not None
+        line = next((x for x in self.data.lines if x.skill.id == skill_id), None)
+        return line.skill.title if line else ""
 
     def _update_decision(self) -> None:
         data = self.data
         assert data is not None
-        typed = self._typed()
-        suggestion = data.suggestion(typed)
-        lines = []
-        gate = data.gate(typed)
-        focus = data.focus
-        if focus is not None and gate is not None:
-            title = escape(focus.skill.title)
-            if gate.mastered:
-                lines.append(f"[$done]★ “{title}” meets its mastery rule: stacking is the plan.[/]")
-            else:
-                missing = escape("; ".join(gate.shortfalls()))
-                lines.append(
-                    f"[$warning]Mastery gate: “{title}” has not met its mastery rule "
-                    f"({missing}). Holding the week is suggested before stacking more.[/]"
-                )
-        elif suggestion == "tweak":
-            lines.append("[$warning]A skill has plateaued: tweaking the approach is suggested.[/]")
+        suggestion, about, reason = self._suggested()
         chosen = self.query_one("#decision", Select).value
-        if isinstance(chosen, str):
-            mark = "" if chosen == suggestion else f"  [$text-muted](suggested: {suggestion})[/]"
-            lines.append(f"→ {escape(svc.DECISION_HELP[chosen])}{mark}")
-            if (
-                chosen == "hold" and data.plan is not None and data.index is not None
-                and data.index + 1 < data.today_index
-            ):
-                lines.append(
-                    "[$text-muted]The week after it is over: the decision is recorded, the "
-                    "plan stays as it was.[/]"
-                )
-        else:
-            lines.append(f"[$text-muted]Suggested: {suggestion}.[/]")
-        self.query_one("#decision-help", Static).update("\n".join(lines))
+        chosen = chosen if isinstance(chosen, str) else None
+        who = escape(self._title_of(about))
+        said = {
+            "stack": f"Suggested: [b]stack[/b] — “{who}”: {escape(reason)}.",
+            "hold": f"Suggested: [b]hold[/b] — “{who}”: {escape(reason)}.",
+            "tweak": f"Suggested: [b]tweak[/b] “{who}” — {escape(reason)}.",
+        }[suggestion] if data.lines else "[$text-muted]Nothing to measure this week.[/]"
+        if chosen is not None and chosen != suggestion and data.lines:
+            said = f"[$text-muted]{said} You chose {chosen}.[/]"
+        self.query_one("#decision-help", Static).update(said)
+        self.query_one("#next-skill", Static).update(self._next_text(chosen))
+        self.query_one("#adjust-title", Static).update(
+            ADJUST_TITLE.get(chosen or "", "What will I adjust")
+        )
+
+    def _next_text(self, chosen: str | None) -> str:
+        data = self.data
+        assert data is not None
+        if chosen == "stack":
+            title = self._next_title()
+            if title:
+                return f"next week adds [b]{escape(title)}[/]  [$text-muted]ctrl+n: another[/]"
+            return "[$warning]ctrl+n: pick the skill to stack[/]"
+        if chosen == "hold" and data.plan is not None and data.index is not None:
+            if data.index + 1 < data.today_index:
+                return "[$text-muted]the week after is over: recorded only[/]"
+            return "[$text-muted]the week repeats; later weeks move back one[/]"
+        if chosen == "tweak":
+            _, about, _ = self._suggested()
+            title = self._title_of(self._tweak_skill(about))
+            return f"[$text-muted]tweak “{escape(title)}”: say what changes above[/]"
+        return ""
+
+    def _tweak_skill(self, about: str | None) -> str | None:
+        assert self.data is not None
+        if about is not None:
+            return about
+        return self.data.focus.skill.id if self.data.focus else None
+
+    def _next_title(self) -> str:
+        assert self.data is not None
+        if self.next_choice is not None:
+            return svc.week_choice_title(self.mj.repo, self.next_choice)
+        planned = self.data.planned_next
+        if planned:
+            return svc.week_choice_title(self.mj.repo, WeekChoice(skill_id=planned))
+        return ""
 
     def _update_all(self) -> None:
         assert self.data is not None
@@ -289,21 +380,42 @@ class ReviewScreen(JournalScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("value-"):
             self._update_line(int(event.input.id.split("-")[1]))
+            if self._follow_suggestion:
+                suggestion, _, _ = self._suggested()
+                select = self.query_one("#decision", Select)
+                if select.value != suggestion:
+                    self._setting_decision = True
+                    select.value = suggestion
             self._update_decision()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if self._setting_decision:
+            self._setting_decision = False
+        elif self.is_mounted and self.focused is event.select:
+            self._follow_suggestion = False  # the user's own choice stays
+        self._update_decision()
+        if (
+            event.value == "stack" and self.is_mounted and self.next_choice is None
+            and not self._next_title() and self.data is not None and self.data.lines
+            and self.focused is event.select
+        ):
+            self.action_pick_next()  # stacking asks for the next skill right there
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._update_decision()
 
     # ----------------------------------------------------------------- values
     def values(self) -> dict[str, str]:
         assert self.data is not None
-        out = {
-            f"value:{line.skill.id}": self.query_one(f"#value-{i}", Input).value
-            for i, line in enumerate(self.data.lines)
-        }
+        out: dict[str, str] = {}
+        for i, line in enumerate(self.data.lines):
+            sid = line.skill.id
+            out[f"value:{sid}"] = self.query_one(f"#value-{i}", Input).value
+            out[f"maint:{sid}"] = "on" if self.query_one(f"#maint-{i}", Checkbox).value else ""
+            out[f"maint-days:{sid}"] = self.query_one(f"#maint-days-{i}", Input).value
         out["worked"] = self.query_one("#worked", TextArea).text
         out["adjust"] = self.query_one("#adjust", TextArea).text
         decision = self.query_one("#decision", Select).value
@@ -312,12 +424,37 @@ class ReviewScreen(JournalScreen):
 
     @property
     def dirty(self) -> bool:
-        return self.values() != self.initial
+        return self.values() != self.initial or self.next_choice is not None
 
     def save_pending(self) -> None:
         """Leaving for another screen: keep what was typed (not saved) for next time."""
         if self.data is not None and self.is_mounted and self.dirty:
             _DRAFTS[self.draft_key] = self.values()
+
+    def _maintenance(self) -> dict[str, int | None] | None:
+        """Skills whose maintenance changes, or None (after showing the error)."""
+        assert self.data is not None
+        out: dict[str, int | None] = {}
+        for i, line in enumerate(self.data.lines):
+            on = self.query_one(f"#maint-{i}", Checkbox).value
+            if not on:
+                if line.skill.in_maintenance:
+                    out[line.skill.id] = None
+                continue
+            field = self.query_one(f"#maint-days-{i}", Input)
+            try:
+                days = int(field.value)
+            except ValueError:
+                days = 0
+            if not 1 <= days <= 7:
+                error = self.query_one(f"#value-{i}-error", Static)
+                error.update("maintenance needs 1 to 7 days a week")
+                error.display = True
+                field.focus()
+                return None
+            if days != line.skill.maintenance_days:
+                out[line.skill.id] = days
+        return out
 
     # ----------------------------------------------------------------- keys
     def action_close(self) -> None:
@@ -338,6 +475,37 @@ class ReviewScreen(JournalScreen):
             self.query_one(f"#value-{i}", Input).value = "" if value is None else f"{value:g}"
         self.notify("Measurements refilled from the week's check-ins.", timeout=3)
 
+    def action_decide(self) -> None:
+        select = self.query_one("#decision", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_pick_next(self) -> None:
+        from .review_dialogs import NextSkillPicker
+
+        data = self.data
+        assert data is not None
+        if not data.lines and data.plan is None:
+            self.notify("Nothing is active this week to stack on.", timeout=4)
+            return
+
+        def picked(choice: WeekChoice | None) -> None:
+            save = self._save_after_pick
+            self._save_after_pick = False
+            if choice is None:
+                return
+            self.next_choice = choice
+            select = self.query_one("#decision", Select)
+            if select.value != "stack":
+                select.value = "stack"
+            self._update_decision()
+            if save:
+                self.action_save()
+
+        self.app.push_screen(
+            NextSkillPicker(data, self.next_choice), picked
+        )
+
     def action_save(self) -> None:
         data = self.data
         assert data is not None
@@ -355,14 +523,43 @@ class ReviewScreen(JournalScreen):
                     field, animate=False
                 )
                 return
+        maintenance = self._maintenance()
+        if maintenance is None:
+            return
         values = self.values()
         decision = values["decision"] or None
-        saved = self.write(
-            lambda: svc.save_review(
-                self.mj.repo, data, typed, values["worked"], values["adjust"], decision
-            ),
-            what="weekly review",
-        )
+        adjust_error = self.query_one("#adjust-error", Static)
+        adjust_error.update("")
+        if decision == "tweak" and not values["adjust"].strip():
+            adjust_error.update("say what the tweak changes: a new cue, a harder drill, "
+                                "another time of day")
+            field = self.query_one("#adjust", TextArea)
+            field.focus()
+            self.query_one("#review-body", VerticalScroll).scroll_to_widget(
+                field, animate=False
+            )
+            return
+        if (
+            decision == "stack" and data.lines and self.next_choice is None
+            and not self._next_title()
+        ):
+            self._save_after_pick = True
+            self.action_pick_next()
+            return
+        _, about, _ = self._suggested()
+        tweak_skill = self._tweak_skill(about) if decision == "tweak" else None
+        try:
+            saved = self.write(
+                lambda: svc.save_review(
+                    self.mj.repo, data, typed, values["worked"], values["adjust"], decision,
+                    next_choice=self.next_choice if decision == "stack" else None,
+                    tweak_skill_id=tweak_skill, maintenance=maintenance,
+                ),
+                what="weekly review",
+            )
+        except (ValidationError, PlanEditError) as err:
+            self.notify(escape(str(err)), title="Not saved", severity="error", timeout=10)
+            saved = None
         if saved is None:
             _DRAFTS[self.draft_key] = values  # nothing typed is lost
             return
@@ -371,4 +568,4 @@ class ReviewScreen(JournalScreen):
         if saved.note:
             message += f" {saved.note}"
         self.notify(message, title="Weekly review", timeout=6)
-        self.dismiss()
+        self.dismiss(saved.stacked.id if saved.stacked else None)

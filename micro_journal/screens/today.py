@@ -26,6 +26,8 @@ class TodayScreen(JournalScreen):
         super().__init__(name="today")
         self.view: TodayView | None = None
         self.selected_id: str | None = None
+        self._focus_id: str | None = None
+        self._drawn_day: dt.date | None = None
         self._reviews_offered: set[tuple[str, str, dt.date]] = set()
 
     def compose(self) -> ComposeResult:
@@ -36,6 +38,7 @@ class TodayScreen(JournalScreen):
             yield SkillCard(id="focus-card")
             yield Static("Also active today", id="stacked-title", classes="section-title")
             yield Vertical(id="stacked")
+            yield Static(id="maintained")
             yield Static("Micro-goals due", id="goals-title", classes="section-title")
             yield Static(id="goals")
             yield Static("This week", id="week-title", classes="section-title roomy")
@@ -71,6 +74,11 @@ class TodayScreen(JournalScreen):
             return
         self.view = build_today(repo, today, app.config.first_weekday)
         ids = [s.skill.id for s in self.skills]
+        focus_id = self.view.focus.skill.id if self.view.focus else None
+        if focus_id != self._focus_id or today != self._drawn_day:
+            # a new focus (stacked at the review) or a new day: space checks in the focus
+            self._focus_id, self._drawn_day = focus_id, today
+            self.selected_id = focus_id
         if self.selected_id not in ids:
             self.selected_id = ids[0] if ids else None
         self.query_one("#topbar", Static).update(self._date_line(today, self.view.plan_label))
@@ -155,6 +163,14 @@ class TodayScreen(JournalScreen):
             container.mount_all(rows)
         for row, s in zip(rows, others, strict=True):
             row.show(s, selected is s)
+        kept = self.view.maintained
+        line = self.query_one("#maintained", Static)
+        line.display = bool(kept)
+        if kept:
+            names = " · ".join(
+                f"{escape(k.skill.title)} {k.week.done}/{k.week.target}" for k in kept
+            )
+            line.update(f"[$text-muted]✔ In maintenance, done for this week: {names}[/]")
 
     def _draw_goals(self) -> None:
         if not self.view or not self.view.goals:
@@ -198,6 +214,8 @@ class TodayScreen(JournalScreen):
             return self.view is not None and not self.view.has_any_skill
         if action == "new_skill":
             return self.mj.repo is not None
+        if action == "weekly_review":
+            return self.view is not None and self.view.has_any_skill
         return True
 
     def action_move(self, step: int) -> None:
@@ -362,7 +380,7 @@ class TodayScreen(JournalScreen):
         objective_id = selected.skill.objective_id if selected else None
         pick = next((d for d in due if d[0].id == objective_id), due[0] if due else None)
         if pick is not None:
-            self.app.push_screen(ReviewScreen(pick[0].id, pick[1]))
+            self.app.push_screen(ReviewScreen(pick[0].id, pick[1]), self._reviewed)
             return
         if objective_id is None:
             objectives = repo.objectives()
@@ -371,4 +389,11 @@ class TodayScreen(JournalScreen):
                             timeout=4)
                 return
             objective_id = objectives[0].id
-        self.app.push_screen(ReviewScreen(objective_id, today))
+        self.app.push_screen(ReviewScreen(objective_id, today), self._reviewed)
+
+    def _reviewed(self, stacked_id: str | None) -> None:
+        """Back from the review: a skill stacked for this week becomes the selection."""
+        self.refresh_view()
+        if stacked_id and any(s.skill.id == stacked_id for s in self.skills):
+            self.selected_id = stacked_id
+            self._draw_skills()

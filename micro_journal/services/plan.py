@@ -6,11 +6,12 @@ reads the journal, puts the pieces together, and saves every change as one atomi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
 from ..domain import plan as rules_plan
-from ..domain import rules
+from ..domain import rules, stacking
 from ..domain.models import (
     DECISIONS,
     CheckIn,
@@ -22,7 +23,7 @@ from ..domain.models import (
     ValidationError,
     WeeklyReview,
 )
-from ..domain.plan import Change, Mastery, Plateau
+from ..domain.plan import Change, Mastery
 from ..store.repository import Repository
 from .skills import SkillDraft, skill_from_draft
 
@@ -53,10 +54,10 @@ class Measures:
     def __init__(self, repo: Repository, objective_id: str | None) -> None:
         self.repo = repo
         self.objective_id = objective_id
-        self._reviews: dict[dt.date, list[WeeklyReview]] = {}
+        self.by_week: dict[dt.date, list[WeeklyReview]] = {}
         for review in repo.reviews():
             if review.objective_id == objective_id:
-                self._reviews.setdefault(_date(review.week), []).append(review)
+                self.by_week.setdefault(_date(review.week), []).append(review)
         self._days: dict[str, dict[dt.date, CheckIn]] = {}
 
     def review(self, week_first: dt.date) -> WeeklyReview | None:
@@ -64,7 +65,7 @@ class Measures:
         of that week counts: the week start setting may have changed)."""
         found = [
             r for i in range(7)
-            for r in self._reviews.get(week_first + dt.timedelta(days=i), [])
+            for r in self.by_week.get(week_first + dt.timedelta(days=i), [])
         ]
         found.sort(key=lambda r: (r.week != week_first.isoformat(), r.created_at))
         return found[0] if found else None
@@ -210,7 +211,8 @@ class PlanView:
         if self.today_index < 0:
             return f"starts {_short(rules_plan.first_day(plan, 0))} · {n} {weeks}"
         if self.today_index >= n:
-            return f"plan finished ({n} {weeks}): extend it or start the next cycle"
+            return (f"week {self.today_index + 1} · next skill not planned: the review "
+                    "stacks it (w), or add a week (a)")
         held = " (held)" if plan.weeks[self.today_index].hold else ""
         return f"week {self.today_index + 1} of {n}{held}"
 
@@ -295,8 +297,10 @@ def build_plan_view(
                 mastery=rules_plan.mastery(skill, done, this.value),
             ))
         review = measures.review(start) if when != "future" else None
-        focus_mastery = rows[0].mastery if rows and rows[0].role != "stacked" else None
-        gate = rules_plan.gate_due(plan, index, today_index, focus_mastery)
+        gate = (
+            plan.status == "active" and index == today_index - 1 and review is None
+            and week.decision is None and bool(rows) and rules_plan.held_weeks(plan, index) == 0
+        )
         weeks.append(WeekView(index, start, end, when, week, rows, review, gate))
     return PlanView(objective, plan, plans, today, weeks, today_index)
 
@@ -330,6 +334,14 @@ def start_choices(today: dt.date, first_weekday: int) -> dict[str, dt.date]:
     return {"this": this, "next": this + rules.WEEK}
 
 
+def chosen_weeks(draft: PlanDraft) -> list[WeekChoice]:
+    """The weeks given a skill; the empty weeks at the end are left to the reviews."""
+    weeks = list(draft.weeks)
+    while weeks and weeks[-1].empty:
+        weeks.pop()
+    return weeks
+
+
 def find_objective(repo: Repository, title: str) -> Objective | None:
     name = title.strip().casefold()
     return next((o for o in repo.objectives() if o.title.casefold() == name), None)
@@ -349,12 +361,18 @@ def validate_plan(repo: Repository, draft: PlanDraft) -> Objective | None:
                 "objective",
                 f"{objective.title} has a running plan: extend it (a) or end it (E)",
             )
-    if not draft.weeks:
-        raise ValidationError("weeks", "a plan needs at least one week")
+    if not draft.weeks or draft.weeks[0].empty:
+        raise ValidationError("week-1", "week 1 needs its micro-skill: enter picks one, n "
+                              "creates one")
+    weeks = chosen_weeks(draft)
+    if len(weeks) < len(draft.weeks):
+        gap = next(n for n, c in enumerate(draft.weeks, 1) if c.empty)
+        if any(not c.empty for c in draft.weeks[gap:]):
+            raise ValidationError(
+                f"week-{gap}", f"week {gap} is empty: pick its skill, or remove the week (-)"
+            )
     seen: dict[str, int] = {}
-    for n, choice in enumerate(draft.weeks, 1):
-        if choice.empty:
-            raise ValidationError(f"week-{n}", f"week {n} needs a skill")
+    for n, choice in enumerate(weeks, 1):
         key = choice.skill_id or f"draft:{id(choice.draft)}"
         if key in seen:
             raise ValidationError(
@@ -385,7 +403,7 @@ def create_plan(
         if objective is None:
             objective = repo.save(Objective(title=draft.objective.strip()))
         ids = []
-        for n, choice in enumerate(draft.weeks):
+        for n, choice in enumerate(chosen_weeks(draft)):
             if choice.skill_id is not None:
                 ids.append(choice.skill_id)
                 continue
@@ -488,19 +506,31 @@ class ReviewLine:
     history: list[tuple[str, float | None]]  # earlier weeks, oldest first
     done: int
     from_checkins: Measured = field(default_factory=lambda: Measured(None))
+    skipped: int = 0
+    earlier: list[stacking.SkillWeek] = field(default_factory=list)  # matches ``history``
+    tweak_at: int | None = None  # index in earlier + [this week] of the last tweak week
 
     @property
     def previous(self) -> float | None:
         return self.history[-1][1] if self.history else None
 
-    def plateau(self, value: float | None) -> Plateau | None:
-        return rules_plan.plateau([v for _, v in self.history] + [value], self.skill.metric)
+    def weeks(self, value: float | None) -> list[stacking.SkillWeek]:
+        return [*self.earlier, stacking.SkillWeek(self.done, self.skipped, value)]
+
+    def signal(self, value: float | None) -> stacking.Signal:
+        """What the rules say about this week (with ``value`` as its measurement)."""
+        return stacking.assess(
+            self.skill.metric, self.skill.days_target, self.weeks(value), self.tweak_at
+        )
+
+    def tweak_effect(self, value: float | None) -> stacking.TweakEffect | None:
+        if self.tweak_at is None:
+            return None
+        values = [w.value for w in self.weeks(value)]
+        return stacking.tweak_effect(self.skill.metric, values, self.tweak_at)
 
     def change(self, value: float | None) -> Change | None:
         return rules_plan.change(self.skill.metric, self.previous, value)
-
-    def mastery(self, value: float | None) -> Mastery:
-        return rules_plan.mastery(self.skill, self.done, value)
 
 
 @dataclass(frozen=True)
@@ -531,24 +561,34 @@ class ReviewData:
 
     @property
     def focus(self) -> ReviewLine | None:
-        return next((line for line in self.lines if line.role in ("new", "held")), None)
+        """The week's focus: the skill it introduced or held (the newest of the stack)."""
+        return self.lines[0] if self.lines else None
 
-    def gate(self, values: dict[str, float | None]) -> Mastery | None:
-        """The focus's mastery with the values typed; None without a plan week focus."""
+    def suggestion(self, values: dict[str, float | None]) -> stacking.Suggestion:
+        """The one decision the rules suggest, the skill it is about, and why."""
         focus = self.focus
         if focus is None:
-            return None
-        return focus.mastery(values.get(focus.skill.id))
+            return stacking.Suggestion("stack", None, "nothing was active that week")
+        signals = {
+            line.skill.id: line.signal(values.get(line.skill.id)) for line in self.lines
+        }
+        stacked = [
+            (line.skill.id, signals[line.skill.id]) for line in self.lines[1:]
+            if not line.skill.in_maintenance
+        ]
+        return stacking.suggest((focus.skill.id, signals[focus.skill.id]), stacked)
 
-    def suggestion(self, values: dict[str, float | None]) -> str:
-        """The decision the rules suggest: hold when the focus missed its mastery rule,
-        tweak when a skill has plateaued, otherwise stack."""
-        result = self.gate(values)
-        if result is not None and not result.mastered:
-            return "hold"
-        if any(line.plateau(values.get(line.skill.id)) for line in self.lines):
-            return "tweak"
-        return "stack"
+    @property
+    def planned_next(self) -> str | None:
+        """The skill the plan already has for the week after the one reviewed."""
+        plan, index = self.plan, self.index
+        if plan is None or index is None or index + 1 >= len(plan.weeks):
+            return None
+        return rules_plan.introduced_at(plan, index + 1)
+
+    @property
+    def stack_ids(self) -> set[str]:
+        return {line.skill.id for line in self.lines}
 
 
 def review_data(
@@ -577,6 +617,7 @@ def review_data(
         index = None  # the plan has run out: the stack goes on, there is no plan week
     ids = [focus.focus_id, *focus.stacked_ids] if focus and focus.focus_id else []
     new_id = rules_plan.introduced_at(plan, index) if plan and index is not None else None
+    tweaks = _tweak_weeks(measures, start)
     lines = []
     for n, skill_id in enumerate(ids):
         skill = skills.get(skill_id)
@@ -587,17 +628,50 @@ def review_data(
         else:
             role = "new" if skill_id == new_id else ("held" if n == 0 else "stacked")
         this = measures.get(skill_id, start)
-        history = _history(measures, skill, start, plan, first_weekday)
         states = rules.day_states(repo.checkins(skill_id))
-        done = sum(1 for d, m in rules.week_marks(states, start, today, first_weekday)
-                   if m == "done")
+        history = _history(measures, skill, start, plan, first_weekday)
+        earlier = [
+            _skill_week(states, start - (len(history) - k) * rules.WEEK, today, first_weekday,
+                        value)
+            for k, (_, value) in enumerate(history)
+        ]
+        week = _skill_week(states, start, today, first_weekday, None)
+        firsts = [start - (len(history) - k) * rules.WEEK for k in range(len(history))]
+        tweak_at = next(
+            (k for k in range(len(firsts) - 1, -1, -1)
+             if skill_id in tweaks.get(firsts[k], ())),
+            None,
+        )
         lines.append(ReviewLine(
-            skill, role, this.value, this.source, this.count, history, done,
-            measures.checkins(skill_id, start),
+            skill, role, this.value, this.source, this.count, history, week.done,
+            measures.checkins(skill_id, start), week.skipped, earlier, tweak_at,
         ))
     review = measures.review(start)
     today_index = rules_plan.week_index(plan, today, first_weekday) if plan else 0
     return ReviewData(objective, start, end, today, lines, review, plan, index, today_index)
+
+
+def _skill_week(
+    states: dict[dt.date, str], first: dt.date, today: dt.date, first_weekday: int,
+    value: float | None,
+) -> stacking.SkillWeek:
+    marks = [m for _, m in rules.week_marks(states, first, today, first_weekday)]
+    return stacking.SkillWeek(marks.count("done"), marks.count("skipped"), value)
+
+
+def _tweak_weeks(measures: Measures, before: dt.date) -> dict[dt.date, set[str]]:
+    """The weeks (first day) before ``before`` whose review decided a tweak, and the
+    skills it changed (a review of an older app names none: every skill it measured)."""
+    out: dict[dt.date, set[str]] = {}
+    for day, reviews in measures.by_week.items():
+        for review in reviews:
+            if review.decision != "tweak" or day >= before:
+                continue
+            ids = {review.tweak_skill_id} if review.tweak_skill_id else {
+                m.skill_id for m in review.measurements
+            }
+            out.setdefault(day, set()).update(ids)
+    return out
 
 
 def _history(
@@ -605,7 +679,8 @@ def _history(
     first_weekday: int,
 ) -> list[tuple[str, float | None]]:
     """Up to HISTORY_WEEKS earlier weekly measurements of ``skill``, oldest first, from the
-    week it became active (in the plan, or when it was created)."""
+    week it became active (in the plan, or when it was created); weeks in a row, with
+    no gap, so that ``history[-1]`` is always the week before ``start``."""
     if plan is not None:
         intro = next(
             (i for i, w in enumerate(plan.weeks) if not w.hold and w.skill_id == skill.id), None
@@ -645,6 +720,10 @@ class SavedReview:
     review: WeeklyReview
     plan: Plan | None
     note: str  # what happened to the plan, in plain words ("" when nothing)
+    stacked: MicroSkill | None = None  # the skill stacked by a "stack" decision
+
+
+MAINTENANCE_DAYS = 2  # the default rhythm of a skill in maintenance
 
 
 def save_review(
@@ -654,11 +733,31 @@ def save_review(
     worked: str,
     adjust: str,
     decision: str | None,
+    *,
+    next_choice: WeekChoice | None = None,
+    tweak_skill_id: str | None = None,
+    maintenance: dict[str, int | None] | None = None,
 ) -> SavedReview:
-    """Save the week's review (editing the existing one) and apply the decision to the
-    plan, in one atomic write."""
+    """Save the week's review (editing the existing one) and act on the decision, in one
+    atomic write:
+
+    - ``stack``: ``next_choice`` (an existing skill or a new one) becomes the skill of the
+      week after the one reviewed, stacked on the others (the plan's planned next week
+      is kept when no other choice is made);
+    - ``hold``: the week is repeated, later weeks move back one week;
+    - ``tweak``: ``adjust`` says what changes (required), for ``tweak_skill_id``;
+    - ``maintenance``: skills moved to maintenance (days a week) or brought back (None).
+    """
     if decision is not None and decision not in DECISIONS:
         raise ValidationError("decision", f"{decision!r} is not stack, hold or tweak")
+    if decision == "tweak" and not adjust.strip():
+        raise ValidationError(
+            "adjust", "say what the tweak changes: a new cue, a harder drill, another time"
+        )
+    maintenance = dict(maintenance or {})
+    for skill_id, days in maintenance.items():
+        if days is not None and not 1 <= days <= 7:
+            raise ValidationError(f"maintain:{skill_id}", "maintenance days must be 1 to 7")
     existing = data.review or find_review(repo, data.objective.id, data.start)
     previous = {m.skill_id: m for m in existing.measurements} if existing else {}
     measurements: list[Measurement] = []
@@ -672,9 +771,11 @@ def save_review(
             m = Measurement(skill_id=line.skill.id, value=value)
         measurements.append(m)
     measurements.extend(previous.values())  # skills no longer in the stack keep their record
+    if decision == "tweak" and tweak_skill_id is None and data.focus is not None:
+        tweak_skill_id = data.focus.skill.id
     fields = dict(
         measurements=measurements, worked=worked.strip(), adjust=adjust.strip(),
-        decision=decision,
+        decision=decision, tweak_skill_id=tweak_skill_id if decision == "tweak" else None,
     )
     if existing is not None:
         review = existing.touched(**fields)
@@ -682,28 +783,125 @@ def save_review(
         review = WeeklyReview(week=data.start.isoformat(), objective_id=data.objective.id,
                               **fields)
     plan = data.plan
-    note = ""
+    notes: list[str] = []
     new_plan: Plan | None = None
+    new_skills: list[MicroSkill] = []
+    stacked: MicroSkill | None = None
     if plan is not None and data.index is not None and decision is not None:
         plan = repo.get(Plan, plan.id) or plan
+        first_editable = max(0, data.today_index)
         if plan.weeks[data.index].decision != decision or (
             decision == "hold" and rules_plan.held_weeks(plan, data.index) == 0
         ):
-            first_editable = max(0, data.today_index)
             before = len(plan.weeks)
             new_plan = rules_plan.decide(plan, data.index, decision, first_editable)
             n = data.index + 1
             if len(new_plan.weeks) > before:
-                note = f"Week {n} is held: the weeks after it move back one week."
+                notes.append(f"Week {n} is held: the weeks after it move back one week.")
             elif len(new_plan.weeks) < before:
-                note = f"The hold after week {n} is taken back: the plan goes on as planned."
+                notes.append(
+                    f"The hold after week {n} is taken back: the plan goes on as planned."
+                )
             elif decision == "hold" and data.index + 1 < first_editable:
-                note = f"Recorded. Week {n + 1} is already over, so the plan was not changed."
+                notes.append(
+                    f"Recorded. Week {n + 1} is already over, so the plan was not changed."
+                )
+        if decision == "stack":
+            new_plan, stacked, new_skill = _stack_next(
+                repo, new_plan or plan, data, data.index, next_choice, first_editable
+            )
+            if new_skill is not None:
+                new_skills.append(new_skill)
+    elif plan is not None and decision == "stack" and next_choice is not None:
+        # the plan ran out before this week: the stack went on; the next skill extends it
+        plan = repo.get(Plan, plan.id) or plan
+        index = (data.start - rules.to_date(plan.start_week)).days // 7
+        new_plan, stacked, new_skill = _stack_next(
+            repo, plan, data, index, next_choice, max(0, data.today_index)
+        )
+        if new_skill is not None:
+            new_skills.append(new_skill)
+    elif plan is None and decision == "stack" and next_choice is not None:
+        # skills without a plan: the new one becomes active (the newest is the focus)
+        skill_id, new_skill = _chosen_skill(
+            next_choice, data.objective.id, data.today, data.today, rules.MONDAY
+        )
+        stacked = new_skill or repo.get(MicroSkill, skill_id)
+        if stacked is not None and stacked.status != "active":
+            stacked = stacked if new_skill else stacked.touched(status="active")
+            new_skills.append(stacked)
+    if stacked is not None:
+        notes.append(f"Stacked: “{stacked.title}” is the new focus.")
+    changed_skills = _maintenance_changes(repo, data, maintenance)
+    for skill in changed_skills:
+        if skill.in_maintenance:
+            notes.append(f"“{skill.title}” is in maintenance: {skill.maintenance_days} of 7 "
+                         "days.")
+        else:
+            notes.append(f"“{skill.title}” is back in daily practice.")
     with repo.batch():
+        for skill in [*new_skills, *changed_skills]:
+            repo.save(skill)
         repo.save(review)
         if new_plan is not None:
             repo.save(new_plan)
-    return SavedReview(review, new_plan, note)
+    return SavedReview(review, new_plan, " ".join(notes), stacked)
+
+
+def _stack_next(
+    repo: Repository, plan: Plan, data: ReviewData, index: int, choice: WeekChoice | None,
+    first_editable: int,
+) -> tuple[Plan, MicroSkill | None, MicroSkill | None]:
+    """The plan with ``choice`` as the skill of the week after week ``index`` (the one
+    reviewed), the skill stacked, and the new skill to save when the choice is new."""
+    nxt = index + 1
+    planned = data.planned_next
+    if choice is None or (choice.skill_id is not None and choice.skill_id == planned):
+        skill = repo.get(MicroSkill, planned) if planned else None
+        return plan, skill, None
+    week_first = rules_plan.first_day(plan, max(nxt, first_editable))
+    skill_id, new_skill = _chosen_skill(
+        choice, plan.objective_id, week_first, data.today, rules.MONDAY
+    )
+    if new_skill is not None:
+        new_skill.status = "active"
+    if skill_id in rules_plan.stack_at(plan, min(index, len(plan.weeks))):
+        raise ValidationError("next", "that skill is already in the stack")
+    if nxt < len(plan.weeks) and nxt >= first_editable:
+        # stacked now: planned later, it moves up; the week planned here moves back one
+        weeks = [
+            dataclasses.replace(w, extra=dict(w.extra)) for w in plan.weeks
+            if not (w.skill_id == skill_id and not w.hold)
+        ]
+        weeks.insert(nxt, PlanWeek(skill_id=skill_id))
+        if len(weeks) > rules_plan.MAX_PLAN_WEEKS:
+            raise ValidationError("next", "a plan holds at most "
+                                  f"{rules_plan.MAX_PLAN_WEEKS} weeks")
+        changed = plan.touched(weeks=weeks)
+    else:
+        changed = rules_plan.extend(plan, skill_id, max(nxt, first_editable))
+    skill = new_skill or repo.get(MicroSkill, skill_id)
+    if skill is not None and new_skill is None and skill.status == "planned":
+        skill = skill.touched(status="active")
+        new_skill = skill
+    return changed, skill, new_skill
+
+
+def _maintenance_changes(
+    repo: Repository, data: ReviewData, maintenance: dict[str, int | None]
+) -> list[MicroSkill]:
+    out = []
+    for skill_id, days in maintenance.items():
+        skill = repo.get(MicroSkill, skill_id)
+        if skill is None or skill.maintenance_days == days:
+            continue
+        if days is None:
+            out.append(skill.touched(maintenance_days=None, status="active"))
+        else:
+            mastered_on = skill.mastered_on or min(data.end, data.today).isoformat()
+            out.append(skill.touched(maintenance_days=days, status="mastered",
+                                     mastered_on=mastered_on))
+    return out
 
 
 def due_reviews(

@@ -957,7 +957,8 @@ def record_problems(record: Record) -> list[str]:
                             + ", ".join(a for a in allowed if a))
     if isinstance(record, MicroSkill) and record.metric.direction not in DIRECTIONS:
         problems.append(f"metric direction {record.metric.direction!r} is not higher/lower")
-    for name in ("minutes", "practice_minutes", "estimate_minutes", "frequency_target"):
+    for name in ("minutes", "practice_minutes", "estimate_minutes", "frequency_target",
+                 "maintenance_days"):
         value = getattr(record, name, None)
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or value < 0

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from ..domain import rules
 from ..domain.models import Metric, MicroSkill, Objective, ValidationError
+from ..domain.plan import new_plan
 from ..store.repository import Repository
 
 
@@ -66,8 +69,16 @@ def skill_from_draft(draft: SkillDraft, objective_id: str = "") -> MicroSkill:
     )
 
 
-def create_skill(repo: Repository, draft: SkillDraft) -> MicroSkill:
-    """Create the skill (and its objective when new) in one atomic save."""
+def create_skill(
+    repo: Repository, draft: SkillDraft, today: dt.date | None = None,
+    first_weekday: int = rules.MONDAY,
+) -> MicroSkill:
+    """Create the skill (and its objective when new) in one atomic save.
+
+    Given ``today``, an objective with no plan and no other active skill also gets its
+    stacking plan, starting this week with this skill as week 1: the weekly review then
+    comes round and offers the next skill to stack.
+    """
     name = draft.objective.strip()
     existing = next(
         (o for o in repo.objectives() if o.title.casefold() == name.casefold()), None
@@ -79,4 +90,14 @@ def create_skill(repo: Repository, draft: SkillDraft) -> MicroSkill:
             objective = repo.save(Objective(title=name))
         skill.objective_id = objective.id
         repo.save(skill)
+        if today is not None and _starts_a_plan(repo, objective.id, skill.id):
+            repo.save(new_plan(objective.id, today, [skill.id], first_weekday))
     return skill
+
+
+def _starts_a_plan(repo: Repository, objective_id: str, skill_id: str) -> bool:
+    if any(p.objective_id == objective_id for p in repo.plans()):
+        return False
+    return not any(
+        s.status == "active" and s.id != skill_id for s in repo.skills(objective_id)
+    )

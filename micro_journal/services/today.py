@@ -69,6 +69,8 @@ class ObjectiveToday:
     position: rules.PlanPosition | None
     focus: SkillToday | None
     stacked: list[SkillToday]
+    # skills in maintenance whose lighter weekly target is met: folded into one line
+    maintained: list[SkillToday] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,10 @@ class TodayView:
         return out
 
     @property
+    def maintained(self) -> list[SkillToday]:
+        return [s for group in self.groups for s in group.maintained]
+
+    @property
     def skills(self) -> list[SkillToday]:
         main = self.focus
         return ([main] if main else []) + self.stacked
@@ -115,6 +121,7 @@ class TodayView:
             "plan_week": self.plan_label,
             "focus": focus.to_json() if focus else None,
             "stacked": [s.to_json() for s in self.stacked],
+            "maintenance_done": [s.to_json() for s in self.maintained],
             "objectives": [
                 {
                     "title": g.objective.title if g.objective else None,
@@ -136,8 +143,8 @@ def skill_today(
         skill=skill,
         objective=repo.get(Objective, skill.objective_id),
         checkin=repo.checkin(skill.id, today),
-        week=rules.week_progress(states, today, skill.frequency_target, first_weekday),
-        streaks=rules.streaks(states, today, skill.frequency_target, first_weekday),
+        week=rules.week_progress(states, today, skill.days_target, first_weekday),
+        streaks=rules.streaks(states, today, skill.days_target, first_weekday),
         is_focus=is_focus,
         states=states,
     )
@@ -149,15 +156,23 @@ def build_today(repo: Repository, today: dt.date, first_weekday: int = rules.MON
     groups = []
     for focus in rules.active_skills(today, skills, repo.plans(), first_weekday):
         main = by_id.get(focus.focus_id) if focus.focus_id else None
+        stacked = [
+            skill_today(repo, by_id[i], today, first_weekday, False)
+            for i in focus.stacked_ids if i in by_id
+        ]
+        # a skill in maintenance leaves the list for the week once its days are done
+        # (checked in today, it stays until tomorrow so the check-in can be seen)
+        kept = [
+            s for s in stacked
+            if s.skill.in_maintenance and s.week.met and s.checkin is None
+        ]
         groups.append(
             ObjectiveToday(
                 objective=repo.get(Objective, focus.objective_id),
                 position=focus.position,
                 focus=skill_today(repo, main, today, first_weekday, True) if main else None,
-                stacked=[
-                    skill_today(repo, by_id[i], today, first_weekday, False)
-                    for i in focus.stacked_ids if i in by_id
-                ],
+                stacked=[s for s in stacked if s not in kept],
+                maintained=kept,
             )
         )
     goals = []

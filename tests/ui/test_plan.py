@@ -1,4 +1,4 @@
-"""The Plan screen, the mastery gate and the weekly review, driven through the real app."""
+"""The Plan screen, the decision of a week and the weekly review, driven through the real app."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from micro_journal.domain.clock import FixedClock
 from micro_journal.screens.help import HelpScreen
 from micro_journal.screens.plan import (
     ConfirmEnd,
-    MasteryGate,
     PlanForm,
     PlanScreen,
     SkillDraftForm,
@@ -144,20 +143,17 @@ async def test_plan_form_validates_beside_the_field_and_loses_nothing(demo_path,
         assert isinstance(form, PlanForm)
         assert form.query_one("#objective", Input).value == "Productivity"
         assert app.focused.id == "week-1"
+        await pilot.press("ctrl+s")  # week 1 is the one week a new plan needs
+        await pilot.pause()
+        assert app.screen is form
+        assert "week 1 needs its micro-skill" in text_of(form.query_one("#week-1-error"))
         await pilot.press("enter")  # Productivity has a skill: the picker
         await pilot.pause()
         assert isinstance(app.screen, SkillPicker)
         await pilot.press("down", "enter")
         await pilot.pause()
         assert "3-minute outline" in text_of(form.query_one("#week-1"))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.screen is form
-        assert "week 2" in text_of(form.query_one("#week-2-error"))
-        assert "3-minute outline" in text_of(form.query_one("#week-1"))
-        await pilot.press("minus", "minus", "minus")  # a one-week plan
-        await pilot.pause()
-        assert len(form.picks) == 1
+        # weeks 2-4 stay empty: they are chosen at the weekly reviews
         form.query_one("#objective", Input).value = "Public speaking"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -329,28 +325,36 @@ async def test_review_validates_beside_the_field_and_keeps_the_text(demo_path, m
     assert not [r for r in table(demo_path, "reviews") if r["week"] == "2026-11-16"]
 
 
-async def test_review_shows_the_plateau_message(demo_path, make):
-    app = make(demo_path)
+async def test_review_says_slowing_then_ready_as_the_measurement_is_typed(demo_path):
+    from micro_journal.cli import make_app
+    from micro_journal.config import Config
+
+    um = skill_id(demo_path, UM)
+    with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
+        repo = Repository(journal)
+        for offset in range(7):  # every day of week 3 practised
+            repo.set_checkin(um, dt.date(2026, 11, 16) + dt.timedelta(days=offset), "done")
+    app = make_app(demo_path, FixedClock(NEXT_WEEK), Config())
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("3", "w")
+        await pilot.press("w")  # last week's review is due
         await pilot.pause()
         review = app.screen
-        plateau = review.query_one("#plateau-2", Static)  # fillers: 9, 5, then this week
-        assert not plateau.display
-        review.query_one("#value-2", Input).value = "8.5"  # 9 → 5 → 8.5: no net gain
+        assert isinstance(review, ReviewScreen)
+        n = next(i for i, line in enumerate(review.data.lines) if line.skill.id == um)
+        signal = review.query_one(f"#signal-{n}", Static)
+        review.query_one(f"#value-{n}", Input).value = "5"  # fillers: 9, 5, then 5 again
         await pilot.pause()
-        assert plateau.display
-        assert "levelled off" in text_of(plateau)
-        review.query_one("#value-2", Input).value = "11"
+        assert "Slowing" in text_of(signal) and "5 → 5" in text_of(signal)
+        review.query_one(f"#value-{n}", Input).value = "8"
         await pilot.pause()
-        assert "got worse" in text_of(plateau)
-        assert "+6 fillers worse" in text_of(review.query_one("#change-2"))
-        review.query_one("#value-2", Input).value = "3"  # at target: no plateau
+        assert "Slowing" in text_of(signal)  # worse is not better
+        assert "+3 fillers worse" in text_of(review.query_one(f"#change-{n}"))
+        review.query_one(f"#value-{n}", Input).value = "4"
         await pilot.pause()
-        assert not plateau.display
+        assert "Ready to stack" in text_of(signal) and "5 → 4" in text_of(signal)
 
 
-async def test_mastery_gate_appears_when_the_new_skill_missed_its_rule(demo_path):
+async def test_a_week_just_ended_is_offered_for_review_and_d_decides_in_it(demo_path):
     from micro_journal.cli import make_app
     from micro_journal.config import Config
 
@@ -360,26 +364,32 @@ async def test_mastery_gate_appears_when_the_new_skill_missed_its_rule(demo_path
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         await pilot.pause()
-        gate = app.screen
-        assert isinstance(gate, MasteryGate)
-        text = text_of(gate.query_one("#gate-text"))
-        assert "week 3" in text and "did not meet its mastery rule" in text
-        assert "practised 2 of 7 days" in text
-        assert "Use voice variation" in text
-        await pilot.press("h")
+        assert isinstance(app.screen, PlanScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("Week 3 is over: d reviews it" in m for m in messages)
+        await pilot.press("k", "d")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.focused is review.query_one("#decision", Select)
+        # the smile skill was practised 2 days of 7: hold, and why, in one suggestion
+        assert review.query_one("#decision", Select).value == "hold"
+        help_text = text_of(review.query_one("#decision-help"))
+        assert "Suggested: hold" in help_text and "practised 2 of 7 days" in help_text
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         assert "week 4 of 5 (held)" in text_of(app.screen.query_one("#topbar"))
-        await pilot.press("1", "3")  # answered: not asked again
+        await pilot.press("1", "3")  # answered: not offered again
         await pilot.pause()
-        assert isinstance(app.screen, PlanScreen)
+        assert sum("Week 3 is over" in n.message for n in app._notifications) <= 1
     weeks = plan_weeks(demo_path)
     assert weeks[2] == (smile, False, "hold")
     assert weeks[3] == (smile, True, None)
     assert weeks[4][0] == voice
 
 
-async def test_mastery_gate_stack_anyway_records_the_decision(demo_path):
+async def test_stacking_anyway_records_the_decision_and_keeps_the_planned_skill(demo_path):
     from micro_journal.cli import make_app
     from micro_journal.config import Config
 
@@ -387,23 +397,29 @@ async def test_mastery_gate_stack_anyway_records_the_decision(demo_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         await pilot.pause()
-        assert isinstance(app.screen, MasteryGate)
-        await pilot.press("s")
+        await pilot.press("k", "d")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        review.query_one("#decision", Select).value = "stack"
+        await pilot.pause()
+        assert "next week adds Use voice variation" in text_of(review.query_one("#next-skill"))
+        await pilot.press("ctrl+s")
         await pilot.pause()
     weeks = plan_weeks(demo_path)
     assert len(weeks) == 4 and weeks[2][2] == "stack"
 
 
-async def test_no_mastery_gate_mid_week_or_once_decided(demo_path, make):
+async def test_no_offer_mid_week_or_once_decided(demo_path, make):
     app = make(demo_path)  # Wednesday of week 3: week 2 was decided in its review
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
-        assert not any(isinstance(s, MasteryGate) for s in app.screen_stack)
+        assert not any("is over" in n.message for n in app._notifications)
 
 
-async def test_no_mastery_gate_when_the_new_skill_was_mastered(demo_path):
+async def test_a_skill_at_target_all_week_is_suggested_to_stack(demo_path):
     from micro_journal.cli import make_app
     from micro_journal.config import Config
 
@@ -418,12 +434,12 @@ async def test_no_mastery_gate_when_the_new_skill_was_mastered(demo_path):
         await pilot.press("3")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
-        assert "★" in blocks(app)[2].splitlines()[1]
-        # d still opens the gate on demand, suggesting to stack
         await pilot.press("k", "d")
         await pilot.pause()
-        assert isinstance(app.screen, MasteryGate)
-        assert "met its mastery rule" in text_of(app.screen.query_one("#gate-text"))
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.query_one("#decision", Select).value == "stack"
+        assert "Ready to stack" in text_of(review.query_one("#signal-0"))
         await pilot.press("escape")
     assert len(plan_weeks(demo_path)) == 4
 
@@ -446,7 +462,7 @@ async def test_today_offers_last_weeks_review_and_w_opens_it(demo_path):
         assert "week 3 of 4 · 16–22 Nov" in text_of(review.query_one("#topbar"))
         # the week is over and its new skill missed mastery: hold is proposed
         assert review.query_one("#decision", Select).value == "hold"
-        assert "Mastery gate" in text_of(review.query_one("#decision-help"))
+        assert "practised 2 of 7 days" in text_of(review.query_one("#decision-help"))
 
 
 async def test_no_review_prompt_when_last_week_was_reviewed(demo_path, make):

@@ -351,41 +351,7 @@ def test_week_over_week_change_is_judged_in_the_metrics_direction(metric, before
     assert pr.change(metric, None, after) is None
 
 
-# ---------------------------------------------------------------- the mastery gate
-
-
-def _missed() -> pr.Mastery:
-    return pr.mastery(skill("C", metric=HIGHER), 3, 2.0)
-
-
-def test_the_gate_is_due_for_the_week_just_ended_when_its_skill_missed_mastery():
-    plan = make_plan(["A", "B", "C", "D"])
-    assert pr.gate_due(plan, 2, 3, _missed())
-
-
-@pytest.mark.parametrize(
-    "why", ["mastered", "decided", "held", "current week", "older week", "ended", "no result"]
-)
-def test_the_gate_is_not_due_otherwise(why):
-    plan = make_plan(["A", "B", "C", "D"])
-    result: pr.Mastery | None = _missed()
-    index, today_index = 2, 3
-    if why == "mastered":
-        result = pr.mastery(skill("C", metric=HIGHER), 7, 5.0)
-    elif why == "decided":
-        plan.weeks[2].decision = "stack"
-    elif why == "held":
-        plan = pr.hold_week(plan, 2)
-        plan.weeks[2].decision = None
-    elif why == "current week":
-        today_index = 2
-    elif why == "older week":
-        today_index = 4
-    elif why == "ended":
-        plan = pr.end_plan(plan, D(2026, 11, 24))
-    elif why == "no result":
-        result = None
-    assert not pr.gate_due(plan, index, today_index, result)
+# ---------------------------------------------------------------- decisions
 
 
 def test_deciding_hold_holds_and_stack_takes_the_hold_back():

@@ -121,8 +121,8 @@ def test_no_position_before_the_plan_starts(abhc):
         (D(2026, 11, 16), 3, "B", ("A", "B"), "week 3 of 4 (held)"),
         (D(2026, 11, 22), 3, "B", ("A", "B"), "week 3 of 4 (held)"),
         (D(2026, 11, 23), 4, "C", ("A", "B", "C"), "week 4 of 4"),
-        (D(2026, 11, 30), 5, "C", ("A", "B", "C"), "plan finished (4 weeks)"),
-        (D(2027, 6, 1), None, "C", ("A", "B", "C"), "plan finished (4 weeks)"),
+        (D(2026, 11, 30), 5, "C", ("A", "B", "C"), "week 5 · next skill not planned"),
+        (D(2027, 6, 1), None, "C", ("A", "B", "C"), "week 31 · next skill not planned"),
     ],
 )
 def test_stacking_through_a_plan_with_a_hold(abhc, day, number, focus, active, label):
@@ -496,6 +496,6 @@ def test_a_plan_starting_next_week_does_not_hide_an_active_skill_today():
     assert running.focus_id == skill.id and running.position is not None
 
 
-def test_a_finished_one_week_plan_says_week_not_weeks():
+def test_past_its_last_week_a_plan_goes_on_and_says_the_next_skill_is_not_planned():
     plan = make_plan([w("A")])  # from Mon 2026-11-02
-    assert plan_position(plan, D(2026, 11, 20)).label() == "plan finished (1 week)"
+    assert plan_position(plan, D(2026, 11, 20)).label() == "week 3 · next skill not planned"
