@@ -105,6 +105,8 @@ class MicroJournalApp(App[None]):
         self.open_error: JournalError | None = None
         self.today: dt.date = clock.today()
         self.keymap: dict[str, str] = {}  # the user's [keys] remaps that were accepted
+        # weekly reviews already announced (journal, objective, week): said once a session
+        self.reviews_offered: set[tuple[str, str, dt.date]] = set()
         self.theme_catalog: ThemeCatalog | None = None
         self._theme_problems: list[tuple[str, str]] = []  # (title, message), told on mount
         self.editors: set = set()  # open entry editors, saved on quit/signal/crash

@@ -46,7 +46,6 @@ class PlanScreen(JournalScreen):
         self.plan_id: str | None = None  # an earlier cycle picked with c
         self.selected: int | None = None
         self.objective_count = 0
-        self._gates_offered: set[tuple[str, int]] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -204,8 +203,8 @@ class PlanScreen(JournalScreen):
             )
         elif view.today_index >= len(view.plan.weeks):
             note = (
-                "Every week of this plan is done; the whole stack stays active. "
-                "a stacks the next skill, E ends the plan and starts the next cycle."
+                "The planned weeks are done; the whole stack stays active. The weekly "
+                "review (w) stacks the next skill; a adds one now; E ends the plan."
             )
         elif view.today_index < 0:
             note = "This plan has not started yet; until then you can still change every week."
@@ -320,10 +319,10 @@ class PlanScreen(JournalScreen):
         gate = view.gate
         if gate is None or view.plan is None:
             return
-        key = (view.plan.id, gate.index)
-        if key in self._gates_offered:
+        key = (str(self.mj.db_path), view.objective.id, gate.start)
+        if key in self.mj.reviews_offered:  # Today said so already
             return
-        self._gates_offered.add(key)
+        self.mj.reviews_offered.add(key)
         self.notify(
             f"Week {gate.number} is over: d reviews it and decides — stack the next skill, "
             "hold or tweak.", title="Weekly review", timeout=8,
@@ -717,8 +716,10 @@ class WeekPick(Static, can_focus=True):
         if title:
             new = " [$text-muted](new)[/]" if self.choice.draft is not None else ""
             self.update(f"{escape(title)}{new}")
-        else:
+        elif self.number == 1:
             self.update("[$text-muted]enter: pick · n: new skill[/]")
+        else:
+            self.update("[$text-muted]optional: enter picks, or leave it to the review[/]")
 
 
 class PlanForm(ModalScreen[str | None]):

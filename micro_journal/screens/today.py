@@ -28,7 +28,6 @@ class TodayScreen(JournalScreen):
         self.selected_id: str | None = None
         self._focus_id: str | None = None
         self._drawn_day: dt.date | None = None
-        self._reviews_offered: set[tuple[str, str, dt.date]] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -357,9 +356,9 @@ class TodayScreen(JournalScreen):
             return
         for objective, week in due_reviews(repo, today, self.mj.config.first_weekday):
             key = (str(self.mj.db_path), objective.id, week)
-            if key in self._reviews_offered:
+            if key in self.mj.reviews_offered:
                 continue
-            self._reviews_offered.add(key)
+            self.mj.reviews_offered.add(key)
             dates = fmt_range(week, week + dt.timedelta(days=6))
             self.notify(
                 f"The week of {dates} is over: time for the weekly review of "

@@ -211,8 +211,7 @@ class PlanView:
         if self.today_index < 0:
             return f"starts {_short(rules_plan.first_day(plan, 0))} · {n} {weeks}"
         if self.today_index >= n:
-            return (f"week {self.today_index + 1} · next skill not planned: the review "
-                    "stacks it (w), or add a week (a)")
+            return f"week {self.today_index + 1} · next skill: at the review (w)"
         held = " (held)" if plan.weeks[self.today_index].hold else ""
         return f"week {self.today_index + 1} of {n}{held}"
 

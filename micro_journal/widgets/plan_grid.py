@@ -152,7 +152,7 @@ def week_header(week: WeekView, selected: bool, hold_of: int | None) -> str:
         held = f" week {hold_of}" if hold_of else ""
         bits.append(f"[$warning]hold: repeats{held}[/]")
     if week.gate_due:
-        bits.append("[b $warning]mastery gate: hold? (d)[/]")
+        bits.append("[b $warning]to review and decide (d)[/]")
     elif week.decision:
         bits.append(DECISION.get(week.decision, escape(week.decision)))
     if week.when in ("past", "current"):

@@ -40,7 +40,17 @@ def test_new_plan_form(snap_compare, demo_path, make, size):
     assert snap_compare(make(demo_path), press=["3", "o", "n"], terminal_size=size)
 
 
-def test_mastery_gate(snap_compare, demo_path):
-    app = make_app(demo_path, FixedClock(dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)),
-                   Config())
-    assert snap_compare(app, press=["3"], terminal_size=(80, 24))
+def _after_week_four(demo_path):
+    """Tuesday after the demo plan's fourth week: its review lists four stacked skills."""
+    return make_app(demo_path, FixedClock(dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)),
+                    Config())
+
+
+@size_id
+def test_weekly_review_with_four_stacked_skills(snap_compare, demo_path, size):
+    assert snap_compare(_after_week_four(demo_path), press=["w"], terminal_size=size)
+
+
+@size_id
+def test_next_skill_picker_with_library_suggestions(snap_compare, demo_path, size):
+    assert snap_compare(_after_week_four(demo_path), press=["w", "ctrl+n"], terminal_size=size)

@@ -365,8 +365,10 @@ async def test_a_week_just_ended_is_offered_for_review_and_d_decides_in_it(demo_
         await pilot.press("3")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
+        # Today announced the review at start; the Plan does not say it twice
         messages = [n.message for n in app._notifications]
-        assert any("Week 3 is over: d reviews it" in m for m in messages)
+        assert sum("review" in m for m in messages) == 1
+        assert "to review and decide (d)" in blocks(app)[2].splitlines()[0]
         await pilot.press("k", "d")
         await pilot.pause()
         review = app.screen
