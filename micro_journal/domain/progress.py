@@ -28,9 +28,10 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from . import stacking
 from .goals import Mastered, Period, completed_day
 from .models import CheckIn, Metric, MicroGoal, MicroSkill, WeeklyReview
-from .plan import Change, Plateau, change, mastery, plateau
+from .plan import Change, Plateau, change
 from .rules import DAY, MONDAY, WEEK, to_date, week_start
 from .stacking import TWEAK, TweakEffect, tweak_effect
 
@@ -193,9 +194,19 @@ def week_over_week(series: Sequence[WeekPoint], metric: Metric) -> WeekChange | 
     return WeekChange(before, after, result) if result else None
 
 
-def plateau_of(series: Sequence[WeekPoint], metric: Metric) -> Plateau | None:
-    """The weekly review's plateau rule over the series (oldest first)."""
-    return plateau([p.value for p in series], metric)
+def plateau_of(
+    series: Sequence[WeekPoint], metric: Metric, since: dt.date | None = None
+) -> Plateau | None:
+    """The weekly review's plateau rule (``stacking``: two weeks running without real
+    improvement) over the series, oldest first; ``since`` is the week of the latest tweak,
+    before which weeks no longer count."""
+    values = [p.value for p in series if since is None or p.start >= since]
+    if stacking.flat_weeks(metric, values) < 2:
+        return None
+    last = tuple(float(v) for v in values[-3:] if v is not None)
+    moved = stacking.gain(metric, last[0], last[-1])
+    worse = moved < -stacking.tolerance(metric, last)
+    return Plateau("worse" if worse else "flat", last, moved)
 
 
 # ---------------------------------------------------------------- tweaks
@@ -293,15 +304,22 @@ def first_mastered(
             return day
     this_week = week_start(today, first_weekday)
     done: dict[dt.date, int] = {}
+    rest: dict[dt.date, int] = {}
     for day, state in index.states.items():
         start = week_start(day, first_weekday)
         if start < this_week:
             done[start] = done.get(start, 0) + (state == "done")
-    for start in sorted(done):
-        [point] = weekly_series(index.values, [start], reviewed)
-        if mastery(skill, done[start], point.value).mastered:
-            return start + DAY * 6
-    return None
+            rest[start] = rest.get(start, 0) + (state == "skipped")
+    if not done:
+        return None
+    starts = [min(done) + WEEK * k for k in range((max(done) - min(done)).days // 7 + 1)]
+    points = weekly_series(index.values, starts, reviewed)
+    weeks = [
+        (start, stacking.SkillWeek(done.get(start, 0), rest.get(start, 0), point.value))
+        for start, point in zip(starts, points, strict=True)
+    ]
+    found = stacking.mastered_in(skill.metric, skill.frequency_target, weeks)
+    return found + DAY * 6 if isinstance(found, dt.date) else None
 
 
 # ---------------------------------------------------------------- minutes

@@ -27,7 +27,7 @@ The rules, in the order they are tried:
 
 The **tolerance** is ``SIGNAL_TOLERANCE`` of the baseline-to-target span; without both
 ends, of the size of the values. A skill with no metric at all (no name, no target) is
-judged on its days alone.
+judged on its days alone: ready when they are met, mastered when met two weeks running.
 
 **After a tweak** the skill's earlier weeks stop counting for slowing and plateau: the
 week the tweak was decided in is the new reference, so the weeks that follow are judged
@@ -155,6 +155,9 @@ def assess(
     days_text = f"practised {week.done} of {needed} day{'s' if needed != 1 else ''}"
     rest = f" ({week.skipped} rest)" if week.skipped else ""
     if not measurable(metric):
+        if days_ok and len(weeks) >= 2 and days_met(weeks[-2], frequency_target):
+            return Signal("mastered", f"{days_text}{rest}, two weeks running; no metric, "
+                          "so the days decide", STACK)
         if days_ok:
             return Signal("ready", f"{days_text}{rest}; no metric, so the days decide", STACK)
         return Signal("practice", f"{days_text}{rest}: hold the week and practise", HOLD)
@@ -223,6 +226,29 @@ def assess(
         f"{f' ({_num(reference)})' if reference is not None else ''}: hold the week",
         HOLD,
     )
+
+
+def mastered_in(
+    metric: Metric, frequency_target: int, weeks: Sequence[tuple[object, SkillWeek]]
+) -> object | None:
+    """The key (e.g. the first day) of the first week that made a skill mastered: at or
+    beyond target with its days met, the week right before it at target too. ``weeks``
+    are (key, week) in calendar order; a missing week (no entry) breaks the pair only
+    when keys are consecutive entries, so pass every week in the range."""
+    before: SkillWeek | None = None
+    for key, week in weeks:
+        if before is not None and days_met(week, frequency_target) and (
+            _at_target(metric, week) and _at_target(metric, before)
+            if metric.target is not None
+            else days_met(before, frequency_target)
+        ):
+            return key
+        before = week
+    return None
+
+
+def _at_target(metric: Metric, week: SkillWeek) -> bool:
+    return week.value is not None and metric.at_target(week.value)
 
 
 @dataclass(frozen=True)

@@ -259,12 +259,11 @@ class PlanScreen(JournalScreen):
             if skill.why:
                 lines.append(f"[$text-muted]{escape(skill.why)}[/]")
             lines.append(self._rule_line(focus, week.when))
-        for row in week.skills:
-            series = self._series(row.skill.id, week.index)
-            flat = plan_rules.plateau(series, row.skill.metric)
-            if flat is not None and week.when != "future":
+        for row in week.skills[1:]:
+            if row.signal is not None and row.signal.stalled:
                 lines.append(
-                    f"[$warning]⚠ {escape(row.skill.title)}: {escape(flat.message)}[/]"
+                    f"[$warning]⚠ {escape(row.skill.title)}: {row.signal.title.lower()}: "
+                    f"{escape(row.signal.reason)}[/]"
                 )
         review = week.review
         if review is not None:
@@ -279,28 +278,18 @@ class PlanScreen(JournalScreen):
     def _rule_line(self, row: svc.SkillWeek, when: str) -> str:
         skill = row.skill
         metric = skill.metric
-        rule = f"{skill.frequency_target} of 7 days"
+        rule = f"{skill.days_target} of 7 days"
         if metric.target is not None:
             sign = "≤" if metric.direction == "lower" else "≥"
             unit = f" {metric.unit}" if metric.unit else ""
-            rule += f" and {escape(metric.name or 'the metric')} {sign} {metric.target:g}{unit}"
-        if when == "future":
-            return f"Mastery rule: {rule}"
-        result = row.mastery
-        if result.mastered:
-            return f"Mastery rule: {rule}  ·  [b $done]★ mastered[/]"
-        so_far = " so far" if when == "current" else ""
-        missing = "; ".join(result.shortfalls())
-        return f"Mastery rule: {rule}  ·  {so_far.strip() or 'missed'}: {escape(missing)}"
-
-    def _series(self, skill_id: str, upto: int) -> list[float | None]:
-        assert self.view is not None
-        out: list[float | None] = []
-        for week in self.view.weeks[: upto + 1]:
-            for row in week.skills:
-                if row.skill.id == skill_id:
-                    out.append(row.measured.value)
-        return out
+            rule += (f"; mastered at {escape(metric.name or 'the metric')} {sign} "
+                     f"{metric.target:g}{unit} two weeks running")
+        signal = row.signal
+        if when == "future" or signal is None:
+            return f"Rule: {rule}"
+        so_far = " (so far)" if when == "current" else ""
+        return (f"Rule: {rule}  ·  {signal.title}{so_far}: [$text-muted]"
+                f"{escape(signal.reason)}[/]")
 
     def _scroll_to_selected(self) -> None:
         for block in self.query(WeekBlock):

@@ -296,7 +296,8 @@ class ReviewScreen(JournalScreen):
         signal = line.signal(value)
         style = SIGNAL_STYLE.get(signal.kind, "$text-muted")
         mark = "★ " if signal.kind == "mastered" else ("⚠ " if signal.stalled else "")
-        text_lines = [f"[{style}]{mark}{signal.title}[/]: {escape(signal.reason)}"]
+        title = "On track" if i and signal.kind == "ready" else signal.title  # not the focus
+        text_lines = [f"[{style}]{mark}{title}[/]: {escape(signal.reason)}"]
         effect = line.tweak_effect(value)
         if effect is not None:
             text_lines.append(f"[$text-muted]Tweaked: {escape(effect.label(unit))}[/]")

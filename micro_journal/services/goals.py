@@ -337,11 +337,12 @@ def mastered_skills(
     """Every skill with the day it was mastered.
 
     A skill marked mastered counts on its ``mastered_on`` day. Otherwise a skill counts
-    on the last day of the first finished week that met its mastery rule — the same
-    rule the Plan's ★ shows: practised on its x-of-7 days, and the week's measurement
-    (the weekly review's, else the check-ins' mean) at or beyond the metric's target.
+    on the last day of the first finished week that made it mastered — the weekly
+    review's rule (``stacking.mastered_in``), the same as the Plan's ★: at or beyond the
+    target two weeks running, the second with its days met; a week's measurement is the
+    weekly review's, else the check-ins' mean.
     """
-    from ..domain import plan as rules_plan
+    from ..domain import stacking
     from .plan import Measures
 
     out: list[Mastered] = []
@@ -353,6 +354,7 @@ def mastered_skills(
                 out.append(Mastered(skill, dt.date.fromisoformat(skill.mastered_on)))
             continue
         weeks: dict[dt.date, int] = {}
+        rest: dict[dt.date, int] = {}
         for c in repo.checkins(skill.id):
             try:
                 first = rules.week_start(dt.date.fromisoformat(c.date), first_weekday)
@@ -360,14 +362,18 @@ def mastered_skills(
                 continue
             if first < this_week:
                 weeks[first] = weeks.get(first, 0) + (c.status == "done")
+                rest[first] = rest.get(first, 0) + (c.status == "skipped")
         if not weeks:
             continue
         m = measures.setdefault(skill.objective_id, Measures(repo, skill.objective_id))
-        for first in sorted(weeks):
-            result = rules_plan.mastery(skill, weeks[first], m.get(skill.id, first).value)
-            if result.mastered:
-                out.append(Mastered(skill, first + dt.timedelta(days=6)))
-                break
+        oldest, newest = min(weeks), max(weeks)
+        starts = [oldest + rules.WEEK * k for k in range((newest - oldest).days // 7 + 1)]
+        found = stacking.mastered_in(skill.metric, skill.frequency_target, [
+            (s, stacking.SkillWeek(weeks.get(s, 0), rest.get(s, 0), m.get(skill.id, s).value))
+            for s in starts
+        ])
+        if isinstance(found, dt.date):
+            out.append(Mastered(skill, found + dt.timedelta(days=6)))
     return out
 
 

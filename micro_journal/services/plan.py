@@ -133,6 +133,7 @@ class SkillWeek:
     previous: float | None
     change: Change | None
     mastery: Mastery
+    signal: stacking.Signal | None = None  # the review's rules on this week (not future)
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,9 @@ def build_plan_view(
     weeks: list[WeekView] = []
     measured_cache: dict[tuple[str, dt.date], Measured] = {}
     measures = Measures(repo, objective.id)
+    history: dict[str, list[stacking.SkillWeek]] = {}  # each skill's weeks so far
+    tweaks = _tweak_weeks(measures, dt.date.max)
+    tweak_at: dict[str, int] = {}
 
     def measured(skill_id: str, start: dt.date) -> Measured:
         key = (skill_id, start)
@@ -290,10 +294,20 @@ def build_plan_view(
                 if skill_id in previous_stack else None
             )
             role = "new" if skill_id == new_id else ("held" if n == 0 else "stacked")
+            signal = None
+            if when in ("past", "current"):
+                weeks_of = history.setdefault(skill_id, [])
+                skipped = sum(1 for _, m in marks if m == "skipped")
+                weeks_of.append(stacking.SkillWeek(done, skipped, this.value))
+                signal = stacking.assess(
+                    skill.metric, skill.days_target, weeks_of, tweak_at.get(skill_id)
+                )
+                if skill_id in tweaks.get(start, ()):
+                    tweak_at[skill_id] = len(weeks_of) - 1
             rows.append(SkillWeek(
                 skill=skill, role=role, marks=marks, done=done, measured=this,
                 previous=before, change=rules_plan.change(skill.metric, before, this.value),
-                mastery=rules_plan.mastery(skill, done, this.value),
+                mastery=rules_plan.mastery(skill, done, this.value), signal=signal,
             ))
         review = measures.review(start) if when != "future" else None
         gate = (

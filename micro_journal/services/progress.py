@@ -46,10 +46,11 @@ class SkillProgress:
         self.until = until  # the last tracked day (None: still practised)
         self.series = series  # the weeks charted, oldest first
         self.change: P.WeekChange | None = P.week_over_week(recent, skill.metric)
-        self.plateau: Plateau | None = P.plateau_of(recent, skill.metric)
+        self.tweaks = tweaks or []  # the skill's tweaks, oldest week first
+        since = self.tweaks[-1].week if self.tweaks else None
+        self.plateau: Plateau | None = P.plateau_of(recent, skill.metric, since)
         self.today = today
         self.first_weekday = first_weekday
-        self.tweaks = tweaks or []  # the skill's tweaks, oldest week first
         self.reviewed = reviewed or {}
 
     @property

@@ -133,7 +133,7 @@ def _change(row: SkillWeek, cols: Columns) -> str:
 def _badge(row: SkillWeek, when: str) -> str:
     if when in ("future", "unused"):
         return "  "
-    if row.mastery.mastered:
+    if row.signal is not None and row.signal.kind == "mastered":
         return " [b $done]★[/]"
     if when == "past":
         return " [$text-muted]☆[/]"

@@ -424,9 +424,10 @@ def test_review_lists_done_goals_mastered_skills_stale_goals_and_keeps_one_note(
         objective_id=o.id, title="Pause", frequency_target=5,
         metric=Metric(name="fillers", direction="lower", target=3),
     ))
-    # week of Mon 2 Nov: 5 days done, values at target → mastered on Sun 8 Nov
-    for i in range(5):
-        day = D(2026, 11, 2) + dt.timedelta(days=i)
+    # weeks of Mon 26 Oct and Mon 2 Nov: 5 days done, values at target two weeks running
+    # → mastered at the end of the second, Sun 8 Nov
+    for i in [*range(5), *range(7, 12)]:
+        day = D(2026, 10, 26) + dt.timedelta(days=i)
         repo.save(CheckIn(skill_id=skill.id, date=day.isoformat(), value=2.0))
     marked = repo.save(MicroSkill(objective_id=o.id, title="Smile", status="mastered",
                                   mastered_on="2026-09-30"))
@@ -448,6 +449,8 @@ def test_review_lists_done_goals_mastered_skills_stale_goals_and_keeps_one_note(
 def test_this_weeks_practice_does_not_count_as_mastered_before_the_week_ends(repo):
     o = repo.save(Objective(title="P"))
     skill = repo.save(MicroSkill(objective_id=o.id, title="Pause", frequency_target=1))
+    repo.save(CheckIn(skill_id=skill.id, date=(WED - dt.timedelta(weeks=1)).isoformat()))
     repo.save(CheckIn(skill_id=skill.id, date=WED.isoformat()))
+    # no metric: its days met two weeks running, the second not over yet
     assert svc.mastered_skills(repo, WED) == []
     assert [m.day for m in svc.mastered_skills(repo, D(2026, 11, 23))] == [D(2026, 11, 22)]

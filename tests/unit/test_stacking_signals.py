@@ -552,9 +552,10 @@ def test_a_skill_without_a_metric_is_judged_on_its_days(metric):
     signal = assess(metric, 7, [wk(None)])
     check(signal, "ready", STACK)
     assert "no metric" in signal.reason
-    # whatever the values say
-    check(assess(metric, 7, [wk(5), wk(50), wk(5)]), "ready", STACK)
-    check(assess(metric, 7, [wk(5), wk(5), wk(5), wk(5)]), "ready", STACK)
+    # whatever the values say; the days met two weeks running make it mastered
+    check(assess(metric, 7, [wk(5), wk(50), wk(5)]), "mastered", STACK)
+    check(assess(metric, 7, [wk(5), wk(5), wk(5), wk(5)]), "mastered", STACK)
+    check(assess(metric, 7, [wk(5, done=4), wk(5)]), "ready", STACK)
     signal = assess(metric, 7, [wk(None, done=6)])
     check(signal, "practice", HOLD)
     assert "practised 6 of 7 days" in signal.reason
@@ -842,8 +843,12 @@ def test_mastered_means_two_weeks_at_target(case):
     signal = assess(metric, target, weeks, tweak_at=tweak_at)
     if signal.kind == "mastered":
         assert len(weeks) >= 2
-        assert weeks[-1].value is not None and metric.at_target(weeks[-1].value)
-        assert weeks[-2].value is not None and metric.at_target(weeks[-2].value)
+        assert days_met(weeks[-1], target)
+        if measurable(metric):
+            assert weeks[-1].value is not None and metric.at_target(weeks[-1].value)
+            assert weeks[-2].value is not None and metric.at_target(weeks[-2].value)
+        else:  # no metric: the days, two weeks running
+            assert days_met(weeks[-2], target)
     if signal.kind in ("plateau", "slowing", "unproven"):
         assert weeks[-1].value is not None and not metric.at_target(weeks[-1].value)
 
