@@ -1,4 +1,4 @@
-"""Pure rules of a stacking plan: its calendar, mastery, plateaus and edits.
+"""Pure rules of a stacking plan: its calendar, what each week holds, and edits.
 
 A plan's week *i* is the calendar week ``i`` weeks after the (user's) week holding
 ``start_week``; week *i* introduces one skill, and every skill introduced before stays
@@ -10,13 +10,13 @@ caller saves it (or throws it away). Weeks that are over are history and never m
 the week containing today and the weeks after it may change. Decisions (stack / hold /
 tweak) may be recorded on any week.
 
-The **mastery rule** of a skill in a week: its weekly frequency target reached *and*
-that week's measurement at or better than its target, in the metric's direction.
-A skill whose metric has no target is judged on frequency alone.
+``Mastery`` is one week on its own: the frequency target reached, and the measurement
+at or better than its target (the Plan grid colours a week's days with it). Whether a
+skill is *mastered* (at target two weeks running), ready to stack, slowing or on a
+plateau — the review's signals — is decided in ``stacking``.
 
-A **plateau**: the last three weekly measurements show no improvement in the skill's
-direction beyond a small tolerance (5 % of the baseline-to-target span, or of the
-values' size when either is unknown). A skill already at its target has no plateau.
+Readiness and the review's other signals are in ``stacking``; ``Plateau``
+here is how a plateau found by those rules is shown.
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 from .models import DECISIONS, Metric, MicroSkill, Plan, PlanWeek
 from .rules import MONDAY, WEEK, to_date, week_start, weeks_between
+from .stacking import gain
 
-PLATEAU_WINDOW = 3
-PLATEAU_TOLERANCE = 0.05  # of the baseline→target span (or of the values' size)
 MAX_PLAN_WEEKS = 104
 
 
@@ -158,21 +157,6 @@ def mastery(skill: MicroSkill, done: int, value: float | None) -> Mastery:
 # ---------------------------------------------------------------- plateau and change
 
 
-def tolerance(metric: Metric, values: Sequence[float], rel: float = PLATEAU_TOLERANCE) -> float:
-    """The smallest change that counts as a change for this metric."""
-    if metric.baseline is not None and metric.target is not None:
-        span = abs(metric.target - metric.baseline)
-        if span > 0:
-            return rel * span
-    size = max((abs(v) for v in values), default=0.0)
-    return rel * size if size > 0 else 1e-9
-
-
-def improvement(metric: Metric, before: float, after: float) -> float:
-    """How much ``after`` is better than ``before`` (negative when worse)."""
-    return before - after if metric.direction == "lower" else after - before
-
-
 @dataclass(frozen=True)
 class Plateau:
     kind: str  # "flat" or "worse"
@@ -191,32 +175,6 @@ class Plateau:
             f"Results have levelled off over the last {n} weeks: try tweaking the "
             "approach — a new cue, a harder drill, or a different time of day."
         )
-
-
-def plateau(
-    values: Sequence[float | None],
-    metric: Metric,
-    rel_tolerance: float = PLATEAU_TOLERANCE,
-    window: int = PLATEAU_WINDOW,
-) -> Plateau | None:
-    """Do the last ``window`` weekly measurements (oldest first) show no improvement?
-
-    Weeks without a measurement (None) are left out. Fewer than ``window`` measurements
-    say nothing. The first and last of the window are compared in the metric's
-    direction: an improvement within the tolerance is "flat", a loss beyond it is
-    "worse". A latest value at the target is mastery, not a plateau.
-    """
-    known = [float(v) for v in values if v is not None]
-    if len(known) < window:
-        return None
-    last = tuple(known[-window:])
-    if metric.target is not None and metric.at_target(last[-1]):
-        return None
-    tol = tolerance(metric, last, rel_tolerance)
-    gain = improvement(metric, last[0], last[-1])
-    if gain > tol:
-        return None
-    return Plateau("worse" if gain < -tol else "flat", last, gain)
 
 
 @dataclass(frozen=True)
@@ -239,7 +197,7 @@ def change(metric: Metric, before: float | None, after: float | None) -> Change 
     delta = round(after - before, 6)
     if abs(delta) < 1e-9:
         return Change(0.0, "same")
-    return Change(delta, "better" if improvement(metric, before, after) > 0 else "worse")
+    return Change(delta, "better" if gain(metric, before, after) > 0 else "worse")
 
 
 # ---------------------------------------------------------------- edits

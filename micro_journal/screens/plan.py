@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
@@ -23,7 +24,7 @@ from ..store import JournalError
 from ..widgets.footer import KeyFooter
 from ..widgets.plan_grid import WeekBlock, day_header, legend
 from .base import JournalScreen
-from .skill_form import NewSkillForm
+from .skill_form import FieldError, NewSkillForm
 
 EXPLAIN = (
     "A plan stacks one micro-skill per week. Week 1: skill A. Week 2: A + B. "
@@ -63,6 +64,8 @@ class PlanScreen(JournalScreen):
         self.refresh_view()
 
     def on_resize(self) -> None:
+        if self.view is not None:
+            self._set_topbar(self._topbar_text())  # packed to the width
         if self.view is not None and self.view.plan is not None:
             self._draw_grid()
             self._draw_detail()
@@ -127,33 +130,47 @@ class PlanScreen(JournalScreen):
         self.query_one("#topbar", Static).update(text)
 
     def _topbar_text(self) -> str:
-        """``Plan  Objective · week 3 of 4 · dates · cycle · objective 1/2``, dropping the
-        least useful parts when the terminal is narrow."""
+        """``Plan  Objective · week 3 of 4 · objective 1/2 (o) · cycle · dates · demo``.
+
+        The objective, its status and the parts that name a key are always shown: when
+        they do not fit one line the header takes a second one. The dates and the demo
+        note are shown only where they fit on the lines already used."""
         view = self.view
         assert view is not None
-        parts: list[tuple[str, str]] = [  # (plain text, markup)
+        needed: list[tuple[str, str]] = [  # (plain text, markup)
             (view.objective.title, f"[b]{escape(view.objective.title)}[/b]"),
             (view.status(), escape(view.status())),
         ]
-        optional: list[tuple[str, str]] = []
         if self.objective_count > 1:
             ids = [o.id for o in svc.objectives_for_plan(self.mj.repo)]
             text = f"objective {ids.index(view.objective.id) + 1}/{self.objective_count} (o)"
-            optional.append((text, f"[$text-muted]{text}[/]"))
+            needed.append((text, f"[$text-muted]{text}[/]"))
         if view.plan is not None and len(view.plans) > 1:
             text = f"cycle {view.cycle} of {len(view.plans)} (c)"
-            optional.append((text, text))
+            needed.append((text, text))
+        optional: list[tuple[str, str]] = []
         if view.plan is not None and view.weeks:
             text = plan_rules.fmt_range(view.weeks[0].start, view.weeks[-1].end)
             optional.append((text, text))
         if self.mj.demo:
             optional.append(("demo journal", "[$warning]demo journal[/]"))
-        room = max(20, self.size.width - 2) - len("Plan  ")
-        for part in optional:
-            used = sum(len(p) for p, _ in parts) + 5 * len(parts)
-            if used + len(part[0]) <= room:
-                parts.append(part)
-        return "[b]Plan[/b]  " + "  ·  ".join(markup for _, markup in parts)
+        head, sep = "Plan  ", "  ·  "
+        room = max(20, self.size.width - 2)  # the topbar's padding
+        lines: list[list[tuple[str, str]]] = [[]]
+        used = len(head)
+        for part, must in [*((p, True) for p in needed), *((p, False) for p in optional)]:
+            width = cell_len(part[0]) + (len(sep) if lines[-1] else 0)
+            if used + width > room and lines[-1]:
+                if not must:
+                    continue
+                lines.append([])  # under the first line's text
+                used, width = len(head), cell_len(part[0])
+            lines[-1].append(part)
+            used += width
+        text = ("\n" + " " * len(head)).join(
+            sep.join(markup for _, markup in line) for line in lines
+        )
+        return "[b]Plan[/b]  " + text
 
     def _draw_banner(self) -> None:
         self.draw_read_only_banner()
@@ -287,6 +304,9 @@ class PlanScreen(JournalScreen):
         signal = row.signal
         if when == "future" or signal is None:
             return f"Rule: {rule}"
+        if when == "current" and signal.kind in ("practice", "none"):
+            # mid-week: the days are still to come; the review judges the whole week
+            return f"Rule: {rule}  ·  so far {row.done} of {skill.days_target} days"
         so_far = " (so far)" if when == "current" else ""
         return (f"Rule: {rule}  ·  {signal.title}{so_far}: [$text-muted]"
                 f"{escape(signal.reason)}[/]")
@@ -742,17 +762,18 @@ class PlanForm(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="form wide plan-form"):
             yield Static("[b]New plan[/b]  [$text-muted]one micro-skill a week, stacked[/]",
                          classes="form-title")
-            with VerticalScroll(classes="form-scroll"), Grid(classes="form-grid plan-grid",
-                                                             id="plan-form-grid"):
+            with VerticalScroll(classes="form-scroll"), Grid(
+                classes="form-grid fields plan-grid", id="plan-form-grid"
+            ):
                 yield Label("Objective")
                 yield Input(
                     self.objective, placeholder="e.g. Public speaking", id="objective",
                     suggester=SuggestFromList(titles, case_sensitive=False),
                 )
-                yield Static("", id="objective-error", classes="field-error")
+                yield FieldError("objective")
                 yield Label("Start")
                 yield Select(start_options, value=self.start, allow_blank=False, id="start")
-                yield Static("", id="start-error", classes="field-error")
+                yield FieldError("start")
                 for n in range(1, self.initial_weeks + 1):
                     yield from self._week_row(n)
             yield Static(self._hint_text(titles), id="plan-form-hint")
@@ -774,7 +795,7 @@ class PlanForm(ModalScreen[str | None]):
     def _week_row(self, n: int):
         yield Label(self._week_label(n), id=f"week-{n}-label")
         yield WeekPick(n)
-        yield Static("", id=f"week-{n}-error", classes="field-error")
+        yield FieldError(f"week-{n}")
 
     def _week_label(self, n: int) -> str:
         start = self._start_day() + (n - 1) * dt.timedelta(weeks=1)

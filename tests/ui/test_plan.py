@@ -325,7 +325,7 @@ async def test_review_validates_beside_the_field_and_keeps_the_text(demo_path, m
     assert not [r for r in table(demo_path, "reviews") if r["week"] == "2026-11-16"]
 
 
-async def test_review_says_slowing_then_ready_as_the_measurement_is_typed(demo_path):
+async def test_review_says_slowing_then_on_track_as_the_measurement_is_typed(demo_path):
     from micro_journal.cli import make_app
     from micro_journal.config import Config
 
@@ -351,7 +351,7 @@ async def test_review_says_slowing_then_ready_as_the_measurement_is_typed(demo_p
         assert "+3 fillers worse" in text_of(review.query_one(f"#change-{n}"))
         review.query_one(f"#value-{n}", Input).value = "4"
         await pilot.pause()
-        assert "Ready to stack" in text_of(signal) and "5 → 4" in text_of(signal)
+        assert "On track" in text_of(signal) and "5 → 4" in text_of(signal)  # stacked
 
 
 async def test_a_week_just_ended_is_offered_for_review_and_d_decides_in_it(demo_path):

@@ -297,60 +297,6 @@ def test_shortfalls_say_what_is_missing():
     ]
 
 
-# ---------------------------------------------------------------- plateau
-
-
-@pytest.mark.parametrize(
-    ("values", "metric", "kind"),
-    [
-        ([14, 9, 5], LOWER, None),  # improving
-        ([1, 2, 3.5], HIGHER, None),  # improving
-        ([5, 5, 5], LOWER, "flat"),
-        ([3, 3, 3], HIGHER, "flat"),
-        ([5, 4.6, 5.2], LOWER, "flat"),  # noisy around the same level
-        ([5, 7, 4.9], LOWER, "flat"),  # noisy: a net gain below the tolerance (0.55)
-        ([8, 5, 7], LOWER, None),  # noisy, but better over the three weeks
-        ([5, 6, 7], LOWER, "worse"),
-        ([3, 2.5, 2], HIGHER, "worse"),
-        ([9, 5], LOWER, None),  # fewer than three weeks
-        ([], LOWER, None),
-        ([5, None, 5], LOWER, None),  # two measurements only
-        ([9, 5, None, 5, 5], LOWER, "flat"),  # gaps are skipped
-        ([3, 3, 3], LOWER, None),  # at the target: mastered, not stuck
-        ([10, 5, 5, 5.1], LOWER, "flat"),  # only the last three weeks count
-    ],
-)
-def test_plateau_detection(values, metric, kind):
-    result = pr.plateau(values, metric)
-    assert (result.kind if result else None) == kind
-    if result:
-        assert len(result.values) == 3
-        assert "tweak" in result.message
-
-
-def test_the_tolerance_follows_the_metric_or_the_values():
-    assert pr.tolerance(LOWER, [5, 5, 5]) == pytest.approx(0.55)
-    bare = Metric(name="words", direction="higher")
-    assert pr.tolerance(bare, [200, 210, 205]) == pytest.approx(10.5)
-    assert pr.plateau([200, 205, 209], bare) is not None  # +9 words is within 5 %
-    assert pr.plateau([200, 205, 230], bare) is None
-    assert pr.plateau([0, 0, 0], bare).kind == "flat"
-
-
-@pytest.mark.parametrize(
-    ("metric", "before", "after", "label"),
-    [
-        (LOWER, 5, 4, "−1 better"),
-        (LOWER, 4, 5.5, "+1.5 worse"),
-        (HIGHER, 3.5, 5, "+1.5 better"),
-        (HIGHER, 3, 3, "±0"),
-    ],
-)
-def test_week_over_week_change_is_judged_in_the_metrics_direction(metric, before, after, label):
-    assert pr.change(metric, before, after).label() == label
-    assert pr.change(metric, None, after) is None
-
-
 # ---------------------------------------------------------------- decisions
 
 
