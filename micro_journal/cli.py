@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
+import math
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import __version__
 from .config import DB_ENV, Config, default_db_path, load_config
@@ -25,8 +28,14 @@ if TYPE_CHECKING:
 
     from .app import MicroJournalApp
     from .domain.clock import Clock
+    from .store import JournalLocked
 
 EXIT_OK, EXIT_JOURNAL, EXIT_USAGE = 0, 1, 2
+# how long a write waits for a journal another micro-journal holds, unless --wait says
+DEFAULT_WAIT = 5.0
+LOCK_POLL = 0.05  # seconds between two tries for the lock while waiting
+
+T = TypeVar("T")
 
 
 class CliError(Exception):
@@ -56,10 +65,53 @@ def make_app(
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """The options every command takes, before or after its name.
+
+    On the top-level parser they have their defaults; on each subcommand's parser their
+    default is SUPPRESS, so an option given after the command overrides one given before
+    it, and one given only before it is kept.
+    """
     import argparse
 
-    parser = argparse.ArgumentParser(
+    keep = {} if top else {"default": argparse.SUPPRESS}
+    parser.add_argument("--db", metavar="PATH", **keep,
+                        help=f"the journal file (default: ${DB_ENV} or the user data folder)")
+    parser.add_argument("--wait", metavar="SECONDS", **keep,
+                        help="how long a write waits while another micro-journal has the "
+                             f"journal open, then gives up naming the lock (default "
+                             f"{DEFAULT_WAIT:g}; 0: give up at once)")
+    # `--demo` only means something without a command; after one it is still recognised,
+    # so that it is refused with the reason instead of "unrecognized arguments"
+    parser.add_argument("--demo", action="store_true", **keep,
+                        help="open the app on a fresh demo journal in a temporary folder"
+                        if top else argparse.SUPPRESS)
+
+
+@functools.cache
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """An ArgumentParser whose subcommands (and theirs) take the global options too.
+
+    Made on first use: the app's start (``app_args``) never pays for importing argparse.
+    """
+    import argparse
+
+    class GlobalSubParsers(argparse._SubParsersAction):
+        def add_parser(self, name, **kwargs):  # type: ignore[override]
+            parser = super().add_parser(name, **kwargs)
+            _global_options(parser, top=False)
+            return parser
+
+    class Parser(argparse.ArgumentParser):
+        def add_subparsers(self, **kwargs):  # type: ignore[override]
+            kwargs.setdefault("action", GlobalSubParsers)
+            return super().add_subparsers(**kwargs)
+
+    return Parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _parser_class()(
         prog="micro-journal",
         description=(
             "Get better through micro-skills and micro-goals. Without a command, opens the "
@@ -67,14 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             f"The journal is {default_db_path()} unless --db or ${DB_ENV} says otherwise. "
+            "--db and --wait go before or after the command. "
             "MICRO_JOURNAL_TODAY=YYYY-MM-DD pins today's date."
         ),
     )
     parser.add_argument("--version", action="version", version=f"micro-journal {__version__}")
-    parser.add_argument("--db", metavar="PATH", help=f"the journal file (default: ${DB_ENV} or "
-                        "the user data folder)")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the app on a fresh demo journal in a temporary folder")
+    _global_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p_today = sub.add_parser("today", help="show today's focus skill, stacked skills and goals due")
@@ -100,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
 # adds its parsers with ``set_defaults(handler=fn)``; ``fn(args, config) -> int``.
 # Helpers shared with them: CliError, open_for(args, config, write=...), EXIT_* codes.
 COMMAND_MODULES: tuple[str, ...] = ("micro_journal.commands.portability",
-                                    "micro_journal.commands.goals")
+                                    "micro_journal.commands.goals",
+                                    "micro_journal.commands.entries")
 
 
 def open_for(args: argparse.Namespace, config: Config, *, write: bool):
@@ -129,7 +180,63 @@ def app_args(argv: Sequence[str]) -> SimpleNamespace | None:
             db = arg.removeprefix("--db=")
         else:
             return None
-    return SimpleNamespace(command=None, db=db, demo=demo)
+    return SimpleNamespace(command=None, db=db, demo=demo, wait=None)
+
+
+def _wait_seconds(text: str | float | None) -> float:
+    """``--wait``: seconds, 0 or more (default DEFAULT_WAIT)."""
+    if text is None:
+        return DEFAULT_WAIT
+    try:
+        seconds = float(text)
+    except (TypeError, ValueError):
+        raise CliError(f"--wait: {text!r} is not a number of seconds (e.g. --wait 10, or "
+                       "--wait 0 to give up at once)") from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise CliError(f"--wait: {text!r} is not a number of seconds 0 or more")
+    return seconds
+
+
+def wait_for_lock(attempt: Callable[[], T], wait: float) -> T:
+    """``attempt()``, tried again while another micro-journal holds the journal's lock
+    (it raises JournalLocked), for up to ``wait`` seconds; then a CliError naming the lock.
+
+    The store never waits: a journal open in the app is refused at once. Scripts and
+    cron jobs would rather wait a moment for the app to be closed (or for another
+    script's write to finish) than fail.
+    """
+    from .store import JournalLocked
+
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            return attempt()
+        except JournalLocked as err:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CliError(_locked_message(err, wait), EXIT_JOURNAL) from None
+            if not told and _is_terminal(sys.stderr):
+                print(f"micro-journal: the journal is open in another micro-journal; "
+                      f"waiting up to {wait:g} s for it…", file=sys.stderr)
+                told = True
+            time.sleep(min(LOCK_POLL, left))
+
+
+def _locked_message(err: JournalLocked, wait: float) -> str:
+    held = (f"the journal {err.path} is open in another micro-journal (lock file "
+            f"{err.lock_path})")
+    if wait > 0:
+        return (f"{held}; gave up after waiting {wait:g} s — close the other one, or wait "
+                "longer with --wait SECONDS")
+    return f"{held} — close the other one and try again, or wait for it with --wait SECONDS"
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -144,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"--demo opens the app on a throw-away journal; it cannot be combined with "
                 f"`{args.command}` (use `micro-journal demo PATH` and `--db PATH`)"
             )
+        args.wait = _wait_seconds(getattr(args, "wait", None))
         config = load_config()
         for problem in config.problems:
             print(f"micro-journal: {problem}", file=sys.stderr)
@@ -222,16 +330,25 @@ def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool
         raise _missing_journal(path)
     if path.is_dir():
         raise CliError(f"{path} is a folder, not a journal file", EXIT_JOURNAL)
-    try:
-        journal = open_journal(
+
+    def attempt():
+        return open_journal(
             path, today=clock.today, on_locked="refuse" if write else "read-only",
             backups_keep=config.backup_keep,
         )
+
+    try:
+        journal = wait_for_lock(attempt, _args_wait(args)) if write else attempt()
     except JournalError as err:
         raise CliError(str(err), EXIT_JOURNAL) from None
     for notice in journal.notices:
         print(f"micro-journal: {notice}", file=sys.stderr)
     return journal, Repository(journal)
+
+
+def _args_wait(args: argparse.Namespace | SimpleNamespace) -> float:
+    wait = getattr(args, "wait", None)
+    return wait if isinstance(wait, float) else _wait_seconds(wait)
 
 
 def cmd_today(args: argparse.Namespace, config: Config) -> int:
@@ -353,6 +470,7 @@ def run_app(args: argparse.Namespace | SimpleNamespace) -> int:
             "For scripts and cron use the plain commands, for example:\n"
             "  micro-journal today [--json]\n"
             "  micro-journal checkin [SKILL] [--skip] [--minutes N] [--value X] [--note TEXT]\n"
+            "  micro-journal write \"TEXT\" [--date YYYY-MM-DD] [--skill SKILL]\n"
             "See `micro-journal --help`.",
             file=sys.stderr,
         )

@@ -7,6 +7,7 @@ Exit status as for every plain command: 0 ok, 1 the journal could not be used,
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 
@@ -31,13 +32,15 @@ def register(subparsers) -> None:
                        help=f"when it is due: {DEADLINE_FORMS}")
     p_add.add_argument("--objective", metavar="NAME",
                        help="the objective it serves (created when new; default: the only "
-                            "objective)")
+                            "objective, else the objective of today's focus skill)")
     p_add.add_argument("--metric", metavar="TEXT", default="",
                        help="the success metric: how you'll know it's done")
     p_add.add_argument("--estimate", metavar="MINUTES",
                        help="minutes it should take (above 120: consider splitting it)")
     p_add.add_argument("--skill", metavar="SKILL",
                        help="the micro-skill it serves (id prefix or part of the title)")
+    p_add.add_argument("--force", action="store_true",
+                       help="add it even when the objective already has the same open goal")
     p_add.add_argument("--json", action="store_true", help="print the new goal as JSON")
     p_add.set_defaults(handler=cmd_goal_add)
 
@@ -70,7 +73,7 @@ def _usage(parser: argparse.ArgumentParser):
 def cmd_goal_add(args: argparse.Namespace, config: Config) -> int:
     from ..domain.clock import Clock, ClockError
     from ..domain.goals import describe_deadline, goal_warnings
-    from ..domain.models import ValidationError
+    from ..domain.models import Objective, ValidationError
     from ..services import goals as svc
     from ..services.today import find_skill
     from ..store import JournalError
@@ -90,16 +93,20 @@ def cmd_goal_add(args: argparse.Namespace, config: Config) -> int:
     journal, repo, clock = open_for(args, config, write=True)
     with journal:
         objective = args.objective
+        chosen = ""  # how the objective was chosen, when it was not named
         if objective is None or not objective.strip():
-            objectives = repo.objectives()
-            if len(objectives) != 1:
+            found, focus = svc.default_objective(repo, clock.today(), config.first_weekday)
+            if found is None:
+                objectives = repo.objectives()
                 names = ", ".join(repr(o.title) for o in objectives[:6])
                 raise CliError(
                     "name the objective with --objective NAME"
-                    + (f" (yours: {names}); a new name creates one" if names else
-                       " (it is created when new)")
+                    + (f" (yours: {names}; no skill is in focus today to choose by); a new "
+                       "name creates one" if names else " (it is created when new)")
                 )
-            objective = objectives[0].title
+            objective = found.title
+            chosen = (f"objective {found.title!r}, today's focus {focus.title!r}" if focus
+                      else f"objective {found.title!r}")
         skill_id = None
         try:
             if args.skill:
@@ -109,10 +116,20 @@ def cmd_goal_add(args: argparse.Namespace, config: Config) -> int:
                 success_metric=args.metric or "", estimate=args.estimate or "",
                 skill_id=skill_id,
             )
-            _, new_objective = svc.goal_from_draft(repo, draft, clock.today())
+            planned, new_objective = svc.goal_from_draft(repo, draft, clock.today())
         except ValidationError as err:
             raise CliError(f"--{err.field}: {err.message}" if err.field != "action"
                            else err.message) from None
+        same = None if new_objective else svc.open_duplicate(repo, planned.action,
+                                                              planned.objective_id)
+        if same is not None and not args.force:
+            held = repo.get(Objective, same.objective_id)
+            due = describe_deadline(dt.date.fromisoformat(same.deadline), clock.today())
+            raise CliError(
+                f"{same.action!r} is already an open micro-goal of "
+                f"{held.title if held else objective!r} ({same.id[:8]}, due {due}); "
+                "nothing was added — add it again with --force"
+            )
         try:
             goal = svc.save_goal(repo, draft, clock.today())
         except JournalError as err:
@@ -123,7 +140,11 @@ def cmd_goal_add(args: argparse.Namespace, config: Config) -> int:
     else:
         when = describe_deadline(row.deadline, clock.today())
         made = f" (new objective {new_objective!r})" if new_objective else ""
-        print(f"added {goal.id[:8]}: {goal.action} — due {when}{made}")
+        how = f" ({chosen})" if chosen else ""
+        print(f"added {goal.id[:8]}: {goal.action} — due {when}{made}{how}")
+    if same is not None:
+        print(f"micro-journal: note: the same goal was already open ({same.id[:8]}); "
+              "added a second one as --force asked", file=sys.stderr)
     for warning in goal_warnings(goal):
         print(f"micro-journal: note: {warning}", file=sys.stderr)
     return EXIT_OK

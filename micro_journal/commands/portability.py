@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ..cli import EXIT_JOURNAL, EXIT_OK, EXIT_USAGE, CliError, open_for
+from ..cli import EXIT_JOURNAL, EXIT_OK, EXIT_USAGE, CliError, open_for, wait_for_lock
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -158,8 +158,11 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         if fresh:
             # importing is a fine way to start a journal (coming from another tool)
             try:
-                journal = open_journal(path, on_locked="refuse",
-                                       backups_keep=config.backup_keep)
+                journal = wait_for_lock(
+                    lambda: open_journal(path, on_locked="refuse",
+                                         backups_keep=config.backup_keep),
+                    args.wait,
+                )
             except JournalError as err:
                 raise _journal_error(err) from None
             repo = Repository(journal)
@@ -211,7 +214,7 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
         return EXIT_OK
     try:
         backup = pt.find_backup(path, args.backup)
-        result = pt.restore(path, backup)
+        result = wait_for_lock(lambda: pt.restore(path, backup), args.wait)
     except pt.PortabilityError as err:
         raise _bad(err) from None
     except (JournalError, OSError) as err:

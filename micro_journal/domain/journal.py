@@ -41,9 +41,21 @@ def normalise_tags(raw: str | Iterable[str]) -> list[str]:
     return list(seen)
 
 
+def tags_of(stored: Iterable[str], body: str) -> list[str]:
+    """Every tag of an entry whose tags field is ``stored`` and whose text is ``body``:
+    the field's tags first, then the ``#tags`` of the text (lower-cased, no duplicates).
+    For text still being typed (the editor); an entry's are ``entry_tags(entry)``."""
+    return normalise_tags([*stored, *text_tags(body)])
+
+
 def entry_tags(entry: Entry) -> list[str]:
-    """Every tag of an entry: the tags field plus ``#tags`` in the text."""
-    return normalise_tags([*entry.tags, *text_tags(entry.body)])
+    """Every tag of an entry: the tags field plus ``#tags`` in the text.
+
+    The one notion of an entry's tags: the app's list, preview and search, the
+    ``entries`` command and every export use it. The stored record is never rewritten
+    to hold the text's tags, so taking a ``#tag`` out of the text takes the tag away.
+    """
+    return tags_of(entry.tags, entry.body)
 
 
 def entry_title(entry: Entry, width: int = 60) -> str:

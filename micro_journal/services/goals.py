@@ -23,6 +23,7 @@ from ..domain.models import (
     ValidationError,
 )
 from ..store.repository import Repository
+from .today import build_today
 
 FILTERS = ("open", "done", "dropped", "all")
 MAX_ESTIMATE = 24 * 60
@@ -172,6 +173,38 @@ def find_objective(repo: Repository, title: str) -> Objective | None:
     ]
     found.sort(key=lambda o: o.archived)  # an active objective wins over an archived one
     return found[0] if found else None
+
+
+def action_key(action: str) -> str:
+    """What makes two actions the same: the words, whatever their case and spacing."""
+    return " ".join(action.split()).casefold()
+
+
+def open_duplicate(repo: Repository, action: str, objective_id: str) -> MicroGoal | None:
+    """An open goal of the objective with the same action (case and spaces aside)."""
+    key = action_key(action)
+    for goal in repo.goals():
+        if (goal.status == "open" and goal.objective_id == objective_id
+                and action_key(goal.action) == key):
+            return goal
+    return None
+
+
+def default_objective(
+    repo: Repository, today: dt.date, first_weekday: int
+) -> tuple[Objective | None, MicroSkill | None]:
+    """The objective a goal serves when none is named: the only one, else the objective
+    of today's focus skill (returned with it); (None, None) when neither says."""
+    objectives = repo.objectives()
+    if len(objectives) == 1:
+        return objectives[0], None
+    focus = build_today(repo, today, first_weekday).focus
+    if focus is None:
+        return None, None
+    objective = repo.get(Objective, focus.skill.objective_id)
+    if objective is None or objective.archived:
+        return None, None
+    return objective, focus.skill
 
 
 def parse_estimate(text: str | int | None) -> int | None:

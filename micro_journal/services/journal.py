@@ -1,4 +1,5 @@
-"""Journal use-cases: today's entry, saving with drafts, archive/restore, search."""
+"""Journal use-cases: today's entry, saving with drafts, archive/restore, search; and
+quick capture from the shell (``write_entry``, ``list_entries``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,28 @@ from ..domain import journal as jr
 from ..domain.models import Entry, MicroSkill, utc_now_iso
 from ..store.drafts import Draft, DraftStore
 from ..store.repository import Repository
+
+
+def write_entry(
+    repo: Repository, day: dt.date, body: str, skill_ids: list[str] | None = None
+) -> Entry:
+    """A new entry dated ``day`` with ``body``, saved; raises SaveError/ReadOnlyJournal.
+
+    ``#tags`` in the body are the entry's tags (``domain.journal.entry_tags``); they are
+    not copied into the tags field, so editing them out of the text removes them.
+    """
+    if not body.strip():
+        raise ValueError("an entry needs some text")
+    return repo.save(Entry(date=day.isoformat(), body=body, skill_ids=list(skill_ids or [])))
+
+
+def list_entries(repo: Repository, since: dt.date | None = None) -> list[Entry]:
+    """Entries that are not archived, newest first; only from ``since`` on when given."""
+    entries = repo.entries()
+    if since is None:
+        return entries
+    first = since.isoformat()
+    return [e for e in entries if e.date >= first]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import rules
+from ..domain.journal import entry_tags
 from ..domain.models import (
     ALL_RECORD_TYPES,
     CHECKIN_STATUSES,
@@ -229,6 +230,16 @@ class Snapshot:
 # ===================================================================== JSON export
 
 
+def export_doc(record: Record) -> dict[str, Any]:
+    """A record as the JSON export writes it: its document, except that an entry's
+    ``tags`` are all its tags — the tags field and the ``#tags`` in its text, as the app
+    shows them (``domain.journal.entry_tags``). The journal itself is not changed."""
+    doc = record.to_dict()
+    if isinstance(record, Entry):
+        doc["tags"] = entry_tags(record)
+    return doc
+
+
 def export_json(
     repo: Repository, *, span: DateRange = DateRange(), progress: Progress = _noop,
 ) -> str:
@@ -250,7 +261,7 @@ def export_json(
                 day = record_day(record)
                 if day is not None and not span.contains(day):
                     continue
-            rows.append(record.to_dict())
+            rows.append(export_doc(record))
             if done % 200 == 0:
                 progress(done, total)
         tables[cls.TABLE] = rows
@@ -707,9 +718,10 @@ def export_markdown(
                     out.append(
                         "Skills: " + ", ".join(snap.skill_title(s) for s in e.skill_ids)
                     )
-                if e.tags:
-                    out.append("Tags: " + ", ".join(f"#{t}" for t in e.tags))
-                if e.skill_ids or e.tags:
+                tags = entry_tags(e)
+                if tags:
+                    out.append("Tags: " + ", ".join(f"#{t}" for t in tags))
+                if e.skill_ids or tags:
                     out.append("")
                 out += [*md_quote(e.body), ""]
         goals = sorted(done_goals.get(first, []), key=lambda p: (p[0], p[1].action))
@@ -1434,7 +1446,9 @@ def _jrnl_created(date: str, time: str) -> str:
 
 def _same(a: Record, b: Record, fields: tuple[str, ...] | None) -> bool:
     if fields is None:
-        return a.to_dict() == b.to_dict()
+        # as exported: our own export brought back is the same record, although its
+        # entries' tags also hold the #tags of their text
+        return export_doc(a) == export_doc(b)
     return all(
         (a.extra == b.extra) if f == "extra" else getattr(a, f) == getattr(b, f)
         for f in fields

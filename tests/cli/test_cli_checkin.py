@@ -217,7 +217,7 @@ def test_locked_journal_refuses_checkin_but_today_still_reads(sandbox: Sandbox, 
         before = journal.read_bytes()
         listing = files_under(sandbox.root)
 
-        result = sandbox.run("checkin", db=journal)
+        result = sandbox.run("checkin", "--wait", "0", db=journal)
         assert_one_line_error(result, 1)
         assert str(holder.lock_path) in result.stderr
         assert journal.read_bytes() == before

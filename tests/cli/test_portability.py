@@ -560,7 +560,7 @@ def test_restore_refuses_while_the_journal_is_open(sandbox: Sandbox, journal: Pa
     before = journal.read_bytes()
     lock = FileLock(str(journal.with_name(journal.name + ".lock")))
     with lock:
-        result = sandbox.run("restore", str(made), db=journal)
+        result = sandbox.run("restore", str(made), "--wait", "0", db=journal)
     assert_one_line_error(result, 1)
     assert "open in another micro-journal" in result.stderr
     assert journal.read_bytes() == before
