@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
+from textual.visual import VisualType
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ..domain.models import ValidationError
@@ -29,6 +30,19 @@ FIELDS = [
     ("target", "Target", "optional: where you aim"),
     ("days", "Days per week", "1–7 (7 = every day)"),
 ]
+
+
+class FieldError(Static):
+    """A field's validation message, on its own line under the field (in a ``fields``
+    grid it spans both columns); it takes no line while there is nothing to say."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__("", id=f"{field}-error", classes="field-error")
+        self.display = False
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(content, layout=layout)
+        self.display = bool(str(content).strip())
 
 
 class NewSkillForm(ModalScreen[str | None]):
@@ -58,7 +72,7 @@ class NewSkillForm(ModalScreen[str | None]):
         default_minutes = str(app.config.default_practice_minutes)
         with Vertical(id="dialog", classes="form wide"):
             yield Static("[b]New micro-skill[/b]", classes="form-title")
-            with VerticalScroll(classes="form-scroll"), Grid(classes="form-grid"):
+            with VerticalScroll(classes="form-scroll"), Grid(classes="form-grid fields"):
                 for name, label, hint in FIELDS:
                     yield Label(label)
                     if name == "direction":
@@ -75,7 +89,7 @@ class NewSkillForm(ModalScreen[str | None]):
                         elif name == "objective" and len(objectives) == 1:
                             value = objectives[0].title
                         yield Input(value, placeholder=hint, id=name)
-                    yield Static("", id=f"{name}-error", classes="field-error")
+                    yield FieldError(name)
             yield Static("", id="checklist")
             with Horizontal(classes="form-buttons"):
                 yield Button("Suggestions  ctrl+l", id="suggestions")
