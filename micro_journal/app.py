@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -11,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from .config import Config
 from .domain.clock import Clock
@@ -21,6 +22,8 @@ from .store.journal import Journal
 from .themes import ThemeCatalog
 
 TEST_CRASH_ENV = "MICRO_JOURNAL_TEST_CRASH"  # binds f12 to a crash, for tests
+# how often a read-only app (another micro-journal holds the lock) tries to take the lock
+LOCK_POLL_SECONDS = 2.0
 
 
 def _load_screen(target: str) -> type[Screen]:
@@ -76,7 +79,7 @@ def _start_up_allocations():
 # (all the Today screen needs); each other screen or dialog names the files it uses in its
 # CSS_PATH, read when it is first shown (see MicroJournalApp.load_styles).
 STYLESHEETS = ("app.tcss", "journal.tcss", "settings.tcss", "plan.tcss", "goals.tcss",
-               "progress.tcss")
+               "progress.tcss", "messages.tcss")
 
 
 class MicroJournalApp(App[None]):
@@ -111,7 +114,17 @@ class MicroJournalApp(App[None]):
         self._theme_problems: list[tuple[str, str]] = []  # (title, message), told on mount
         self.editors: set = set()  # open entry editors, saved on quit/signal/crash
         self._first_frame = contextlib.ExitStack()  # closed once the first frame is up
+        # temporary demo folders made for this app (by switch_to_demo or `--demo`),
+        # removed when it quits
+        self.demo_folders: list[Path] = []
+        self._lock_wait_over = False  # a try to take the lock failed for another reason
         self._register_themes()
+        if demo:
+            from .services.demo_folders import clean_stale_demos, is_demo_folder
+
+            if is_demo_folder(self.db_path.parent):  # made by `micro-journal --demo`
+                self.demo_folders.append(self.db_path.parent)
+                clean_stale_demos(keep=self.db_path.parent)
         self.open_journal_file()
         if os.environ.get(TEST_CRASH_ENV) == "1":
             self.bind("f12", "test_crash", show=False)  # tests/reliability only
@@ -130,6 +143,7 @@ class MicroJournalApp(App[None]):
             self.open_error = err
             return False
         self.journal, self.repo, self.open_error = journal, repo, None
+        self._lock_wait_over = False
         return True
 
     def close_journal(self) -> None:
@@ -141,6 +155,134 @@ class MicroJournalApp(App[None]):
     @property
     def read_only_reason(self) -> str | None:
         return self.journal.read_only_reason if self.journal else None
+
+    # ------------------------------------------------------------- read-only → writable
+    @property
+    def locked_out(self) -> bool:
+        """Read-only only because another micro-journal holds the lock (``open_journal``
+        names the lock file in the reason then, and only then)."""
+        journal = self.journal
+        if journal is None or journal.read_only_reason is None or self._lock_wait_over:
+            return False
+        return str(journal.lock_path) in journal.read_only_reason
+
+    def _poll_lock(self) -> None:
+        if self.locked_out:
+            self.try_writable(quiet=True)
+
+    def action_try_writable(self) -> None:
+        """The palette's "Try to write again": take the lock now if it is free."""
+        if self.journal is not None and not self.journal.read_only:
+            self.notify("The journal is not read-only: you can write.", timeout=4)
+        elif not self.locked_out:
+            self.notify(
+                f"The journal is read-only ({self.read_only_reason}); trying again cannot "
+                "change that.", title="Read-only", severity="warning", timeout=8,
+            )
+        else:
+            self.try_writable(quiet=False)
+
+    def try_writable(self, *, quiet: bool) -> bool:
+        """Take the lock another micro-journal held and reopen the journal for writing.
+
+        Cheap while the other one still runs (``open_journal`` refuses at the lock, before
+        reading anything). Once free, the journal is read afresh (the other app folded its
+        changes in as it quit), every screen redraws from it and open editors move onto
+        it, their text saved (see ``_carry_editors``). True when the journal is writable.
+        """
+        from .store import JournalLocked
+
+        old = self.journal
+        if old is None or not self.locked_out:
+            return old is not None and not old.read_only
+        for editor in list(self.editors):
+            with contextlib.suppress(Exception):
+                editor.write_draft()  # the text is on disk whatever happens next
+        try:
+            journal = open_journal(
+                self.db_path, today=self.clock.today, on_locked="refuse",
+                backups_keep=self.config.backup_keep,
+            )
+        except JournalLocked:
+            if not quiet:
+                self.notify(
+                    "Another micro-journal still has the journal open. This one becomes "
+                    "writable by itself when that one quits.",
+                    title="Read-only", severity="warning", timeout=8,
+                )
+            return False
+        except JournalError as err:
+            # not the lock: nothing to wait for any more; keep showing what we have
+            self._lock_wait_over = True
+            self.notify(str(err), title="Journal", severity="error", timeout=15)
+            return False
+        self.journal, self.repo = journal, Repository(journal)
+        old.close()
+        told = self._carry_editors()
+        self.refresh_screens()
+        for notice in journal.notices:
+            self.notify(notice, title="Journal", timeout=10)
+        if journal.read_only:  # e.g. the other app was a newer micro-journal
+            self._lock_wait_over = True
+            self.notify(
+                f"The other micro-journal closed, but the journal is read-only: "
+                f"{journal.read_only_reason}.", title="Read-only", severity="warning",
+                timeout=15,
+            )
+            return False
+        self.notify(
+            "The other micro-journal closed: you can write now." + "".join(told),
+            title="Journal", timeout=8,
+        )
+        if not self.editors:
+            self.offer_drafts()  # text typed while read-only, in editors closed since
+        return True
+
+    def _carry_editors(self) -> list[str]:
+        """Move open editors onto the journal just reopened; what to tell the user.
+
+        Text typed while read-only is saved now. If the other app changed the same entry
+        meanwhile, its version stays and the typed text is saved as a new entry of the
+        same day; an editor with nothing typed shows the entry as it is now.
+        """
+        from textual.widgets import TextArea
+
+        from .domain.models import Entry, new_id, utc_now_iso
+        from .services.journal import JournalService
+
+        told: list[str] = []
+        if self.repo is None:
+            return told
+        for editor in list(self.editors):
+            service = JournalService(self.repo)
+            mine = editor.entry
+            stored = self.repo.get(Entry, mine.id)
+            changed = stored is not None and (
+                (stored.updated_at, stored.body) != (mine.updated_at, mine.body)
+            )
+            editor.service = service
+            if changed and not editor.dirty:
+                editor.entry = stored
+                with contextlib.suppress(Exception):
+                    area = editor.query_one(TextArea)
+                    with area.prevent(TextArea.Changed):
+                        area.load_text(stored.body)
+            elif changed:
+                now = utc_now_iso()
+                editor.entry = dataclasses.replace(
+                    mine, id=new_id(), created_at=now, updated_at=now, extra=dict(mine.extra)
+                )
+                if editor.write_draft():  # the draft now goes by the new entry's id
+                    service.drafts.delete(mine.id)
+                told.append(
+                    " The other micro-journal had changed the entry you were editing: "
+                    "both are kept, your text as a new entry of the same day."
+                )
+            if editor.dirty:
+                editor.save_pending(quiet=True)  # on failure it keeps the text and a draft
+            with contextlib.suppress(Exception):
+                editor.refresh_view()
+        return told
 
     # ------------------------------------------------------------- lifecycle
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -173,6 +315,8 @@ class MicroJournalApp(App[None]):
         # a slow safety net for what no timer sees: a laptop waking up, the clock or the
         # time zone changing
         self.set_interval(60, self.check_day)
+        # read-only because another micro-journal has the journal: writable once it quits
+        self.set_interval(LOCK_POLL_SECONDS, self._poll_lock)
         self._install_signal_handlers()
 
     def offer_drafts(self) -> None:
@@ -246,6 +390,11 @@ class MicroJournalApp(App[None]):
                 loop.remove_signal_handler(sig)
         self.emergency_save()
         self.close_journal()
+        if self.demo_folders:
+            from .services.demo_folders import remove_demo_folder
+
+            for folder in self.demo_folders:
+                remove_demo_folder(folder)
 
     # ------------------------------------------------------------- stylesheets
     def load_styles(self, screen: Screen) -> None:
@@ -278,6 +427,9 @@ class MicroJournalApp(App[None]):
     def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
         if isinstance(screen, Screen):
             self.load_styles(screen)
+            if isinstance(screen, ModalScreen):
+                # once the dialog is laid out, the toasts make room under it
+                self.call_after_refresh(self.keep_toasts_clear)
         return super().push_screen(screen, *args, **kwargs)
 
     # ------------------------------------------------------------- themes, keys, settings
@@ -392,17 +544,24 @@ class MicroJournalApp(App[None]):
 
     def switch_to_demo(self) -> None:
         """Reopen the app on a fresh demo journal in a temporary folder."""
-        import tempfile
-
         from .services.demo import write_demo
+        from .services.demo_folders import (
+            clean_stale_demos,
+            make_demo_folder,
+            remove_demo_folder,
+        )
 
-        folder = Path(tempfile.mkdtemp(prefix="micro-journal-demo-"))
+        folder = make_demo_folder()
+        self.demo_folders.append(folder)  # removed when the app quits
+        clean_stale_demos(keep=folder)
         path = folder / "journal.json"
         try:
             with open_journal(path, today=self.clock.today) as journal:
                 write_demo(Repository(journal), self.clock.today(), self.config.first_weekday)
         except JournalError as err:
             self.notify(str(err), title="Demo", severity="error")
+            self.demo_folders.remove(folder)
+            remove_demo_folder(folder)
             return
         self.db_path = path
         self.demo = True
@@ -468,6 +627,13 @@ class MicroJournalApp(App[None]):
                 key.help, f"key: {key.label_in(self.keymap)}  ·  id: {key.id}",
                 partial(self._run_from_palette, screen, key),
             )
+        if self.locked_out:
+            yield SystemCommand(
+                "Try to write again",
+                "Read-only: another micro-journal has the journal open. Take it over now if "
+                "that one has quit (this happens by itself every few seconds)",
+                self.action_try_writable,
+            )
         yield SystemCommand(
             "Change theme", "Pick a colour theme; the list previews each one as you move",
             self.action_change_theme,
@@ -499,7 +665,70 @@ class MicroJournalApp(App[None]):
 
     async def _run_from_palette(self, screen: Screen, key: Key) -> None:
         target = self if key in GLOBAL_KEYS else screen
-        await target.run_action(key.action)
+        if not await self.run_action(key.action, target):
+            # the key is disabled there right now (check_action): say so, not nothing
+            self.notify(f"Not available right now: {key.help}", timeout=5)
+
+    # ------------------------------------------------------------- notices
+    def notify(self, message: str, **kwargs) -> None:  # type: ignore[override]
+        super().notify(message, **kwargs)
+        self.call_after_refresh(self.keep_toasts_clear)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.keep_toasts_clear)
+
+    def keep_toasts_clear(self, tries: int = 3) -> None:
+        """Over a dialog, only the newest toasts that fit in the rows under it show
+        (DESIGN.md §5: a toast never covers the dialog it talks about); older ones are
+        hidden on this dialog, whole, not cut, and show again on the screen after it.
+        When not even the newest fits (a tall dialog at 80×24), nothing is hidden.
+
+        Toasts are Textual's ``Toast`` widgets, each in a holder in the screen's
+        ``ToastRack`` (found by their CSS type names, as Textual's docs style them).
+        """
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet (start-up) or any more (quitting)
+            return
+        if not isinstance(screen, ModalScreen) or not screen.is_mounted:
+            return
+        # the screens under the dialog show through it, with their own copies of the
+        # toasts: those stay hidden until their screen is back on top (Textual then
+        # shows its toasts again, on ScreenResume)
+        for below in self.screen_stack[:-1]:
+            for rack in below.query("ToastRack"):
+                rack.display = False
+        box = next(iter(screen.query("#dialog")), None)
+        shown = [t for t in screen.query("Toast") if t.parent is not None and t.parent.display]
+        if box is None or not shown:
+            return
+        if not box.region or not all(t.region for t in shown):
+            if tries:  # not laid out yet
+                self.call_after_refresh(self.keep_toasts_clear, tries - 1)
+            return
+        room = screen.size.height - box.region.bottom - 1  # the rack keeps a bottom margin
+        for at, toast in enumerate(reversed(shown)):
+            room -= toast.region.height + toast.styles.margin.top
+            if room < 0:
+                if at == 0:
+                    return  # the newest covers the dialog whatever is hidden
+                for older in shown[: len(shown) - at]:
+                    older.parent.display = False
+                return
+
+    def withdraw_notices(self, *phrases: str) -> None:
+        """Take back the toasts containing any of ``phrases``: the ones asking for what the
+        user has just done ("Press space to check in", "press ,") go when it is done.
+
+        Textual (8.2) can only clear every toast at once; this reaches into its list of
+        notifications (``_notifications``, ``_unnotify``, ``_refresh_notifications``;
+        tests/ui/test_messages_and_keys.py fails loudly if they change).
+        """
+        stale = [n for n in self._notifications if any(p in n.message for p in phrases)]
+        for notification in stale:
+            self._unnotify(notification, refresh=False)
+        if stale:
+            self._refresh_notifications()
 
     # ------------------------------------------------------------- crash output
     def _fatal_error(self) -> None:

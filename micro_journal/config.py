@@ -2,8 +2,8 @@
 
 A bad value never stops the app: it falls back to the default and the problem is
 reported (naming the key) through ``Config.problems``. The Settings screen writes the
-file back with :func:`save_config` (atomically; the ``[keys]`` table and anything else
-the user wrote by hand is kept).
+file back with :func:`save_config`: atomically, and by editing it (tomlkit), so the
+user's comments, the ``[keys]`` table and anything else written by hand are kept.
 """
 
 from __future__ import annotations
@@ -184,22 +184,29 @@ HEADER = """\
 def save_config(config: Config, path: Path | None = None) -> str | None:
     """Write ``config``'s settings to ``config.toml`` atomically.
 
-    Keeps the ``[keys]`` table and any other table written by hand. A file that no
-    longer parses is not overwritten but set aside beside it; the returned note says
-    where (None when there was nothing to say). Raises :class:`ConfigSaveError`.
+    The file is edited, not rewritten: the user's comments (above a key, at the end of
+    a line, the header), the ``[keys]`` table, keys we do not know and the order of
+    everything stay as they were; only a setting whose value changed is replaced (its
+    comment kept) and a setting the file lacks is added. A new file starts with
+    ``HEADER``. A file that no longer parses is not overwritten but set aside beside it;
+    the returned note says where (None when there was nothing to say). Raises
+    :class:`ConfigSaveError`.
     """
-    import tomli_w
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
 
     from .store.storage import atomic_write, describe_os_error
 
     path = path or config.path or config_path()
     note = None
-    data: dict[str, Any] = {}
+    text: str | None = None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        tomllib.loads(text)  # what load_config reads must read the same after the save
+        document = tomlkit.parse(text)
     except FileNotFoundError:
-        pass
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TOMLKitError):
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())  # a file name, not "today"
         aside = path.with_name(f"{path.name}.unreadable-{stamp}")
         try:
@@ -210,16 +217,55 @@ def save_config(config: Config, path: Path | None = None) -> str | None:
                 f"{describe_os_error(err)}"
             ) from None
         note = f"The old {path.name} could not be read; it was kept as {aside}."
-    out: dict[str, Any] = {name: getattr(config, name) for name in SETTINGS}
-    out.update({k: v for k, v in data.items() if k not in out})
+        text = None
+    header = ""
+    if text is None or not text.strip():
+        document, header = tomlkit.document(), HEADER
     try:
-        payload = HEADER + tomli_w.dumps(out, multiline_strings=True)
+        payload = header + _edited(document, config)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         atomic_write(path, payload.encode("utf-8"))
     except (OSError, ValueError, TypeError) as err:
         raise ConfigSaveError(f"{path} was not saved: {describe_os_error(err)}") from None
     config.path = path
     return note
+
+
+def _edited(document: Any, config: Config) -> str:
+    """``document`` (a tomlkit document) with ``config``'s settings, as TOML text.
+
+    A template with line ends that a multi-line TOML string would not keep exactly
+    (``\\r\\n`` reads back as ``\\n``) is written as a one-line string with escapes.
+    """
+    import tomlkit
+
+    values = {name: getattr(config, name) for name in SETTINGS}
+    for name, value in values.items():
+        if name in document:
+            old = _plain(document[name])
+            if type(old) is type(value) and old == value:
+                continue  # unchanged: keep it exactly as written (quotes, spacing, comment)
+            if isinstance(old, dict):  # a [table] by that name: a setting is no table
+                del document[name]
+        if isinstance(value, str) and "\n" in value:
+            document[name] = tomlkit.string(value, multiline=True)
+        else:
+            document[name] = value
+    text = tomlkit.dumps(document)
+    back = tomllib.loads(text)
+    for name, value in values.items():
+        if back.get(name) != value:
+            document[name] = tomlkit.string(value) if isinstance(value, str) else value
+            text = tomlkit.dumps(document)
+    back = tomllib.loads(text)
+    if any(back.get(name) != value for name, value in values.items()):
+        raise ValueError("the settings could not be written as TOML that reads back the same")
+    return text
+
+
+def _plain(item: Any) -> Any:
+    unwrap = getattr(item, "unwrap", None)
+    return unwrap() if unwrap is not None else item
 
 
 def with_settings(config: Config, **values: Any) -> Config:

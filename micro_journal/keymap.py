@@ -104,7 +104,7 @@ def keyset(scope: str, keys: list[Key]) -> list[Key]:
 GLOBAL_KEYS: list[Key] = keyset("app", [
     *(Key(s.key, f"goto('{s.name}')", s.title, s.help, show=False, id=f"app.goto_{s.name}")
       for s in SCREENS),
-    Key("question_mark", "help", "Keys", "Show every key of this screen and the global ones",
+    Key("question_mark", "help", "Keys", "Keys: every key of this screen and the global ones",
         display="?"),
     Key("ctrl+p", "command_palette", "Palette", "Open the command palette", show=False,
         display="ctrl+p", id="app.palette"),
@@ -113,32 +113,35 @@ GLOBAL_KEYS: list[Key] = keyset("app", [
 
 TODAY_KEYS: list[Key] = keyset("today", [
     Key("space", "check_in", "Done", "Mark the selected skill done for today"),
-    Key("s", "skip", "Skip", "Mark a rest day for the selected skill (keeps the streak)"),
-    Key("enter", "details", "Details", "Check in with minutes, the metric's value and a note"),
+    Key("s", "skip", "Skip", "Skip: a rest day for the selected skill (keeps the streak)"),
+    Key("enter", "details", "Details", "Details: check in with minutes, the metric's value and "
+        "a note"),
     Key("x", "undo", "Undo", "Undo today's check-in of the selected skill"),
     Key("p", "timer", "Timer", "Start (or pause) the practice timer for the selected skill"),
-    Key("escape", "stop_timer", "Stop", "Stop the practice timer"),
+    # the timer bar shows "esc stops" while it runs: the 80-column footer has no room left
+    Key("escape", "stop_timer", "Stop", "Stop the practice timer", show=False),
     Key("down,j", "move(1)", "Next", "Select the next skill", show=False, display="↓ / j",
         id="today.down"),
     Key("up,k", "move(-1)", "Previous", "Select the previous skill", show=False,
         display="↑ / k", id="today.up"),
-    Key("n", "new_skill", "New skill", "Create a micro-skill (and its objective)"),
-    Key("d", "open_demo", "Demo", "Open the demo journal (in a temporary folder)"),
+    Key("n", "new_skill", "New skill", "New skill: create a micro-skill (and its objective)"),
+    Key("d", "open_demo", "Demo", "Open the demo journal in a temporary folder (only while "
+        "your journal has no skill; later: micro-journal --demo)"),
     Key("w", "weekly_review", "Review", "Weekly review: last week's when it is due, else this "
         "week's"),
-    Key("g", "complete_goal", "Goal done", "Complete a micro-goal due today or overdue (then an "
-        "optional insight)", show=False),
+    Key("g", "complete_goal", "Goal done", "Goal done: complete a micro-goal due today or overdue "
+        "(then an optional insight)", show=False),
 ])
 
 PLAN_KEYS: list[Key] = keyset("plan", [
     Key("w", "review", "Review", "Weekly review of the selected week: measurements, notes, "
         "decision"),
-    Key("a", "add_week", "Add week", "Plan the next stacked skill: add a week at the end"),
+    Key("a", "add_week", "Add week", "Add week: plan the next stacked skill at the end"),
     Key("h", "hold", "Hold", "Hold the selected week: repeat it, later weeks move back one week"),
-    Key("E", "end_plan", "End plan", "End this plan (kept as history) and plan the next cycle",
+    Key("E", "end_plan", "End plan", "End plan: keep it as history and plan the next cycle",
         display="E"),
     Key("o", "next_objective", "Objective", "Show the plan of the next objective"),
-    Key("n", "new_plan", "New plan", "Create a plan: objective, start week, one skill a week"),
+    Key("n", "new_plan", "New plan", "New plan: objective, start week, one skill a week"),
     Key("d", "decide", "Decide", "Review the selected week and decide: stack the next skill, "
         "hold or tweak", show=False),
     Key("e", "change_skill", "Change", "Change the skill of the selected week (this week or "
@@ -160,27 +163,27 @@ PLAN_KEYS: list[Key] = keyset("plan", [
 PLAN_FORM_KEYS: list[Key] = keyset("plan_form", [
     Key("ctrl+s", "save", "Create", "Create the plan: objective, new skills and weeks in one "
         "save"),
-    Key("escape", "cancel", "Cancel", "Close without creating a plan"),
+    Key("escape", "cancel", "Cancel", "Cancel: close without creating a plan"),
     Key("enter", "pick", "Pick", "On a week: pick one of the objective's skills, or create one"),
-    Key("n", "new_skill", "New skill", "On a week: create a micro-skill for it (with the "
-        "checklist)"),
+    Key("n", "new_skill", "New skill", "New skill on a week: create a micro-skill for it (with "
+        "the checklist)"),
     Key("delete,backspace", "clear_week", "Clear", "On a week: clear its skill",
         display="del"),
-    Key("plus", "add_week", "+ week", "Add a week after the highlighted one (outside the "
-        "objective field)", display="+"),
-    Key("minus", "remove_week", "- week", "Remove the highlighted week; later weeks move up "
-        "(outside the objective field)", display="-"),
+    Key("plus", "add_week", "+ week", "+ week: add a week after the highlighted one (outside "
+        "the objective field)", display="+"),
+    Key("minus", "remove_week", "- week", "- week: remove the highlighted week; later weeks "
+        "move up (outside the objective field)", display="-"),
 ])
 
 REVIEW_KEYS: list[Key] = keyset("review", [
     Key("ctrl+s", "save", "Save", "Save the weekly review (reopening it edits it, never "
         "duplicates)", priority=True),
     Key("escape", "close", "Back", "Back without saving (what you typed is kept for next time)"),
-    Key("ctrl+o", "decide", "Decide", "Choose the decision: stack, hold or tweak (the "
-        "suggestion is pre-selected)", priority=True),
-    Key("ctrl+n", "pick_next", "Next skill", "Stack: pick next week's skill (planned, from "
+    Key("ctrl+o", "decide", "Decide", "Decide: stack, hold or tweak (the suggestion is "
+        "pre-selected)", priority=True),
+    Key("ctrl+n", "pick_next", "Next skill", "Next skill to stack: pick next week's (planned, from "
         "the library, yours, or new)", priority=True),
-    Key("ctrl+r", "refill", "Refill", "Put the week's check-in values back into the "
+    Key("ctrl+r", "refill", "Refill", "Refill: put the week's check-in values back into the "
         "measurements"),
 ])
 
@@ -190,29 +193,30 @@ def bindings(keys: list[Key]) -> list[Binding]:
 
 
 JOURNAL_KEYS: list[Key] = keyset("journal", [
-    Key("e", "edit_today", "Edit today", "Write today's entry (the newest of today; new if none)"),
-    Key("n", "new_entry", "New", "Start another entry for today"),
-    Key("enter", "open_entry", "Open", "Read the highlighted entry", show=False),
+    Key("e", "edit_today", "Edit today", "Edit today: write today's entry (the newest of today; "
+        "new if none)"),
+    Key("n", "new_entry", "New", "New entry: start another one for today"),
+    Key("enter", "open_entry", "Open", "Open: read the highlighted entry", show=False),
     Key("slash", "search", "Search", "Search all entries as you type", display="/"),
     Key("a", "archive", "Archive", "Archive the highlighted entry (it can be restored)"),
     Key("u", "restore", "Restore", "Restore the highlighted archived entry"),
     Key("A", "toggle_archived", "Archived", "Show archived entries instead of the journal",
         display="A"),
-    Key("left_square_bracket", "month(-1)", "Month −1", "Calendar: previous month",
+    Key("left_square_bracket", "month(-1)", "Month −1", "Month −1: the calendar's previous month",
         show=False, display="[", id="journal.previous_month"),
-    Key("right_square_bracket", "month(1)", "Month +1", "Calendar: next month",
+    Key("right_square_bracket", "month(1)", "Month +1", "Month +1: the calendar's next month",
         show=False, display="]", id="journal.next_month"),
     Key("c", "calendar", "Calendar", "Pick a day on the calendar (arrows, enter)", show=False),
 ])
 
 EDITOR_KEYS: list[Key] = keyset("editor", [
-    Key("escape", "leave", "Done", "Save and leave the editor", priority=True),
+    Key("escape", "leave", "Done", "Done: save and leave the editor", priority=True),
     Key("ctrl+s", "save_now", "Save", "Save now (it also saves a second after you stop typing)",
         priority=True),
     Key("ctrl+t", "template", "Prompts", "Insert the reflection prompts", priority=True),
     Key("ctrl+l", "details", "Skills & tags",
-        "Linked skills, tags, mood and energy of this entry", priority=True),
-    Key("ctrl+r", "preview", "Preview", "Show the entry rendered as Markdown (again: edit)",
+        "Skills & tags: linked skills, tags, mood and energy of this entry", priority=True),
+    Key("ctrl+r", "preview", "Preview", "Preview: the entry rendered as Markdown (again: edit)",
         priority=True),
     Key("ctrl+e", "external", "$EDITOR", "Edit this entry in your own $EDITOR", priority=True),
 ])
@@ -226,15 +230,15 @@ READER_KEYS: list[Key] = keyset("reader", [
 
 
 GOALS_KEYS: list[Key] = keyset("goals", [
-    Key("n", "new_goal", "New", "Add a micro-goal: action, objective, deadline, metric, estimate"),
-    Key("space", "complete", "Done", "Complete the selected goal (then an optional insight)"),
+    Key("n", "new_goal", "New", "New micro-goal: action, objective, deadline, metric, estimate"),
+    Key("space", "complete", "Done", "Done: complete the selected goal (then an optional insight)"),
     Key("e,enter", "edit", "Edit", "Edit the selected goal (enter does too)", display="e"),
-    Key("r", "reschedule", "Reschedule", "Give the selected goal a new deadline"),
+    Key("r", "reschedule", "Reschedule", "Reschedule: give the selected goal a new deadline"),
     Key("x", "drop", "Drop", "Drop the selected goal, with an optional reason (restorable)"),
     Key("u", "reopen", "Reopen", "Reopen the selected done goal, or restore a dropped one"),
     Key("i", "insight", "Insight", "Write the insight of the selected done goal: what worked, "
         "what to adjust"),
-    Key("f", "next_filter", "Filter", "Show open → done → dropped → all goals, in turn"),
+    Key("f", "next_filter", "Filter", "Filter: open → done → dropped → all goals, in turn"),
     Key("m", "review('month')", "Month", "Monthly review: goals done with insights, skills "
         "mastered, stale goals, a note", id="goals.review_month"),
     Key("M", "review('quarter')", "Quarter", "Quarterly review: the same for three months",
@@ -248,18 +252,18 @@ GOALS_KEYS: list[Key] = keyset("goals", [
 GOAL_FORM_KEYS: list[Key] = keyset("goal_form", [
     Key("ctrl+s", "save", "Save", "Save the micro-goal (a new objective is created with it)",
         priority=True),
-    Key("escape", "cancel", "Cancel", "Close without saving"),
+    Key("escape", "cancel", "Cancel", "Cancel: close without saving"),
 ])
 
 GOAL_REVIEW_KEYS: list[Key] = keyset("goal_review", [
-    Key("left,h,left_square_bracket", "shift(-1)", "Earlier", "Show the previous month or "
+    Key("left,h,left_square_bracket", "shift(-1)", "Earlier", "Earlier: the previous month or "
         "quarter", display="← / h", id="goal_review.earlier", show=False),
-    Key("right,l,right_square_bracket", "shift(1)", "Later", "Show the next month or quarter",
+    Key("right,l,right_square_bracket", "shift(1)", "Later", "Later: the next month or quarter",
         display="→ / l", id="goal_review.later", show=False),
-    Key("t", "toggle_kind", "Month/Quarter", "Switch between the monthly and the quarterly "
-        "review"),
+    Key("t", "toggle_kind", "Month/Quarter", "Month/Quarter: switch between the monthly and the "
+        "quarterly review"),
     Key("n", "note", "Note", "Write this period's review note (saving again replaces it)"),
-    Key("r", "reschedule", "Reschedule", "Give the selected stale goal a new deadline"),
+    Key("r", "reschedule", "Reschedule", "Reschedule: give the selected stale goal a new deadline"),
     Key("x", "drop", "Drop", "Drop the selected stale goal (restorable on Goals)"),
     Key("down,j", "move(1)", "Next", "Select the next stale goal", show=False,
         display="↓ / j", id="goal_review.down"),
@@ -280,9 +284,9 @@ PROGRESS_KEYS: list[Key] = keyset("progress", [
         "objective"),
     Key("a", "toggle_achievements", "Achievements", "Achievements by week, month and quarter "
         "(again: back to the charts)"),
-    Key("t", "next_kind", "Week/Month/Qtr", "Achievements: show weeks → months → quarters, "
-        "in turn"),
-    Key("s", "save_picture", "Save SVG", "Save this screen as an SVG picture (the message "
+    Key("t", "next_kind", "Week/Month/Qtr", "Week/Month/Qtr: achievements by weeks → months → "
+        "quarters, in turn"),
+    Key("s", "save_picture", "Save SVG", "Save SVG: this screen as an SVG picture (the message "
         "says where)"),
     Key("down,j", "scroll(1)", "Down", "Scroll down", show=False, display="↓ / j",
         id="progress.down"),
@@ -294,7 +298,7 @@ PROGRESS_KEYS: list[Key] = keyset("progress", [
 SETTINGS_KEYS: list[Key] = keyset("settings", [
     Key("ctrl+s", "save", "Save", "Save the settings to config.toml and apply them now"),
     Key("ctrl+t", "pick_theme", "Theme", "Pick a colour theme, previewed as you move"),
-    Key("ctrl+r", "revert", "Revert", "Forget unsaved changes and show the saved settings"),
+    Key("ctrl+r", "revert", "Revert", "Revert: forget unsaved changes and show the saved settings"),
     Key("escape", "leave", "Back", "Back to Today (valid changes are saved; others kept here)"),
 ])
 

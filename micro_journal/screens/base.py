@@ -95,7 +95,11 @@ class JournalScreen(Screen):
         reason = self.mj.read_only_reason
         banner.display = reason is not None
         if reason:
-            banner.update(f"READ-ONLY — {escape(reason)}. Nothing you do here is saved.")
+            text = f"READ-ONLY — {escape(reason)}. Nothing you do here is saved."
+            if self.mj.locked_out:
+                # the app takes the lock as soon as it is free (MicroJournalApp.try_writable)
+                text += " It becomes writable by itself when the other one quits."
+            banner.update(text)
 
     def save_pending(self) -> None:
         """Save anything typed but not yet saved; screens with editors override this."""

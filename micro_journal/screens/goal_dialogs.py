@@ -103,6 +103,8 @@ class GoalForm(ModalScreen[str | None]):
                         value=value if value else Select.NULL, id="skill",
                     )
                 yield Static("", id="skill-note", classes="goal-note")
+            # why a save failed (read-only, disk): in the form, where no toast covers it
+            yield Static("", id="save-note", classes="goal-note")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="save")
                 yield Button("Cancel  esc", id="cancel")
@@ -215,6 +217,7 @@ class GoalForm(ModalScreen[str | None]):
         if repo is None:
             return
         draft = self.draft()
+        self._note("save", "")
         try:
             _, new_objective = svc.goal_from_draft(repo, draft, self.today, self.goal)
         except ValidationError as err:
@@ -226,11 +229,10 @@ class GoalForm(ModalScreen[str | None]):
             return
         try:
             saved = svc.save_goal(repo, draft, self.today, self.goal)
-        except ReadOnlyJournal as err:
-            self.notify(str(err), title="Read-only", severity="warning", timeout=8)
-            return  # everything typed is still here
-        except JournalError as err:
-            self.notify(str(err), title="Not saved: micro-goal", severity="error", timeout=15)
+        except (ReadOnlyJournal, JournalError) as err:
+            # said in the form (a toast would sit over it); everything typed is still here
+            self._note("save", f"[$error]✗ Not saved: {escape(str(err))}[/]")
+            self.query_one("#save-note").display = True
             return
         warnings = rules_goals.goal_warnings(saved)
         made = f" (new objective: {new_objective})" if new_objective else ""
@@ -246,9 +248,22 @@ class GoalForm(ModalScreen[str | None]):
 # ------------------------------------------------------------------ one-line prompts
 
 
+class PromptBox(Vertical):
+    """A prompt's box: when it grows or shrinks, the toasts under it make room."""
+
+    def on_resize(self) -> None:
+        keep = getattr(self.app, "keep_toasts_clear", None)
+        if keep is not None:
+            keep()
+
+
 class LinePrompt(ModalScreen[str | None]):
-    """A question with one line of text: enter answers, esc skips (returns None)."""
-    CSS_PATH = "../styles/goals.tcss"
+    """A question with one line of text: enter answers, esc skips (returns None).
+
+    The box sits high (messages.tcss) and the toasts stay in the rows under it: the
+    celebration of a completed goal shows below its insight prompt, never over it.
+    """
+    CSS_PATH = ["../styles/goals.tcss", "../styles/messages.tcss"]
 
     BINDINGS = [("escape", "skip", "Skip")]
 
@@ -264,7 +279,7 @@ class LinePrompt(ModalScreen[str | None]):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="goal-prompt"):
+        with PromptBox(id="dialog", classes="goal-prompt"):
             yield Static(self.title_text, classes="form-title")
             yield Static(self.question, classes="prompt-question")
             yield Input(self.value, placeholder=self.placeholder, id="answer")
@@ -274,6 +289,7 @@ class LinePrompt(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#answer-note").display = False
         self.query_one(Input).focus()
+
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

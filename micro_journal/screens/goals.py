@@ -25,6 +25,8 @@ MARK = {
     "upcoming": "[$text-muted]○[/]", "done": "[$done]✔[/]", "dropped": "[$text-muted]✗[/]",
 }
 
+RESTORE_HINT = "f → dropped, then u restores it"
+
 EXPLAIN = (
     "A micro-goal is the next concrete action toward an objective: specific, with a short "
     "deadline and a simple success metric, small enough to finish in under one or two "
@@ -414,8 +416,7 @@ class GoalsScreen(JournalScreen):
             saved = self.write(lambda: svc.drop(self.mj.repo, goal, reason), what="drop")
             if saved is not None:
                 self.refresh_view()
-                self.notify(f"Dropped: {goal.action}. f → dropped, then u restores it.",
-                            timeout=5)
+                self.notify(f"Dropped: {goal.action}. {RESTORE_HINT}.", timeout=5)
 
         self.app.push_screen(DropPrompt(goal), dropped)
 
@@ -428,6 +429,7 @@ class GoalsScreen(JournalScreen):
         saved = self.write(lambda: svc.reopen(self.mj.repo, goal), what="reopen")
         if saved is None:
             return
+        self.mj.withdraw_notices(RESTORE_HINT)  # done: "… then u restores it" goes
         self._select(goal.id)
         late = rules_goals.days_late(saved, self.mj.clock.today())
         hint = " Its deadline has passed: r reschedules it." if late > 0 else ""

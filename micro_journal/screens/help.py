@@ -3,19 +3,29 @@
 Keys remapped in ``config.toml`` show their new key (marked ``*``); ``i`` shows each
 action's id (what a ``[keys]`` line names) instead of its description. Each key is a
 row of two columns, so a long description wraps under itself, not under the keys.
+A key that does nothing on the screen right now (nothing selected, no timer running,
+the demo once the journal has a skill) is dimmed, and the note under the list says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from textual.actions import parse
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..keymap import GLOBAL_KEYS, Key
+
+
+def available(node: DOMNode, action: str) -> bool:
+    """Whether ``action`` would do something on ``node`` now (its ``check_action``)."""
+    _namespace, name, params = parse(action)
+    return bool(node.check_action(name, params))
 
 
 def label_width(keys: list[Key], keymap: Mapping[str, str]) -> int:
@@ -26,8 +36,10 @@ def label_width(keys: list[Key], keymap: Mapping[str, str]) -> int:
 class KeyRow(Horizontal):
     """One key: its label (``*`` when remapped) and what it does (or its id)."""
 
-    def __init__(self, key: Key, keymap: Mapping[str, str], width: int) -> None:
-        super().__init__(classes="key-row")
+    def __init__(
+        self, key: Key, keymap: Mapping[str, str], width: int, on: bool = True
+    ) -> None:
+        super().__init__(classes="key-row" if on else "key-row -off")
         self.key = key
         self.remapped = key.id in keymap
         self.label_text = key.label_in(keymap)
@@ -49,13 +61,14 @@ class KeyRow(Horizontal):
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "../styles/settings.tcss"
+    CSS_PATH = ["../styles/settings.tcss", "../styles/messages.tcss"]
     BINDINGS = [("escape,q,question_mark", "close", "Close"), ("i", "toggle_ids", "Ids")]
 
     def __init__(self, below: Screen) -> None:
         super().__init__()
         self.below = below
         self.show_ids = False
+        self.dimmed = False  # some key does nothing on ``below`` right now
 
     def compose(self) -> ComposeResult:
         keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
@@ -69,16 +82,22 @@ class HelpScreen(ModalScreen[None]):
                 classes="form-title",
             )
             with VerticalScroll():
-                for title, group in ((name, keys), ("Everywhere", GLOBAL_KEYS)):
+                for title, group, node in (
+                    (name, keys, self.below), ("Everywhere", GLOBAL_KEYS, self.app),
+                ):
                     if not group:
                         continue
                     yield Static(f"[b]{escape(title)}[/b]", classes="key-section")
                     for key in group:
-                        yield KeyRow(key, keymap, width)
+                        on = available(node, key.action)
+                        self.dimmed = self.dimmed or not on
+                        yield KeyRow(key, keymap, width, on)
                 yield Static(self._note(keymap), id="help-note")
 
     def _note(self, keymap: Mapping[str, str]) -> str:
         remapped = "[$warning]*[/] remapped in config.toml.  " if keymap else ""
+        if self.dimmed:
+            remapped += "Dimmed: does nothing here right now.  "
         if self.show_ids:
             note = (
                 "Remap in config.toml:  [b]\\[keys][/b]  then lines like  "

@@ -31,6 +31,11 @@ from .base import JournalScreen
 PAGE = 150
 
 
+def entries(n: int) -> str:
+    """``1 entry``, ``2 entries``, ``0 entries``."""
+    return f"{n} {'entry' if n == 1 else 'entries'}"
+
+
 def entry_line(entry: Entry, skills: dict, width: int = 48) -> Text:
     """``Wed 18  First line of the entry  #tag · skill`` as one line of text.
 
@@ -86,7 +91,7 @@ class JournalBrowser(JournalScreen):
         yield Static(id="banner")
         with Horizontal(id="journal-body"):
             with Vertical(id="journal-left"):
-                yield Input(placeholder="/ search: words #tag skill: from: to: on:", id="search")
+                yield Input(placeholder="search: words #tag skill: from: to: on:", id="search")
                 yield Static(id="search-status")
                 yield EntryList(id="entries")
             with Vertical(id="journal-right"):
@@ -211,7 +216,7 @@ class JournalBrowser(JournalScreen):
         elif not query.empty:
             n = len(self.results)
             status.update(
-                f"{n} entr{'y' if n == 1 else 'ies'} match · esc clears"
+                f"{entries(n)} {'matches' if n == 1 else 'match'} · esc clears"
                 if n else "[$warning]No entry matches.[/] esc clears the search"
             )
         elif not self.results:
@@ -229,9 +234,8 @@ class JournalBrowser(JournalScreen):
 
     def _topbar(self) -> None:
         total = len(self.service.entries()) if self.service else 0
-        what = "archived" if self.show_archived else "entries"
         self.query_one("#topbar", Static).update(
-            f"[b]Journal[/b]  {total} {what if not self.show_archived else 'entries'}"
+            f"[b]Journal[/b]  {entries(total)}"
             + ("  ·  [$warning]showing archived[/]" if self.show_archived else "")
         )
 

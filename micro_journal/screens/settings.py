@@ -5,6 +5,11 @@ what can be applied at once: the theme, the week start, the day-start hour, the
 default practice minutes, the template and the backup count. A value that does not
 pass its check is never thrown away: it stays in its field, with the reason beside it,
 until it is fixed or reverted.
+
+What Settings has to say about itself (saved, nothing changed, reverted, what to fix)
+is said in its top line, not in a toast: at 80×24 a toast sits over the bottom of the
+screen. The file paths and the note on remapping keys sit above the template, out of
+the toasts' corner, as other screens' toasts (a [keys] problem) may still show here.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ TYPED = {
 WEEK_HINT = "week grids, streaks and plans"
 THEME_HINT = "ctrl+t: pick with live preview"
 TEMPLATE_HINT = "the text a new journal entry starts with"
+WAITING = "Your changes wait in Settings"  # the toast on leaving with a value to fix
 
 
 class SettingsScreen(JournalScreen):
@@ -46,6 +52,8 @@ class SettingsScreen(JournalScreen):
         self.loaded: dict[str, Any] = {}
         self._filled_from: tuple | None = None
         self._last_parsed: tuple[dict[str, Any], dict[str, str]] = ({}, {})
+        # (what the top line says, the fields it was said about): shown until they change
+        self._said: tuple[str, dict[str, Any]] | None = None
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -65,11 +73,11 @@ class SettingsScreen(JournalScreen):
                     yield Label(label)
                     yield Input(id=name, max_length=6, compact=True)
                     yield Static(hint, id=f"{name}-msg", classes="setting-msg")
+            yield Static(id="settings-about")
             with Horizontal(classes="settings-row"):
                 yield Label("Journal template", classes="settings-label")
                 yield Static(TEMPLATE_HINT, id="journal_template-msg", classes="setting-msg")
             yield TextArea(id="journal_template", soft_wrap=True)
-            yield Static(id="settings-about")
             with Horizontal(classes="form-buttons settings-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="save", compact=True)
                 yield Button("Revert  ctrl+r", id="revert", compact=True)
@@ -87,6 +95,8 @@ class SettingsScreen(JournalScreen):
         self.set_class(self.size.height >= self.ROOMY_HEIGHT, "-roomy")
 
     def on_screen_resume(self) -> None:
+        # here: the toast that said "your changes wait in Settings (press ,)" has done its job
+        self.mj.withdraw_notices(WAITING)
         # settings saved elsewhere (the theme picker) show here; typed edits stay. When
         # nothing changed since, filling again would change nothing: skip it.
         state = self._settings_state()
@@ -168,13 +178,24 @@ class SettingsScreen(JournalScreen):
     def _draw_topbar(self, problems: dict[str, str] | None = None) -> None:
         if problems is None:
             problems = self.parsed()[1]
+        said = self._said[0] if self._said and self._said[1] == self.form_text() else None
         if problems:
             state = f"[$error]{len(problems)} to fix before saving[/]"
+            if said:
+                where = "the field" if len(problems) == 1 else "each field"
+                state = f"[$error]not saved: {len(problems)} to fix (see beside {where})[/]"
+        elif said:
+            state = said
         elif self.dirty:
             state = "[$warning]unsaved changes: ctrl+s saves[/]"
         else:
             state = "[$text-muted]saved[/]"
         self.query_one("#settings-topbar", Static).update(f"[b]Settings[/b]  ·  {state}")
+
+    def say(self, text: str) -> None:
+        """Say ``text`` in the top line until a field changes."""
+        self._said = (text, self.form_text())
+        self._draw_topbar()
 
     def _draw_theme(self) -> None:
         self.query_one("#theme", Button).label = f"{self.app.theme} ▸"
@@ -219,29 +240,33 @@ class SettingsScreen(JournalScreen):
         self.mj.action_change_theme()
 
     def action_save(self) -> bool:
+        """ctrl+s: save, and say how it went in the top line."""
+        return self._save(here=True)
+
+    def _save(self, *, here: bool) -> bool:
+        """Save; ``here``: the user stays on Settings (else the toast goes with them)."""
         values, problems = self.parsed()
         if problems:
             first = next(iter(problems))
             self.query_one(f"#{first}").focus()
-            fields = ", ".join(_label(n) for n in problems)
-            self.notify(
-                f"Not saved: {fields} {'needs' if len(problems) == 1 else 'need'} fixing "
-                "(see beside the field). What you typed is kept.",
-                title="Settings", severity="warning", timeout=6,
-            )
+            self.say("not saved")  # the top line shows how many; beside each field, why
             return False
         if not self.dirty:
-            self.notify("Nothing changed.", title="Settings", timeout=3)
+            if here:
+                self.say("[$text-muted]saved · nothing had changed[/]")
             return True
         if not self.mj.save_settings(**values):
             return False
         self.fill(force=True)
-        self.notify("Saved and applied.", title="Settings", timeout=3)
+        if here:
+            self.say("[$success]saved and applied[/]")
+        else:
+            self.notify("Saved and applied.", title="Settings", timeout=3)
         return True
 
     def action_revert(self) -> None:
         self.fill(force=True)
-        self.notify("Showing the saved settings again.", title="Settings", timeout=3)
+        self.say("[$text-muted]showing the saved settings again[/]")
 
     async def action_leave(self) -> None:
         await self.app.run_action("goto('today')")  # saving happens on_screen_suspend
@@ -271,11 +296,11 @@ class SettingsScreen(JournalScreen):
             verb = "needs" if len(problems) == 1 else "need"
             self.notify(
                 "Settings not saved: " + ", ".join(_label(n) for n in problems)
-                + f" {verb} fixing. Your changes wait in Settings (press ,).",
+                + f" {verb} fixing. {WAITING} (press ,).",
                 title="Settings", severity="warning", timeout=8,
             )
             return
-        self.action_save()
+        self._save(here=False)
 
 
 def _label(name: str) -> str:

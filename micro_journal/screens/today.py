@@ -13,9 +13,13 @@ from ..keymap import TODAY_KEYS, bindings
 from ..services.today import SkillToday, TodayView, build_today
 from ..widgets.footer import KeyFooter
 from ..widgets.skill import SkillCard, SkillRow
-from ..widgets.timer import PracticeTimer
+from ..widgets.timer import PracticeTimer, duration_text
 from ..widgets.week import WeekGrid
 from .base import JournalScreen
+
+# what the toasts of Today ask for, taken back once it is done (see withdraw_notices)
+ASKS_TO_CHECK_IN = "Press space to check in today"  # the new-skill form's toast
+STOPPED = "Timer stopped after"
 
 
 class TodayScreen(JournalScreen):
@@ -28,6 +32,8 @@ class TodayScreen(JournalScreen):
         self.selected_id: str | None = None
         self._focus_id: str | None = None
         self._drawn_day: dt.date | None = None
+        # (skill id, minutes) of a timer stopped early: Details offers those minutes
+        self._stopped: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -237,6 +243,10 @@ class TodayScreen(JournalScreen):
         )
         if saved is None:
             return False
+        # done: the toasts asking for a check-in go
+        self.mj.withdraw_notices(ASKS_TO_CHECK_IN, STOPPED)
+        if self._stopped and self._stopped[0] == s.skill.id:
+            self._stopped = None
         self.refresh_view()
         return True
 
@@ -275,6 +285,9 @@ class TodayScreen(JournalScreen):
         s = self.selected
         if s is None:
             return
+        if minutes is None and self._stopped and self._stopped[0] == s.skill.id:
+            minutes = self._stopped[1]  # what the stopped timer counted
+        self.mj.withdraw_notices(STOPPED)  # its offer is taken
 
         def saved(result: dict | None) -> None:
             if result is None:
@@ -291,14 +304,28 @@ class TodayScreen(JournalScreen):
         else:
             s = self.selected
             if s is not None:
+                self._stopped = None
+                self.mj.withdraw_notices(STOPPED)
                 timer.start(s.skill.id, s.skill.title, s.skill.practice_minutes)
         self.refresh_bindings()
 
     def action_stop_timer(self) -> None:
+        """Stop early: say how long it ran; from a minute on, Details offers the minutes."""
         timer = self.query_one(PracticeTimer)
         if timer.active:
-            minutes = timer.stop()
-            self.notify(f"Timer stopped after {minutes} min.", timeout=3)
+            skill_id = timer.skill_id
+            seconds = timer.stop()
+            minutes = max(1, round(seconds / 60))
+            said = f"{STOPPED} {duration_text(seconds)}."
+            if seconds >= 60 and skill_id is not None:  # under a minute: nothing to log
+                self._stopped = (skill_id, minutes)
+                key = next(k for k in TODAY_KEYS if k.id == "today.details")
+                said += (f" Details ({key.label_in(self.mj.keymap)}) checks in "
+                         f"{minutes} min.")
+                self.notify(said, timeout=8)
+            else:
+                self._stopped = None
+                self.notify(said, timeout=3)
         self.refresh_bindings()
 
     def on_practice_timer_finished(self, event: PracticeTimer.Finished) -> None:
@@ -306,7 +333,8 @@ class TodayScreen(JournalScreen):
         self.selected_id = event.skill_id
         if self.view is not None and self.view.skills:
             self._draw_skills()  # the skill timed is the one selected, behind the form too
-        self.notify(f"{event.minutes} minutes of practice: well done.", title="Time's up")
+        minutes = f"{event.minutes} minute{'s' if event.minutes != 1 else ''}"
+        self.notify(f"{minutes} of practice: well done.", title="Time's up")
         self.action_details(minutes=event.minutes)
 
     def action_new_skill(self) -> None:

@@ -2,18 +2,33 @@
 
 Elapsed time is read from the app's clock (not counted in ticks), so it stays right
 when the terminal is slow, and tests move it by moving a fixed clock.
+
+One line: the skill's title (cut with … when the line is short), the state and its
+keys (``p pauses · esc stops`` / ``paused · p resumes``), the bar and the time left.
+The state and the time always keep their room; only the title gives way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
+
+
+def duration_text(seconds: float) -> str:
+    """``5 s``, ``1 min``, ``3 min 20 s``, ``1 h 05 min``: the time as practised."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 class PracticeTimer(Horizontal):
@@ -25,9 +40,16 @@ class PracticeTimer(Horizontal):
         padding: 0 1;
     }
     PracticeTimer.-active { display: block; }
-    PracticeTimer #timer-label { width: 1fr; }
-    PracticeTimer ProgressBar { width: 32; }
-    PracticeTimer #timer-time { width: 16; text-align: right; }
+    PracticeTimer #timer-label {
+        width: 2fr;
+        min-width: 12;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    PracticeTimer #timer-state { width: auto; padding: 0 1; }
+    PracticeTimer ProgressBar { width: 1fr; max-width: 34; min-width: 8; }
+    PracticeTimer ProgressBar Bar { width: 1fr; }
+    PracticeTimer #timer-time { width: auto; padding: 0 0 0 1; }
     """
 
     class Finished(Message):
@@ -46,7 +68,8 @@ class PracticeTimer(Horizontal):
         self._ticker = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="timer-label")
+        yield Static(id="timer-label", markup=False)
+        yield Static(id="timer-state")
         yield ProgressBar(total=100, show_eta=False, show_percentage=False)
         yield Static(id="timer-time")
 
@@ -57,6 +80,10 @@ class PracticeTimer(Horizontal):
     @property
     def running(self) -> bool:
         return self.started_at is not None
+
+    @property
+    def paused(self) -> bool:
+        return self.active and not self.running
 
     def elapsed(self) -> float:
         running = 0.0
@@ -71,6 +98,7 @@ class PracticeTimer(Horizontal):
         self.elapsed_before = 0.0
         self.started_at = self.app.clock.now()
         self.add_class("-active")
+        self.query_one("#timer-label", Static).update(f"⏱ {title}")
         if self._ticker is None:
             self._ticker = self.set_interval(0.25, self.tick)
         self.tick()
@@ -83,11 +111,11 @@ class PracticeTimer(Horizontal):
             self.started_at = self.app.clock.now()
         self.tick()
 
-    def stop(self) -> int:
-        """Stop without finishing; returns whole minutes practised (rounded up)."""
-        minutes = math.ceil(self.elapsed() / 60) if self.elapsed() else 0
+    def stop(self) -> float:
+        """Stop without finishing; returns the seconds practised."""
+        seconds = self.elapsed()
         self._reset()
-        return minutes
+        return seconds
 
     def _reset(self) -> None:
         self.skill_id = None
@@ -97,6 +125,14 @@ class PracticeTimer(Horizontal):
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
+
+    def state_text(self, keys: dict[str, str] | None = None) -> str:
+        """``p pauses · esc stops`` while running, ``paused · p resumes`` when paused."""
+        keys = keys or {}
+        pause, stop = keys.get("timer", "p"), keys.get("stop", "esc")
+        if self.running:
+            return f"[$text-muted]{escape(pause)} pauses · {escape(stop)} stops[/]"
+        return f"[b $warning]paused[/] [$text-muted]· {escape(pause)} resumes[/]"
 
     def tick(self) -> None:
         if not self.active:
@@ -108,11 +144,21 @@ class PracticeTimer(Horizontal):
             self.post_message(self.Finished(skill_id, minutes))
             return
         left = self.total - elapsed
-        paused = "" if self.running else "  [$warning]paused[/]"
-        self.query_one("#timer-label", Static).update(
-            f"⏱ [b]{escape(self.title)}[/b]{paused}"
-        )
+        self.query_one("#timer-state", Static).update(self.state_text(self._key_labels()))
         self.query_one(ProgressBar).update(progress=100 * elapsed / self.total)
         self.query_one("#timer-time", Static).update(
             f"{int(left // 60):02d}:{int(left % 60):02d} left"
         )
+
+    def _key_labels(self) -> dict[str, str]:
+        """The timer's keys as the user has them (remapped in config.toml or not)."""
+        from ..keymap import TODAY_KEYS
+
+        keymap = getattr(self.app, "keymap", {})
+        labels = {}
+        for key in TODAY_KEYS:
+            if key.id == "today.timer":
+                labels["timer"] = key.label_in(keymap)
+            elif key.id == "today.stop_timer":
+                labels["stop"] = key.label_in(keymap)
+        return labels

@@ -181,7 +181,12 @@ def test_demo_flag_opens_a_temporary_journal_never_the_default(sandbox: Sandbox)
         shown = pump(30, until="confident smile")
         text = ANSI.sub("", screen.decode("utf-8", "replace"))
         assert shown, f"the Today screen never appeared; the terminal showed:\n{text[-2000:]}"
-        pump(0.5)
+        # the demo journal is in a temporary folder while the app runs …
+        demo_journals = list((sandbox.root / "tmp").glob("*/journal.json"))
+        assert len(demo_journals) == 1
+        titles = {s["title"] for s in json.loads(demo_journals[0].read_text())["skills"].values()}
+        assert SMILE in titles
+        pump(30, until="Quit")  # the footer: the whole first frame is drawn
         os.write(master, b"q")
         try:
             proc.wait(timeout=15)
@@ -197,10 +202,8 @@ def test_demo_flag_opens_a_temporary_journal_never_the_default(sandbox: Sandbox)
     assert "Traceback" not in text
     assert not sandbox.default_journal.exists()
     assert list((sandbox.root / "data").iterdir()) == []
-    demo_journals = list((sandbox.root / "tmp").glob("*/journal.json"))
-    assert len(demo_journals) == 1
-    titles = {s["title"] for s in json.loads(demo_journals[0].read_text())["skills"].values()}
-    assert SMILE in titles
+    # … and removed with its folder when the app quits
+    assert list((sandbox.root / "tmp").iterdir()) == []
 
 
 # --- demo PATH -------------------------------------------------------------------------

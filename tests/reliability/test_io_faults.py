@@ -29,6 +29,7 @@ from micro_journal.screens.editor import EditorScreen
 from micro_journal.store import storage as storage_mod
 from micro_journal.store.changes import changes_path_for
 
+from ..conftest import until
 from .conftest import bodies, draft_bodies
 
 
@@ -124,7 +125,9 @@ async def test_a_failing_save_keeps_everything_and_a_retry_succeeds(demo, monkey
         before = on_disk(demo)
         editor = await open_editor(pilot)
         await pilot.press(*"words I must not lose")
-        await pilot.pause(1.4)  # draft at 0.3 s, journal save at 1 s: fails
+        # draft at 0.3 s, journal save at 1 s: fails, and says so
+        await until(pilot, lambda: "NOT SAVED" in topbar(editor)
+                    and any("Could not save" in n for n in notifications(app)))
         assert faults.injected
         assert on_disk(demo) == before  # byte-identical
         assert "NOT SAVED" in topbar(editor) and "saved " not in topbar(editor).lower().replace(
@@ -176,7 +179,7 @@ async def test_a_completely_full_disk_never_claims_a_draft_was_kept(demo, monkey
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot)
         await pilot.press(*"nowhere to put this")
-        await pilot.pause(1.4)
+        await until(pilot, lambda: "NOT SAVED" in topbar(editor))  # the 1 s autosave fails
         assert on_disk(demo) == before
         assert draft_bodies(demo) == []
         bar = topbar(editor)

@@ -47,12 +47,10 @@ def start(apps, box, demo, **env) -> PtyApp:
 def open_editor(app: PtyApp) -> None:
     mark = len(app.raw())
     app.press("2")
-    app.wait_for("Journal", since=mark)
-    time.sleep(0.3)
+    app.wait_for("Edit today", since=mark)  # the Journal's footer: the screen is up
     mark = len(app.raw())
     app.press("e")
-    app.wait_for("Skills:", since=mark)
-    time.sleep(0.2)
+    app.wait_for("Skills:", since=mark)  # the editor is drawn, its text area focused
 
 
 def wait_until(check, timeout: float = 10.0) -> None:
@@ -85,7 +83,8 @@ def test_a_crash_mid_typing_keeps_the_text_and_prints_none_of_it(apps, box, demo
     app.type("alpha private words")
     wait_until(lambda: bodies(demo) == ["alpha private words"])  # the 1 s autosave
     app.type(" bravo private tail")
-    time.sleep(0.6)  # the draft autosave (0.3 s) has run, the journal one (1 s) not yet
+    # the draft autosave (0.3 s) has run; the journal one (1 s) not yet
+    wait_until(lambda: draft_bodies(demo) == ["alpha private words bravo private tail"])
     assert draft_bodies(demo) == ["alpha private words bravo private tail"]
     app.press(F12)  # the test hook raises RuntimeError with the text in a local
     assert app.exit_code() == 1
@@ -108,7 +107,7 @@ def test_a_signal_while_editing_saves_and_restores_the_terminal(apps, box, demo,
     app = start(apps, box, demo)
     open_editor(app)
     app.type("typed just before the signal")
-    time.sleep(0.1)  # before any autosave
+    app.wait_for("typed just before the signal")  # the app has it, before any autosave
     app.signal(sig)
     assert app.exit_code() == 128 + sig
     assert bodies(demo) == ["typed just before the signal"]
@@ -120,7 +119,7 @@ def test_closing_the_terminal_window_saves_the_text(apps, box, demo, figures):
     app = start(apps, box, demo)
     open_editor(app)
     app.type("the window was closed")
-    time.sleep(0.1)
+    app.wait_for("the window was closed")  # the app has it
     app.hang_up()  # the kernel sends SIGHUP; the terminal is gone
     app.wait(timeout=20)
     assert "the window was closed" in bodies(demo) + draft_bodies(demo)
@@ -174,7 +173,7 @@ def test_a_lock_left_by_a_killed_app_does_not_block_the_next_start(apps, box, de
     result = box.run("checkin", "eye contact", db=demo)
     assert result.returncode == 0, result.stderr  # … and blocks nothing
     again = start(apps, box, demo)
-    time.sleep(0.5)
+    again.wait_for("Quit")  # the footer: the whole first frame, banner or not, is drawn
     assert "READ-ONLY" not in again.text()
     held = box.run("checkin", "outline", db=demo)
     assert held.returncode == 1  # the new app is the writer: it took the lock
@@ -194,18 +193,26 @@ def test_two_apps_one_writes_the_other_is_read_only_and_loses_nothing(apps, box,
     assert "READ-ONLY" not in first.text()
     open_editor(second)
     second.type("typed in the second window")
-    time.sleep(1.5)
+    wait_until(lambda: "NOT SAVED" in second.text())  # the 1 s autosave, refused
     assert "NOT SAVED" in second.text()
     open_editor(first)
     first.type("typed in the first window")
     wait_until(lambda: bodies(demo) == ["typed in the first window"])
-    for app in (second, first):
-        app.press(ESC)
-        time.sleep(0.4)
-        app.press(ESC)  # the read-only one refuses once: its text is only a draft
-        time.sleep(0.4)
-        app.press("q")
-        assert app.exit_code() == 0
+    # each esc is waited for by its effect: a key pressed right after an esc would be read
+    # as alt+key
+    mark = len(second.raw())
+    second.press(ESC)  # the read-only one refuses once: its text is only a draft
+    second.wait_for("anyway", since=mark)  # "… press esc again to leave anyway"
+    mark = len(second.raw())
+    second.press(ESC)
+    second.wait_for("Edit today", since=mark)  # back on the Journal
+    second.press("q")
+    assert second.exit_code() == 0
+    mark = len(first.raw())
+    first.press(ESC)  # saved: it leaves at once
+    first.wait_for("Edit today", since=mark)
+    first.press("q")
+    assert first.exit_code() == 0
     assert bodies(demo) == ["typed in the first window"]
     assert draft_bodies(demo) == ["typed in the second window"]  # kept, not lost
     # the next start offers it back; r puts it in the journal

@@ -20,6 +20,7 @@ from micro_journal.screens.editor import EditorScreen
 from micro_journal.services.demo import write_demo
 from micro_journal.store import Repository, open_journal
 
+from ..conftest import until
 from .conftest import read_json
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -49,7 +50,9 @@ async def test_an_entry_begun_before_midnight_keeps_its_date_across_a_dst_night(
         app.check_day()
         assert app.today == dt.date(2026, 3, 29)
         await pilot.press(*", saved after midnight")
-        await pilot.pause(1.4)
+        await until(pilot, lambda: [e["body"] for e in read_json(path)["entries"].values()] == [
+            "begun late, saved after midnight"
+        ])  # the 1 s autosave
     [entry] = read_json(path)["entries"].values()
     assert entry["date"] == "2026-03-28"
     assert entry["body"] == "begun late, saved after midnight"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import until
+
 SIZES = [(80, 24), (120, 40)]
 ids = lambda s: f"{s[0]}x{s[1]}"  # noqa: E731
 
@@ -17,7 +19,9 @@ def test_journal_browser(snap_compare, demo_path, make, size):
 def test_journal_search(snap_compare, demo_path, make, size):
     async def search(pilot):
         await pilot.press("2", "slash", *"smile")
-        await pilot.pause(0.3)
+        # the search has run (it waits for typing to pause)
+        await until(pilot, lambda: "esc clears" in str(
+            pilot.app.screen.query_one("#search-status").render()))
 
     assert snap_compare(make(demo_path), run_before=search, terminal_size=size)
 

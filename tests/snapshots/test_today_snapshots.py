@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import until
+
 SIZES = [(80, 24), (120, 40)]
 
 
@@ -44,6 +46,8 @@ def test_practice_timer_running(snap_compare, demo_path, make, clock):
     async def run(pilot):
         await pilot.press("p")
         clock.advance(minutes=2, seconds=15)
-        await pilot.pause(0.4)
+        # the timer's next tick (every 0.25 s) shows the time the clock says is left
+        await until(pilot, lambda: "02:45 left" in str(
+            pilot.app.screen.query_one("#timer-time").render()))
 
     assert snap_compare(make(demo_path), run_before=run, terminal_size=(80, 24))

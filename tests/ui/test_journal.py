@@ -16,6 +16,7 @@ from micro_journal.screens.editor import EditorScreen
 from micro_journal.screens.journal import Confirm, EntryReader, JournalBrowser
 from micro_journal.store import Repository, open_journal
 
+from ..conftest import until
 from .conftest import DEMO_DAY, table
 
 
@@ -49,7 +50,7 @@ async def test_typing_then_waiting_saves_into_the_journal(demo_path, make):
         assert editor.query_one(TextArea).has_focus
         await pilot.press(*"Smiled at the start of stand-up.")
         assert entries_on(demo_path, DEMO_DAY) == []  # not yet: a second after typing
-        await pilot.pause(1.4)
+        await until(pilot, lambda: entries_on(demo_path, DEMO_DAY))
         [saved] = entries_on(demo_path, DEMO_DAY)
         assert saved["body"] == "Smiled at the start of stand-up."
         # today's active skills are pre-linked
@@ -155,7 +156,9 @@ async def test_entry_begun_before_midnight_keeps_its_date(demo_path, make, clock
         clock.set(dt.datetime(2026, 11, 19, 0, 1, tzinfo=dt.UTC))
         app.check_day()
         await pilot.press(*" thoughts")
-        await pilot.pause(1.4)
+        await until(pilot, lambda: [e["body"] for e in entries_on(demo_path, DEMO_DAY)] == [
+            "late thoughts"
+        ])
     assert [e["body"] for e in entries_on(demo_path, DEMO_DAY)] == ["late thoughts"]
     assert entries_on(demo_path, DEMO_DAY + dt.timedelta(days=1)) == []
 
@@ -194,7 +197,7 @@ async def test_failed_save_keeps_text_and_draft_then_retry_succeeds(demo_path, m
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot)
         await pilot.press(*"do not lose me")
-        await pilot.pause(1.4)
+        await until(pilot, lambda: "NOT SAVED" in text_of(editor.query_one("#topbar")))
         assert on_disk(demo_path) == before  # byte-identical
         assert "NOT SAVED" in text_of(editor.query_one("#topbar"))
         assert editor.query_one(TextArea).text == "do not lose me"
@@ -226,7 +229,7 @@ async def test_a_draft_that_never_reached_the_journal_is_offered_back(demo_path,
     async with app.run_test(size=(120, 40)) as pilot:
         await open_editor(pilot)
         await pilot.press(*"written while the disk failed")
-        await pilot.pause(0.6)
+        await until(pilot, lambda: len(draft_files(demo_path)) == 1)  # the 0.3 s draft
     monkeypatch.setattr(storage.os, "write", real_write)
     assert entries_on(demo_path, DEMO_DAY) == []
     assert len(draft_files(demo_path)) == 1
@@ -251,7 +254,7 @@ async def test_read_only_instance_keeps_typed_text_as_a_draft(demo_path, make):
         async with app.run_test(size=(120, 40)) as pilot:
             editor = await open_editor(pilot)
             await pilot.press(*"second window")
-            await pilot.pause(1.4)
+            await until(pilot, lambda: "read-only" in text_of(editor.query_one("#topbar")))
             assert "read-only" in text_of(editor.query_one("#topbar"))
     assert entries_on(demo_path, DEMO_DAY) == []
     [draft] = draft_files(demo_path)
@@ -367,9 +370,20 @@ async def test_search_finds_a_word_from_years_ago_accent_insensitive(demo_path, 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "slash")
         await pilot.press(*"cafe zurich")
-        await pilot.pause(0.3)
         browser = app.screen
         options = browser.query_one(OptionList)
+
+        def matching() -> list:
+            return [o for i in range(options.option_count)
+                    if (o := options.get_option_at_index(i)).id]
+
+        def marked() -> set[str]:
+            """the highlighted words of the one match"""
+            [match] = matching()
+            spans = [s for s in match.prompt.spans if "reverse" in str(s.style)]
+            return {str(match.prompt)[s.start:s.end] for s in spans}
+
+        await until(pilot, lambda: len(matching()) == 1)
         entries = [options.get_option_at_index(i) for i in range(options.option_count)]
         found = [o for o in entries if o.id]
         assert len(found) == 1
@@ -381,12 +395,12 @@ async def test_search_finds_a_word_from_years_ago_accent_insensitive(demo_path, 
         assert highlighted == {"Café", "Zürich"}
         # emoji are searchable too
         browser.query_one("#search", Input).value = "😀"
-        await pilot.pause(0.3)
+        await until(pilot, lambda: marked() == {"😀"})  # the list shows this search
         assert sum(1 for i in range(options.option_count)
                    if options.get_option_at_index(i).id) == 1
         # clearing returns to the whole list
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: options.option_count > 150)
         assert browser.query_one("#search", Input).value == ""
         assert options.option_count > 150
 
@@ -405,16 +419,16 @@ async def test_search_filters_by_tag_skill_and_dates(demo_path, make):
             return sorted(by_id[i]["date"] for i in ids if i)
 
         search.value = "#insight"
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(found()) == 1)
         assert len(found()) == 1
         search.value = "skill:eye"
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(found()) == 3)
         assert len(found()) == 3
         search.value = "skill:eye from:2026-11-10"
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(found()) == 2)
         assert all(d >= "2026-11-10" for d in found()) and len(found()) == 2
         search.value = "from:yesterday"
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "not a date" in text_of(browser.query_one("#search-status")))
         assert "not a date" in text_of(browser.query_one("#search-status"))
 
 

@@ -23,6 +23,7 @@ from micro_journal.screens.help import HelpScreen
 from micro_journal.screens.settings import SettingsScreen
 from micro_journal.screens.today import TodayScreen
 
+from ..conftest import palette_highlights, until
 from .conftest import DEMO_DAY, checkins_on, skill_id
 
 
@@ -257,9 +258,9 @@ async def test_palette_runs_a_screen_action(demo_path, make):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"mark the selected skill done")
-        await pilot.pause(0.3)
+        await until(pilot, palette_highlights(app, "mark the selected skill done"))
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: [c["status"] for c in smile(demo_path)] == ["done"])
     assert [c["status"] for c in smile(demo_path)] == ["done"]
 
 
@@ -269,9 +270,9 @@ async def test_palette_opens_settings(demo_path, make):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"open settings")
-        await pilot.pause(0.3)
+        await until(pilot, palette_highlights(app, "open settings"))
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
         assert isinstance(app.screen, SettingsScreen)
 
 

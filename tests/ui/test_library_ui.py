@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from textual.widgets import Input, OptionList, Select, Static
 
 from micro_journal.domain.library import Suggestion, load_library
@@ -15,19 +13,11 @@ from micro_journal.services.library import user_library_dir
 from micro_journal.services.skills import SkillDraft, create_skill
 from micro_journal.store import Repository, open_journal
 
+from ..conftest import until
 from .conftest import DEMO_DAY, table
 
 FORM_FIELDS = ("objective", "title", "why", "minutes", "metric", "unit", "baseline", "target",
                "days")
-
-
-async def until(pilot, check, timeout: float = 10.0) -> None:
-    """Let the app run until ``check()`` is true (fails after ``timeout`` seconds)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {check.__doc__ or check}")
-        await pilot.pause(0.02)
 
 
 def on(app, screen_type):

@@ -9,6 +9,8 @@ screen and compares it, as a picture, with a freshly started app showing the sam
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 from textual.widgets._footer import FooterKey
@@ -116,7 +118,7 @@ async def test_settings_saved_show_on_every_screen_already_open(demo_path, clock
     assert_same(shown, await fresh_pictures(make_app(demo_path, clock, Config(**settings))))
 
 
-async def test_the_demo_journal_shows_on_every_screen_already_open(empty_path, clock):
+async def test_the_demo_journal_shows_on_every_screen_already_open(empty_path, clock, tmp_path):
     app = make_app(empty_path, clock, Config())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -125,7 +127,9 @@ async def test_the_demo_journal_shows_on_every_screen_already_open(empty_path, c
         await pilot.pause()
         assert app.demo
         shown = await pictures(app, pilot)
-    assert_same(shown, await fresh_pictures(make_app(app.db_path, clock, Config(), demo=True)))
+        # the demo's temporary folder goes when the app quits: keep a copy to compare with
+        kept = Path(shutil.copytree(app.db_path.parent, tmp_path / "demo")) / "journal.json"
+    assert_same(shown, await fresh_pictures(make_app(kept, clock, Config(), demo=True)))
 
 
 async def test_an_entry_saved_on_another_screen_is_listed_in_the_journal(demo_path, make):

@@ -14,6 +14,7 @@ from micro_journal.screens.today import TodayScreen
 from micro_journal.store import open_journal
 from micro_journal.widgets.skill import SkillCard, SkillRow
 
+from ..conftest import until
 from .conftest import DEMO_DAY, checkins_on, read_journal, skill_id, table
 
 SMILE = "confident smile"
@@ -152,7 +153,9 @@ async def test_practice_timer_prefills_minutes(demo_path, make, clock):
         clock.advance(minutes=30)
         await pilot.press("p")  # resume
         clock.advance(minutes=3, seconds=1)
-        await pilot.pause(0.5)
+        # the timer's tick opens the check-in form
+        await until(pilot, lambda: isinstance(app.screen, CheckInForm)
+                    and bool(app.screen.query("#minutes")))
         assert isinstance(app.screen, CheckInForm)
         assert app.screen.query_one("#minutes", Input).value == "5"
         await pilot.press("enter")
@@ -377,5 +380,5 @@ async def test_the_date_rolls_over_by_itself_at_midnight(demo_path, make, clock)
         await pilot.pause()
         assert "Wednesday 18 November 2026" in text_of(app.screen.query_one("#topbar"))
         clock.set(dt.datetime(2026, 11, 19, 0, 0, 1, tzinfo=dt.UTC))  # the timer is due in 1.5 s
-        await pilot.pause(2.0)
+        await until(pilot, lambda: "Thursday" in text_of(app.screen.query_one("#topbar")))
         assert "Thursday 19 November 2026" in text_of(app.screen.query_one("#topbar"))
