@@ -49,3 +49,9 @@ def test_goal_form(snap_compare, demo_path, make):
 
 def test_goals_empty_state(snap_compare, empty_path, make):
     assert snap_compare(make(empty_path), press=["5"], terminal_size=(80, 24))
+
+
+def test_goal_celebration_and_insight_prompt_at_80x24(snap_compare, demo_path, make):
+    """Completing a goal: the celebration under the insight prompt, header and footer
+    intact, nothing cut."""
+    assert snap_compare(make(demo_path), press=["5", "space"], terminal_size=(80, 24))
