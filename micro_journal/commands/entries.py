@@ -19,6 +19,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..cli import EXIT_JOURNAL, EXIT_OK, CliError, open_for
+from ..domain.text import visible
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -79,20 +80,7 @@ def printable(text: str) -> str:
     """User text for one line of terminal output: line breaks and tabs become spaces,
     other control characters visible placeholders, so nothing typed into an entry is
     ever sent to the terminal as a code (the journal keeps the text exactly)."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in "\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029":
-            out.append(" ")
-        elif code < 0x20:
-            out.append(chr(0x2400 + code))
-        elif code == 0x7F:
-            out.append("\u2421")
-        elif 0x80 <= code < 0xA0:
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return visible(text)
 
 
 def read_text(words: list[str]) -> str:

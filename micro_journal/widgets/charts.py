@@ -26,6 +26,7 @@ from textual.widget import Widget
 
 from ..domain.progress import Tweak
 from ..domain.stacking import TweakEffect
+from ..domain.text import visible
 
 BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -34,7 +35,6 @@ EIGHTHS = " ▁▂▃▄▅▆▇█"
 DONE, REST, MISSED = "$done", "$skipped", "$missed"
 MUTED = "$text-muted"
 TWEAK_STYLE = "$warning"
-LINE_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def fmt(value: float) -> str:
@@ -54,20 +54,7 @@ def one_line(text: str) -> str:
     other control characters visible placeholders (``␛`` for ESC, ``␡`` for DEL, ``�``
     for C1 codes), so nothing the user typed is ever sent to the terminal as a code.
     Escape the result before it reaches markup."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in LINE_BREAKS:
-            out.append(" ")
-        elif code < 0x20:
-            out.append(chr(0x2400 + code))
-        elif code == 0x7F:
-            out.append("\u2421")
-        elif 0x80 <= code < 0xA0:
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    return " ".join(part for part in "".join(out).split(" ") if part)
+    return " ".join(part for part in visible(text).split(" ") if part)
 
 
 def escape_text(text: str) -> str:

@@ -4,7 +4,6 @@ driven through the real app at 80×24, with the toasts on (``notifications=True`
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
@@ -24,6 +23,7 @@ from micro_journal.screens.settings import SettingsScreen
 from micro_journal.screens.today import TodayScreen
 from micro_journal.store import Repository, open_journal
 from micro_journal.widgets.timer import PracticeTimer, duration_text
+from tests.conftest import until
 
 SIZE = (80, 24)
 NEXT_MONDAY = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)  # week 3 of the demo is over
@@ -41,22 +41,6 @@ def notes(app) -> list[str]:
 def toasts(screen) -> list:
     """The toasts shown on ``screen`` (Textual's Toast widgets, found by type name)."""
     return [t for t in screen.query("Toast") if t.parent.display]
-
-
-async def until(pilot, check, timeout: float = 10.0) -> None:
-    """Let the app run until ``check()`` holds (never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if check():
-                return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-        if time.monotonic() > deadline:
-            assert check(), f"timed out waiting for {check.__doc__ or check}"
-            return
-        await pilot.pause(0.02)
 
 
 def today_key(key_id: str):

@@ -1,0 +1,28 @@
+"""User text shown on one line of a screen or a terminal.
+
+The journal keeps text exactly as typed; what is *shown* never sends a control code to
+the terminal: line breaks and tabs become spaces, other control characters visible
+placeholders (``␛`` for ESC, ``␡`` for DEL, ``�`` for the C1 codes).
+"""
+
+from __future__ import annotations
+
+LINE_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def visible(text: str) -> str:
+    """``text`` with line breaks as spaces and other control characters as placeholders."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in LINE_BREAKS:
+            out.append(" ")
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif 0x80 <= code < 0xA0:
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
