@@ -26,3 +26,20 @@ def visible(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def markup_text(text: str) -> str:
+    """Plain ``text`` written so that Textual's markup shows it as it is.
+
+    ``textual.markup.escape`` only escapes a ``[`` that looks like a tag, but the parser
+    also reads ``[A]`` and ``[$warning]`` as styles and lets an unclosed ``[31m`` swallow
+    the rest of the line: here every ``[`` is escaped, and a trailing backslash (which
+    would escape the markup after it) is kept apart by a zero-width space.
+    """
+    out = text.replace("[", "\\[")
+    return out + "\u200b" if out.endswith("\\") else out
+
+
+def markup_line(text: str) -> str:
+    """User text for one line of markup: control characters visible, brackets escaped."""
+    return markup_text(visible(text))

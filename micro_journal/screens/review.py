@@ -17,11 +17,11 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ..domain.models import ValidationError
 from ..domain.plan import PlanEditError
+from ..domain.text import markup_line as escape  # user text: shown as typed
 from ..keymap import REVIEW_KEYS, bindings
 from ..services import plan as svc
 from ..services.plan import ReviewData, ReviewLine, WeekChoice, fmt

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..domain.models import MicroSkill
+from ..domain.text import markup_line as escape  # user text: shown as typed
 from ..services.plan import ReviewData, WeekChoice
 from ..services.skills import SkillDraft
 

@@ -26,7 +26,7 @@ from textual.widget import Widget
 
 from ..domain.progress import Tweak
 from ..domain.stacking import TweakEffect
-from ..domain.text import visible
+from ..domain.text import markup_text, visible
 
 BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -58,13 +58,8 @@ def one_line(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Plain ``text`` as markup that shows it as it is. ``textual.markup.escape`` only
-    escapes a ``[`` that looks like a tag, but Textual's parser also reads ``[A]`` and
-    ``[$warning]`` as styles and lets an unclosed ``[31m`` swallow the rest of the line:
-    here every ``[`` is escaped, and a trailing backslash (which would escape the
-    markup after it) is kept apart by a zero-width space."""
-    out = text.replace("[", "\\[")
-    return out + "\u200b" if out.endswith("\\") else out
+    """Plain ``text`` as markup that shows it as it is (see ``domain.text.markup_text``)."""
+    return markup_text(text)
 
 
 def clip(text: str, width: int) -> str:

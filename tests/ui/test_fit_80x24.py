@@ -247,14 +247,19 @@ async def test_a_long_week_title_in_the_plan_form_is_shown_whole(make, demo_path
         await assert_nothing_cut(pilot, "the plan form with a long week title")
 
 
+async def open_new_skill_form(app, pilot):
+    """Today's ``n``: the new-skill form, once it is up."""
+    await settle(pilot)
+    await press(pilot, "n")
+    await until(pilot, on(app, "NewSkillForm"), "the new-skill form")
+    return app.screen
+
+
 async def test_filled_new_skill_form_shows_its_long_values(make, demo_path):
     """The form's inputs are wide: a long title typed in is seen whole, not scrolled."""
     app = make(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await press(pilot, "n")
-        await until(pilot, on(app, "NewSkillForm"), "the new-skill form")
-        form = app.screen
+        form = await open_new_skill_form(app, pilot)
         assert isinstance(form, NewSkillForm)
         title = form.query_one("#title", Input)
         title.value = LONG_TITLE[:50]
@@ -267,10 +272,7 @@ async def test_new_skill_form_with_an_error_keeps_everything_in_view(make, demo_
     """A validation message takes its own line under the field; the buttons stay on screen."""
     app = make(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await press(pilot, "n")
-        await until(pilot, on(app, "NewSkillForm"), "the new-skill form")
-        form = app.screen
+        form = await open_new_skill_form(app, pilot)
         form.query_one("#title", Input).value = LONG_TITLE
         form.query_one("#minutes", Input).value = "many"
         await press(pilot, "ctrl+s")

@@ -581,3 +581,33 @@ async def test_change_the_skill_of_a_week_to_come_but_not_of_a_week_that_is_over
     after = plan_weeks(demo_path)
     assert after[:3] == before[:3]
     assert after[3][0] == skill_id(demo_path, "Name the one point")
+
+
+async def test_user_text_in_the_review_and_its_picker_is_shown_as_typed(demo_path):
+    """Brackets that look like styles and escape codes in a skill's title are shown as
+    text: nothing styled away, no control code sent to the terminal."""
+    from micro_journal.cli import make_app
+    from micro_journal.config import Config
+    from micro_journal.domain.models import MicroSkill, Objective
+    from micro_journal.screens.review_dialogs import NextSkillPicker
+
+    evil = "[$accent]Loud [b]x[/b] \x1b]0;pwned\x07 end\\"
+    with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
+        repo = Repository(journal)
+        [speaking] = [o for o in repo.all(Objective) if o.title == "Public speaking"]
+        repo.save(MicroSkill(objective_id=speaking.id, title=evil, status="planned"))
+    app = make_app(demo_path, FixedClock(NEXT_WEEK), Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w", "ctrl+n")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, NextSkillPicker)
+        options = picker.query_one("#next-options")
+        prompts = [str(options.get_option_at_index(i).prompt)
+                   for i in range(options.option_count)]
+        shown = next(p for p in prompts if "Loud" in p)
+        from textual.content import Content
+
+        plain = Content.from_markup(shown).plain
+        assert "[$accent]Loud [b]x[/b]" in plain and "␛]0;pwned␇ end\\" in plain
+        assert "\x1b" not in plain

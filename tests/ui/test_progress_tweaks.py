@@ -19,23 +19,13 @@ from micro_journal.domain.models import (
 )
 from micro_journal.screens.progress import ProgressScreen
 from micro_journal.store import Repository, open_journal
-from micro_journal.widgets.charts import Drawing
 
 from .conftest import DEMO_DAY, table
+from .test_progress import shown, text_of
 
 FIRST = dt.date(2026, 10, 19)  # a Monday: five weeks up to today (Wed 18 Nov)
 WEEK = dt.timedelta(weeks=1)
 LUNCH = "Practise right after lunch"
-
-
-def text_of(widget) -> str:
-    if isinstance(widget, Drawing):
-        return widget.text
-    return str(widget.render())
-
-
-def shown(app, selector: str) -> str:
-    return text_of(app.screen.query_one(selector))
 
 
 def write_journal(path: Path, reviews, weekly=(8, 6, 4, 4, 3), **um) -> dict[str, str]:
