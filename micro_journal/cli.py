@@ -299,7 +299,7 @@ def _db_path(args: argparse.Namespace | SimpleNamespace) -> Path:
 
 def _missing_journal(path: Path) -> CliError:
     """The message for a journal file that is not there, mentioning what is beside it."""
-    from .store.journal import newest_good_backup
+    from .store.backups import newest_good_backup
 
     corrupt = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
     backup = newest_good_backup(path)  # never point at a torn or empty backup
@@ -334,7 +334,7 @@ def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool
     def attempt():
         return open_journal(
             path, today=clock.today, on_locked="refuse" if write else "read-only",
-            backups_keep=config.backup_keep,
+            backups_keep=config.backup_keep, fold=False,
         )
 
     try:

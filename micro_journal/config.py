@@ -195,7 +195,7 @@ def save_config(config: Config, path: Path | None = None) -> str | None:
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
-    from .store.storage import atomic_write, describe_os_error
+    from .store.files import atomic_write, describe_os_error
 
     path = path or config.path or config_path()
     note = None

@@ -140,7 +140,7 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from ..services import portability as pt
     from ..store import JournalError, Repository, open_journal
-    from ..store.journal import list_backups
+    from ..store.backups import list_backups
 
     source = Path(args.file).expanduser()
     try:

@@ -43,7 +43,7 @@ from ..domain.models import Entry
 from ..keymap import EDITOR_KEYS, bindings
 from ..services.journal import JournalService
 from ..store import JournalError, ReadOnlyJournal
-from ..store.storage import describe_os_error
+from ..store.files import describe_os_error
 from ..widgets.footer import KeyFooter
 from .base import JournalScreen
 

@@ -9,8 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..store import JournalCorrupt, JournalError, JournalMissing
-from ..store.journal import restore_backup
-from ..store.storage import atomic_write
+from ..store.backups import restore_backup
+from ..store.files import atomic_write
 from ..widgets.footer import KeyFooter
 
 

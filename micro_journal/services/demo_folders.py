@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..store.journal import lock_path_for
+from ..store.storage import lock_path_for
 
 DEMO_PREFIX = "micro-journal-demo-"
 # a demo folder untouched this long, and not open, was left behind by a run that died

@@ -47,16 +47,11 @@ from ..domain.models import (
     WeeklyReview,
 )
 from ..store import migrations
-from ..store.journal import (
-    Journal,
-    backup_dir_for,
-    list_backups,
-    lock_path_for,
-    parse_journal_bytes,
-    restore_backup,
-)
+from ..store.backups import backup_dir_for, list_backups, restore_backup
+from ..store.files import atomic_write, describe_os_error, dumps, parse_journal_bytes
+from ..store.journal import Journal
 from ..store.repository import Repository
-from ..store.storage import atomic_write, describe_os_error, dumps
+from ..store.storage import lock_path_for
 
 Progress = Callable[[int, int], None]
 
@@ -1192,7 +1187,7 @@ def verify_path(path: Path) -> VerifyReport:
         except ValueError:
             pass  # verify_data reports it
         else:
-            log = changes.read(path, changes.snapshot_token(data), changes.default_loads)
+            log = changes.read(path, changes.snapshot_token(data))
             if log.batches:  # check the journal as the app would open it
                 changes.apply(data, log.batches)
                 raw = dumps(data)

@@ -17,6 +17,13 @@ nothing)::
   fresh token into the meta row, so lines already folded in (a log that outlived the
   compaction that absorbed it, a crash between the two steps) are recognised and
   skipped, and a log can never be replayed onto a different file (a restored backup).
+* The first line of a log is a header (``ops`` empty) that names the size and
+  modification time of the ``journal.json`` it was started against. A journal.json
+  that no longer matches was changed by another program while saves were pending
+  (plain TinyDB, an editor, a copy put in place): the saves are then merged into it
+  record by record rather than laid blindly over it (see ``storage.merge_log``).
+* A removal names the removed record's ``id`` as a fourth element, so that a merge
+  removes only that record, never another one that took its document id.
 * A last line without its newline is a save that never returned (the process died
   mid-append): it was never reported saved and is ignored. A complete line that fails
   its checksum is damage; it is skipped, counted and the log kept for the user.
@@ -24,13 +31,16 @@ nothing)::
 
 from __future__ import annotations
 
-import json
 import zlib
 from pathlib import Path
 from typing import Any
 
+from .files import loads as default_loads
+
 CHANGES_SUFFIX = ".changes"
 TOKEN_KEY = "changes_token"
+FOLDED_KEY = "changes_folded"  # the tokens of the last logs folded into this file
+FOLDED_KEEP = 16
 
 Data = dict[str, dict[str, Any]]
 Op = list  # [table, doc_id, doc | None]
@@ -55,17 +65,28 @@ def snapshot_token(data: Data | None) -> str | None:
     return token if isinstance(token, str) else None
 
 
+def folded_tokens(data: Data | None) -> list[str]:
+    row = _meta_row(data)
+    tokens = row.get(FOLDED_KEY) if row else None
+    return [t for t in tokens if isinstance(t, str)] if isinstance(tokens, list) else []
+
+
 def set_token(data: Data, token: str) -> bool:
-    """Write ``token`` into the meta row; False when there is no meta row to hold it."""
+    """Write ``token`` into the meta row (and remember the one it replaces, whose log is
+    now folded in, with those of the logs before it); False when there is no meta row to hold it."""
     row = _meta_row(data)
     if row is None:
         return False
+    old = row.get(TOKEN_KEY)
+    if isinstance(old, str):
+        row[FOLDED_KEY] = [*folded_tokens(data), old][-FOLDED_KEEP:]
     row[TOKEN_KEY] = token
     return True
 
 
-def encode(token: str | None, ops: list[Op], dumps) -> bytes:
-    body = dumps({"g": token, "ops": ops})
+def encode(token: str | None, ops: list[Op], dumps, file: list[int] | None = None) -> bytes:
+    body = dumps({"g": token, "ops": ops} if file is None else
+                 {"g": token, "ops": ops, "file": file})
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
@@ -78,11 +99,16 @@ class ChangeLog:
         self.size = size  # bytes in the file
         self.exists = exists
         self.damaged = 0  # complete lines that failed their checks
+        self.file: list[int] | None = None  # [size, mtime_ns] of journal.json at its start
+        self.tokens: set[str | None] = set()  # the tokens its lines name
+        self.foreign: list[list[Op]] = []  # batches of lines naming another token
+        self.merged = False  # laid on a journal.json that changed under it (storage.py)
+        self.stale = False  # nothing in it for this journal.json: folded in already
 
 
 def _valid_op(op: Any) -> bool:
     return (
-        isinstance(op, list) and len(op) == 3 and isinstance(op[0], str)
+        isinstance(op, list) and len(op) in (3, 4) and isinstance(op[0], str)
         and isinstance(op[1], str) and (op[2] is None or isinstance(op[2], dict))
     )
 
@@ -106,13 +132,18 @@ def parse(raw: bytes, token: str | None, loads) -> ChangeLog:
         except (ValueError, TypeError, KeyError):
             log.damaged += 1
             continue
+        log.tokens.add(obj.get("g"))
         if obj.get("g") != token:
-            continue  # a line of another file: already folded into it
-        log.batches.append(ops)
+            log.foreign.append(ops)  # a line of another file (folded into it, usually)
+            continue
+        if "file" in obj and log.file is None and isinstance(obj["file"], list):
+            log.file = obj["file"]
+        if ops:
+            log.batches.append(ops)
     return log
 
 
-def read(path: Path, token: str | None, loads) -> ChangeLog:
+def read(path: Path, token: str | None, loads=default_loads) -> ChangeLog:
     """The change log of the journal at ``path`` (empty when there is none)."""
     try:
         raw = changes_path_for(path).read_bytes()
@@ -127,7 +158,7 @@ def touches(log: ChangeLog, table: str) -> bool:
 
 def apply(data: Data, batches: list[list[Op]]) -> None:
     for ops in batches:
-        for table, doc_id, doc in ops:
+        for table, doc_id, doc, *_ in ops:
             if doc is None:
                 docs = data.get(table)
                 if docs is not None:
@@ -136,8 +167,80 @@ def apply(data: Data, batches: list[list[Op]]) -> None:
                 data.setdefault(table, {})[doc_id] = doc
 
 
-def default_loads(raw: bytes) -> Any:
-    from .storage import DECLINED, fast_loads
+class MergeReport:
+    """What ``merge`` did, for the one line the user is told."""
 
-    value = fast_loads(raw)
-    return json.loads(raw) if value is DECLINED else value
+    def __init__(self) -> None:
+        self.applied = 0  # saves laid on the file as they were
+        self.renumbered = 0  # saves whose document id the file had given to another record
+        self.kept_newer = 0  # saves older than the file's own version of the same record
+        self.removals_skipped = 0  # removals of a record the file no longer holds there
+
+    def __str__(self) -> str:
+        parts = [f"{self.applied} saved change(s) merged"]
+        if self.renumbered:
+            parts.append(f"{self.renumbered} record(s) given a new document id, as the "
+                         "file had given theirs to another record")
+        if self.kept_newer:
+            parts.append(f"{self.kept_newer} kept as the file had them (its version was newer)")
+        if self.removals_skipped:
+            parts.append(f"{self.removals_skipped} removal(s) not applied (the record there "
+                         "is another one now)")
+        return "; ".join(parts)
+
+
+def _record_id(doc: Any) -> Any:
+    return doc.get("id") if isinstance(doc, dict) else None
+
+
+def merge(data: Data, batches: list[list[Op]]) -> MergeReport:
+    """Lay ``batches`` on a journal.json that changed after they were saved, keeping both.
+
+    The file's own records are never overwritten by another record: a save whose
+    document id the file now gives to a different record (a TinyDB insert made while the
+    saves were pending takes the same next id) gets a fresh id. The same record
+    changed on both sides keeps the later ``updated_at``. A removal removes only the
+    record it named."""
+    report = MergeReport()
+    target_of: dict[tuple[str, str], str | None] = {}
+    next_id: dict[str, int] = {}
+
+    def fresh_id(table: str, docs: dict[str, Any]) -> str:
+        if table not in next_id:
+            next_id[table] = max((int(k) for k in docs if k.isdigit()), default=0) + 1
+        new = next_id[table]
+        next_id[table] = new + 1
+        return str(new)
+
+    for ops in batches:
+        for op in ops:
+            table, doc_id, doc = op[0], op[1], op[2]
+            named = _record_id(doc) if doc is not None else (op[3] if len(op) > 3 else None)
+            docs = data.setdefault(table, {})
+            key = (table, doc_id)
+            if key not in target_of:
+                theirs = docs.get(doc_id)
+                if theirs is None or (named is not None and _record_id(theirs) == named):
+                    target_of[key] = doc_id
+                elif doc is None:
+                    target_of[key] = None  # removing a record that is not there any more
+                else:
+                    target_of[key] = fresh_id(table, docs)
+                    report.renumbered += 1
+            target = target_of[key]
+            if doc is None:
+                current = docs.get(target) if target is not None else None
+                if current is not None and named is not None and _record_id(current) == named:
+                    del docs[target]
+                    report.applied += 1
+                elif current is not None or target is None:
+                    report.removals_skipped += 1
+                continue
+            current = docs.get(target)
+            if (current is not None and _record_id(current) == named
+                    and str(current.get("updated_at", "")) > str(doc.get("updated_at", ""))):
+                report.kept_newer += 1
+                continue
+            docs[target] = doc
+            report.applied += 1
+    return report

@@ -16,7 +16,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .storage import atomic_write
+from .files import atomic_write
 
 
 @dataclass

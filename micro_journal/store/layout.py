@@ -25,6 +25,8 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from .files import NOT_PARSED, dumps, fast_loads
+
 COLD_TABLE = "entries"
 LAYOUT_KEY = "entries_bytes"
 _MARK = b',"' + COLD_TABLE.encode() + b'":'
@@ -89,8 +91,6 @@ def read_head(fd: int, check_shape) -> tuple[Data, int, int, int] | None:
     """Read only up to the entries and check the rest by its checksum, in chunks, so
     that opening never holds the whole file in memory: ``(everything but the
     entries, their start, length, CRC)``, or None: parse it all."""
-    from .storage import DECLINED, fast_loads
-
     buf = bytearray()
     offset = 0
     at = -1
@@ -108,7 +108,7 @@ def read_head(fd: int, check_shape) -> tuple[Data, int, int, int] | None:
     buf += b"}"
     head = fast_loads(memoryview(buf))
     del buf
-    if head is DECLINED or not isinstance(head, dict) or COLD_TABLE in head:
+    if head is NOT_PARSED or not isinstance(head, dict) or COLD_TABLE in head:
         return None
     row = _meta_row(head)
     info = row.get(LAYOUT_KEY) if row else None
@@ -136,10 +136,8 @@ def read_head(fd: int, check_shape) -> tuple[Data, int, int, int] | None:
 
 
 def parse_cold(cold: bytes) -> dict[str, Any]:
-    from .storage import DECLINED, fast_loads
-
     value = fast_loads(cold)
-    if value is DECLINED:
+    if value is NOT_PARSED:
         import json
 
         value = json.loads(cold)
@@ -148,8 +146,6 @@ def parse_cold(cold: bytes) -> dict[str, Any]:
 
 def serialise(data: Data, cold: Cold | None) -> list[bytes]:
     """The file's bytes, in pieces, entries last (``cold``: where they still are)."""
-    from .storage import dumps
-
     row = _meta_row(data)
     if row is None or (cold is None and COLD_TABLE not in data):
         if row is not None:

@@ -4,10 +4,12 @@ All records are loaded once into memory (indexed by id, and check-ins by skill a
 date); every change is saved to the safe storage *before* the in-memory index is
 updated, so the index never holds what the disk does not.
 
-Records are written one document at a time (``storage.put``/``storage.remove``),
-which the storage appends to its change log: a save costs the same however big the
-journal. The file stays a TinyDB database — ``TinyDB(storage=...)`` reads it — but
-TinyDB's own table writes rebuild a whole table per change, so they are not used here.
+Records are TinyDB documents: each record class has its table in the journal's
+``JournalDB``; a new record is inserted (TinyDB gives it its document id), a changed
+one replaces its document, a removed one is removed, and the table saves just that
+document (store/table.py): a save costs the same however big the journal. The
+indexes here (records by id, check-ins by skill and date) are built from the tables'
+documents, once per table.
 """
 
 from __future__ import annotations
@@ -49,10 +51,10 @@ class _LazyTables(dict):
 class Repository:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
+        self.db = journal.db
         self.storage = journal.storage
         self._records: dict[type[Record], dict[str, Record]] = {}
         self._doc_ids: dict[str, int] = {}
-        self._next_doc_id: dict[str, int] = {}
         self._checkin_index: dict[tuple[str, str], CheckIn] | None = None
         self._load()
 
@@ -65,19 +67,18 @@ class Repository:
         """
         self._records = _LazyTables(self._load_table)
         self._doc_ids = {}
-        self._next_doc_id = {}
         self._checkin_index = None
         self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
         records: dict[str, Record] = {}
-        for doc_id, doc in self.storage.table(cls.TABLE).items():
+        for doc_id, doc in self.db.table(cls.TABLE).documents():
             try:
                 record = cls.from_dict(doc)
             except (TypeError, KeyError, ValueError, AttributeError):
                 continue  # verify (issue "data portability") reports these
             records[record.id] = record
-            self._doc_ids[record.id] = int(doc_id)
+            self._doc_ids[record.id] = doc_id
         return records
 
     @property
@@ -90,6 +91,11 @@ class Repository:
 
     def reload(self) -> None:
         self.storage.reload()
+        self._forget()
+
+    def _forget(self) -> None:
+        """Memory was read again from disk: drop every index built from it."""
+        self.db.forget()
         self._load()
 
     @property
@@ -97,18 +103,9 @@ class Repository:
         return self.journal.read_only
 
     def ensure_meta(self) -> None:
-        if not self.storage.table("meta") and not self.read_only:
-            self.storage.put("meta", str(self._new_doc_id("meta")),
-                             {"schema_version": target_version(), "created_at": utc_now_iso()})
-
-    def _new_doc_id(self, table: str) -> int:
-        """TinyDB's numbering: one more than the highest id the table ever had here."""
-        next_id = self._next_doc_id.get(table)
-        if next_id is None:
-            docs = self.storage.table(table)
-            next_id = max((int(k) for k in docs if str(k).isdigit()), default=0) + 1
-        self._next_doc_id[table] = next_id + 1
-        return next_id
+        meta = self.db.table("meta")
+        if not len(meta) and not self.read_only:
+            meta.insert({"schema_version": target_version(), "created_at": utc_now_iso()})
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -117,7 +114,7 @@ class Repository:
             with self.storage.batch():
                 yield
         except BaseException:
-            self._load()  # memory back to what is on disk
+            self._forget()  # memory back to what is on disk
             raise
 
     # ----------------------------------------------------------------- generic
@@ -131,13 +128,15 @@ class Repository:
         """Insert or replace ``record`` (by id). Raises SaveError/ReadOnlyJournal."""
         cls = type(record)
         self._records[cls]  # loaded first, so its doc ids are known
+        table = self.db.table(cls.TABLE)
         doc_id = self._doc_ids.get(record.id)
-        if doc_id is None:
-            doc_id = self._new_doc_id(cls.TABLE)
         # one save: the meta row (a new journal's first record) and the record together
         with self.storage.batch():
             self.ensure_meta()
-            self.storage.put(cls.TABLE, str(doc_id), record.to_dict())
+            if doc_id is None:
+                doc_id = table.insert(record.to_dict())
+            else:
+                table.replace(doc_id, record.to_dict())
         self._doc_ids[record.id] = doc_id
         previous = self._records[cls].get(record.id)
         self._records[cls][record.id] = record
@@ -154,7 +153,7 @@ class Repository:
         self._records[type(record)]
         doc_id = self._doc_ids.get(record.id)
         if doc_id is not None:
-            self.storage.remove(type(record).TABLE, str(doc_id))
+            self.db.table(type(record).TABLE).remove(doc_ids=[doc_id])
             del self._doc_ids[record.id]
         self._records[type(record)].pop(record.id, None)
         self.version += 1

@@ -1,226 +1,323 @@
-"""A crash-safe TinyDB storage.
+"""``JournalStorage``: the TinyDB storage that makes a journal file safe to write.
 
 TinyDB's stock JSONStorage rewrites the file in place, so a crash or a full disk
-mid-write leaves a truncated or empty journal; and it rewrites all of it for every
-change, so a save grows with the journal. This storage:
+mid-write leaves a truncated or empty journal; it rewrites all of it for every
+change, so a save grows with the journal; and nothing stops two programs writing at
+once. This storage, used as ``TinyDB(path, storage=JournalStorage)``:
 
-* reads and parses the file once, then serves every query from memory;
-* saves a record by appending one checksummed line to ``journal.json.changes`` and
-  fsyncing it (see :mod:`.changes`) — the cost of a save does not grow with the
-  journal;
-* rewrites ``journal.json`` (compaction) by serialising the whole state to a
-  temporary file in the same folder, flushing and fsyncing it, ``os.replace``-ing it
-  over the journal and fsyncing the folder — the file on disk is always either the
-  old or the new version; then the change log starts afresh;
-* creates files 0600;
-* reports a failed save as :class:`SaveError` and rolls the in-memory state back to
-  what is on disk, so memory never claims more than the disk holds;
-* can batch several updates into one save (``with storage.batch():``).
+* takes the single-writer lock ``journal.json.lock`` (another holder: JournalLocked,
+  or a read-only storage with ``on_locked="read-only"``);
+* resolves a symlinked path once and locks and writes the real file (the link stays);
+* reads and parses the file once, then serves every query from memory; a file that
+  does not parse is moved aside as ``journal.json.corrupt-<time>`` and reported
+  (JournalCorrupt), never overwritten;
+* saves the documents a table operation changed by appending one checksummed line to
+  ``journal.json.changes`` and fsyncing it (see :mod:`.changes`); the tables of
+  ``JournalDB`` (:mod:`.table`) hand it exactly those documents, so a save costs the
+  same with one year of data or a hundred. A whole-database ``write`` (a plain TinyDB
+  table, ``drop_tables``) rewrites the file;
+* rewrites ``journal.json`` (folding the log in) atomically: a temporary file in the
+  same folder, fsynced, ``os.replace``-d over the journal, folder fsynced — the file
+  on disk is always the old or the new version. ``close()`` folds, so after a clean
+  close plain ``TinyDB(path)`` reads every record;
+* finds, at open, a log whose journal.json was changed by another program while
+  saves were pending, and merges the two record by record (:func:`.changes.merge`),
+  keeping a copy of the log;
+* refuses numbers JSON readers do not keep exactly (NaN, infinities, integers beyond
+  64 bits), creates files 0600, and reports a failed save as :class:`SaveError`
+  after rolling memory back to what is on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import math
 import os
 import secrets
-from collections.abc import Iterable, Iterator
+import stat
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
 from . import changes, layout
-from .errors import SaveError
-
-TMP_MARK = ".tmp-"
-
-
-def temp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
-
-
-def leftover_temps(path: Path) -> list[Path]:
-    prefix = f".{path.name}{TMP_MARK}"
-    try:
-        return [p for p in path.parent.iterdir() if p.name.startswith(prefix)]
-    except OSError:
-        return []
-
-
-try:  # orjson serialises a ten-year journal ~20x faster, to the same bytes
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - the stdlib does the same job, slower
-    _orjson = None
-
-DECLINED = object()
+from .backups import list_backups, newest_good_backup
+from .errors import (
+    JournalCorrupt,
+    JournalLocked,
+    JournalMissing,
+    JournalUnreadable,
+    ReadOnlyJournal,
+    SaveError,
+)
+from .files import (
+    atomic_write,
+    check_shape,
+    describe_os_error,
+    dumps,
+    file_identity,
+    fsync_dir,
+    identity_of,
+    leftover_temps,
+    make_folder,
+    move_aside,
+    parse_journal_bytes,
+    stamp,
+    write_all,
+)
 
 # fold the change log into journal.json once it holds this much
 COMPACT_BYTES = 4 * 1024 * 1024
+# the integers every JSON reader keeps exactly are the 64-bit ones
+INT_LOW, INT_HIGH = -(2**63), 2**64
+
+Data = dict[str, dict[str, Any]]
 
 
-def dumps(data: Any) -> bytes:
-    """Compact UTF-8 JSON. The stdlib handles what orjson refuses (and names the
-    problem, e.g. a lone surrogate), so both paths fail or succeed alike."""
-    if _orjson is not None:
-        try:
-            return _orjson.dumps(data)
-        except (TypeError, ValueError):
-            pass
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def lock_path_for(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
 
 
-def fast_loads(raw: bytes) -> Any:
-    """Parse with orjson when it can; ``DECLINED`` means: use the stdlib (and its message)."""
-    if _orjson is None:
-        return DECLINED
+def real_path(path: Path | str) -> Path:
+    """The file a (possibly symlinked) journal path names: what is locked and written."""
+    return Path(os.path.realpath(Path(path).expanduser()))
+
+
+def refuse_inexact_numbers(value: Any, where: str = "") -> None:
+    """ValueError for a number a rewrite would change: NaN, ±infinity, or an integer
+    beyond 64 bits (JSON readers turn those into ``null`` or a rounded float)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is float:
+            if not math.isfinite(item):
+                raise ValueError(
+                    f"{item} is not a number a journal can hold; store a finite number")
+        elif kind is int and not INT_LOW <= item < INT_HIGH:
+            raise ValueError(
+                f"the number {str(item)[:12]}… has {len(str(abs(item)))} digits; a journal "
+                "keeps integers up to 2^64 exactly — store it as text")
+
+
+def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None]:
+    """Read and parse journal.json; its entries may stay in the file (layout.Cold).
+    OSError when it cannot be read, ValueError when it does not parse."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        return _orjson.loads(raw)
-    except ValueError:
-        return DECLINED
-
-
-def file_identity(st: os.stat_result) -> tuple[int, ...]:
-    """Which file, in which state: a replaced or rewritten file gives another tuple."""
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems cannot fsync a directory; the file itself was synced
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
-    """Replace ``path`` with ``payload`` so that a crash leaves old or new, never a mix."""
-    tmp = temp_name(path)
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            for piece in [payload] if isinstance(payload, bytes) else payload:
-                view = memoryview(piece)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        parts = layout.read_head(fd, check_shape)
+        if parts is None:
+            data = parse_journal_bytes(layout.read_all(fd))
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        os.close(fd)
         raise
-    fsync_dir(path.parent)
+    if parts is None:
+        os.close(fd)
+        return data, None
+    return parts[0], layout.Cold(fd, *parts[1:])
 
 
-def describe_os_error(err: BaseException) -> str:
-    if isinstance(err, OSError):
-        import errno
+class _Tables(dict):
+    """The tables in memory. The entries table may still be in the file (layout.py):
+    it is read the first time something asks for it."""
 
-        if err.errno == errno.ENOSPC:
-            return "the disk is full"
-        if err.errno in (errno.EACCES, errno.EPERM):
-            return "permission denied"
-        if err.errno == errno.EROFS:
-            return "the file system is read-only"
-        if err.errno == errno.EIO:
-            return "the disk reported an input/output error"
-        return err.strerror or str(err)
-    if isinstance(err, UnicodeEncodeError) and err.object[err.start : err.end]:
-        # name the character, never the text around it (it may be private)
-        char = err.object[err.start]
-        kind = "half of a pair (a lone surrogate)" if 0xD800 <= ord(char) <= 0xDFFF else "invalid"
-        return (
-            f"the text contains a character that cannot be stored: U+{ord(char):04X}, "
-            f"{kind} — it is not valid Unicode; remove it and save again"
-        )
-    if isinstance(err, UnicodeError):
-        return "the text contains characters that cannot be stored (invalid Unicode)"
-    return str(err) or type(err).__name__
+    __slots__ = ("storage",)  # a weak reference: the storage holds the tables
+
+    def _warm(self) -> None:
+        storage = self.storage()
+        if storage is not None and storage._cold is not None:
+            storage._load_cold()
+
+    def __missing__(self, name: str) -> dict[str, Any]:
+        if name == layout.COLD_TABLE:
+            self._warm()
+            if dict.__contains__(self, name):
+                return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        self._warm()
+        return dict.__iter__(self)
+
+    def keys(self):  # type: ignore[override]
+        self._warm()
+        return dict.keys(self)
 
 
-class SafeStorage(Storage):
-    """TinyDB storage over an in-memory copy of the journal, saved without loss.
+class JournalStorage(Storage):
+    """A TinyDB storage for a journal file: locked, logged, atomic. See the module doc.
 
-    A record saved through :meth:`put`/:meth:`remove` is appended to the change log
-    (``journal.json.changes``, see :mod:`.changes`) and fsynced: a save costs the same
-    with one year of data or a hundred. Anything else — TinyDB's own ``write`` of the
-    whole database, a change too big for one line, the first save of a new journal,
-    the save after a failed append — rewrites ``journal.json`` atomically and starts
-    a fresh log (compaction). :meth:`compact` folds the log in on demand (at close).
-    """
+    ``on_locked``: ``"refuse"`` (JournalLocked when another program holds the lock) or
+    ``"read-only"`` (open it for reading; writes raise ReadOnlyJournal)."""
 
-    def __init__(self, path: Path, data: dict[str, dict[str, Any]] | None, *,
-                 changes_size: int = 0, cold: layout.Cold | None = None) -> None:
-        self.path = path
-        # the entries table, left in the file until something reads it (layout.py)
-        self._cold = cold
-        self.changes_path = changes.changes_path_for(path)
-        self._data = data if data is not None else {}
-        self._token = changes.snapshot_token(self._data)
+    def __init__(self, path: Path | str, *, on_locked: str = "refuse",
+                 read_only: bool = False) -> None:
+        self.link = Path(path).expanduser().absolute()
+        self.path = real_path(path)
+        self.changes_path = changes.changes_path_for(self.path)
+        self.notices: list[str] = []
+        self.read_only_reason: str | None = None
+        self.compact_bytes = COMPACT_BYTES
+        self.saves = 0
+        self.rewrites = 0
+        self._lock: Any = None
+        self._cold: layout.Cold | None = None
         self._batch_depth = 0
         self._pending = False
         self._ops: list[list] = []
         self._rewrite = False  # the next flush rewrites journal.json
         self._log_fd: int | None = None
-        self._log_size = changes_size
+        self._log_size = 0
         self._log_broken = False  # an append failed: rewrite before appending again
-        self.compact_bytes = COMPACT_BYTES
-        self.read_only_reason: str | None = None
+        self._must_fold = False  # memory is not journal.json + its log: rewrite first
         # (device, inode, size, mtime) of journal.json as last parsed or written here
         self.known_good: tuple[int, ...] | None = None
-        self.saves = 0
-        self.rewrites = 0
+        try:
+            make_folder(self.path.parent)
+        except OSError as err:
+            raise JournalUnreadable(
+                self.path, f"its folder cannot be created ({describe_os_error(err)})"
+            ) from err
+        if read_only:
+            self.read_only_reason = "it was opened for reading only"
+        else:
+            self._take_lock(on_locked)
+        try:
+            opened_as = identity_of(self.path)  # taken before the read: a later change differs
+            data, self._cold, log = read_with_changes(
+                self.path, writable=self.writable, notices=self.notices)
+        except BaseException:
+            self._release_lock()
+            raise
+        self._data = self._tables(data or {})
+        self._token = changes.snapshot_token(data)
+        self._log_size = log.size
+        self._must_fold = log.merged
+        if self.writable and log.exists and log.stale:
+            # folded into journal.json already (a crash came between the rewrite and
+            # the unlink): new lines must start a log of their own, with its header
+            with contextlib.suppress(OSError):
+                os.unlink(self.changes_path)
+            self._log_size = 0
+        if data is not None:
+            self.known_good = opened_as
+
+    # the lock -----------------------------------------------------------------
+    def _take_lock(self, on_locked: str) -> None:
+        from filelock import FileLock, Timeout
+
+        lock_path = lock_path_for(self.path)
+        try:
+            lock = FileLock(str(lock_path), timeout=0, mode=0o600)
+            lock.acquire()
+        except Timeout:
+            if on_locked == "refuse":
+                raise JournalLocked(self.path, lock_path) from None
+            self.read_only_reason = (
+                f"another micro-journal has it open (lock file {lock_path})")
+        except OSError as err:
+            self.read_only_reason = f"cannot create the lock file: {describe_os_error(err)}"
+        else:
+            self._lock = lock
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(Exception):
+                self._lock.release()
+            self._lock = None
+
+    @property
+    def writable(self) -> bool:
+        return self.read_only_reason is None
+
+    @property
+    def holds_lock(self) -> bool:
+        return self._lock is not None
+
+    def make_read_only(self, reason: str, *, release_lock: bool = False) -> None:
+        self.read_only_reason = reason
+        if release_lock:
+            self._release_lock()
 
     # TinyDB interface -------------------------------------------------------
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        self._warm()
+    def read(self) -> Data:
         return self._data
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """TinyDB hands over the whole database: the change is unknown, so rewrite."""
+    def write(self, data: Data) -> None:
+        """TinyDB hands over the whole database: which documents changed is not known,
+        so the file is rewritten (the tables of JournalDB save per document instead)."""
         self._refuse_if_read_only()
-        self._data = data
+        try:
+            check_shape(data)
+            refuse_inexact_numbers(data)
+        except ValueError as err:
+            self.reload()
+            raise SaveError(self.path, str(err)) from err
+        if data is not self._data:
+            cold_gone = self._cold is not None and layout.COLD_TABLE not in data
+            if cold_gone:
+                self._cold.close()
+                self._cold = None
+            self._data = self._tables(data)
         self._rewrite = True
         self._changed()
 
-    def close(self) -> None:
+    def close(self, *, fold: bool = True) -> None:
+        """Fold the change log into journal.json, then let go of the files and the lock.
+
+        A failed fold loses nothing: the log is complete on disk and the next open
+        folds it in (``fold=False`` leaves it there, as a killed process would)."""
+        if fold and self.writable:
+            with contextlib.suppress(Exception):
+                self.compact()
         self._close_log()
         if self._cold is not None:
             self._cold.close()
+            self._cold = None
+        self._release_lock()
 
-    # ours -------------------------------------------------------------------
-    def table(self, name: str) -> dict[str, Any]:
-        """One table's documents (parsing only that table if it was left unparsed)."""
-        if name == layout.COLD_TABLE:
-            self._warm()
-        return self._data.get(name) or {}
+    # documents ----------------------------------------------------------------
+    def save_documents(self, table: str, ops: list[list]) -> None:
+        """Save what a table operation changed: ``[table, doc_id, doc]`` puts a whole
+        document, ``[table, doc_id, None, record id]`` removes one. Memory already
+        holds the change; a save that fails rolls memory back (SaveError)."""
+        if not ops:
+            return
+        self._refuse_if_read_only()
+        try:
+            for op in ops:
+                if op[2] is not None:
+                    refuse_inexact_numbers(op[2])
+        except ValueError as err:
+            self.reload()
+            raise SaveError(self.path, str(err)) from err
+        self._ops.extend(ops)
+        self._changed()
 
     def holds_records(self) -> bool:
         """Whether the journal holds anything besides its meta row."""
         if self._cold is not None and self._cold.length > 2:  # more than "{}"
             return True
-        return any(docs for name, docs in self._data.items() if name != "meta")
+        return any(docs for name, docs in dict.items(self._data) if name != "meta")
 
-    def _warm(self) -> None:
-        if self._cold is None:
-            return
+    def _tables(self, data: Data) -> _Tables:
+        tables = data if isinstance(data, _Tables) else _Tables(data)
+        tables.storage = weakref.ref(self)
+        return tables
+
+    def _load_cold(self) -> None:
         cold, self._cold = self._cold, None
         try:
             entries = cold.load()
         except (OSError, ValueError):
             # changed in place by another program since it was opened: take what the
             # file holds now (a reload would also drop a batch in progress)
-            from .errors import JournalUnreadable
-            from .journal import parse_journal_bytes
-
             try:
                 entries = parse_journal_bytes(self.path.read_bytes()).get(
                     layout.COLD_TABLE, {})
@@ -228,31 +325,10 @@ class SafeStorage(Storage):
                 raise JournalUnreadable(
                     self.path, "it was changed on disk by another program while open and "
                     f"can no longer be read ({describe_os_error(err)})") from err
-        self._data[layout.COLD_TABLE] = entries
-
-    def put(self, table: str, doc_id: str, doc: dict[str, Any]) -> None:
-        """Insert or replace one document (saved now, or when the batch ends)."""
-        self._refuse_if_read_only()
-        if table == layout.COLD_TABLE:
-            self._warm()
-        self._data.setdefault(table, {})[doc_id] = doc
-        self._ops.append([table, doc_id, doc])
-        self._changed()
-
-    def remove(self, table: str, doc_id: str) -> None:
-        self._refuse_if_read_only()
-        if table == layout.COLD_TABLE:
-            self._warm()
-        docs = self._data.get(table)
-        if docs is not None:
-            docs.pop(doc_id, None)
-        self._ops.append([table, doc_id, None])
-        self._changed()
+        dict.__setitem__(self._data, layout.COLD_TABLE, entries)
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only_reason:
-            from .errors import ReadOnlyJournal
-
             self.reload()
             raise ReadOnlyJournal(self.path, self.read_only_reason)
 
@@ -261,6 +337,7 @@ class SafeStorage(Storage):
         if not self._batch_depth:
             self.flush()
 
+    # saving -------------------------------------------------------------------
     @property
     def log_size(self) -> int:
         """Bytes of change log not yet folded into journal.json."""
@@ -271,7 +348,8 @@ class SafeStorage(Storage):
             return
         try:
             line = None
-            if not (self._rewrite or self._log_broken or not self.path.exists()):
+            if not (self._rewrite or self._log_broken or self._must_fold
+                    or not self.path.exists()):
                 line = changes.encode(self._token, self._ops, dumps)
                 if self._log_size + len(line) > self.compact_bytes:
                     line = None  # the log has grown enough: fold it in now
@@ -296,20 +374,44 @@ class SafeStorage(Storage):
         self._rewrite = self._pending = True
         self.flush()
 
+    def _open_log(self) -> int:
+        """The log, open for appending. A torn last line (a save that never returned)
+        is cut off first, so that the next save is not glued onto it."""
+        fd = os.open(self.changes_path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
+                     0o600)
+        try:
+            size = os.fstat(fd).st_size
+            if size:
+                tail = os.pread(fd, min(size, 1 << 16), max(0, size - (1 << 16)))
+                if not tail.endswith(b"\n"):
+                    cut = tail.rfind(b"\n")
+                    keep = size - len(tail) + cut + 1 if cut >= 0 else (
+                        0 if size <= len(tail) else None)
+                    if keep is None:  # a torn line longer than 64 KiB: fold instead
+                        raise OSError("the change log ends in a line cut short")
+                    os.ftruncate(fd, keep)
+                    os.fsync(fd)
+                    size = keep
+        except BaseException:
+            os.close(fd)
+            raise
+        self._log_size = size
+        return fd
+
     def _append(self, line: bytes) -> None:
         created = False
         if self._log_fd is None:
             created = not self.changes_path.exists()
-            self._log_fd = os.open(
-                self.changes_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600
-            )
-            self._log_size = os.fstat(self._log_fd).st_size
+            self._log_fd = self._open_log()
         fd = self._log_fd
+        if not self._log_size:
+            # a new log starts with a header naming the journal.json it applies to
+            # (written with its first line: a failed save leaves no trace)
+            st = os.stat(self.path)
+            line = changes.encode(self._token, [], dumps,
+                                  file=[st.st_size, st.st_mtime_ns]) + line
         try:
-            view = memoryview(line)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            write_all(fd, line)
             os.fsync(fd)
         except BaseException:
             # take back whatever part of the line reached the file; and rewrite the
@@ -346,6 +448,7 @@ class SafeStorage(Storage):
                 os.truncate(self.changes_path, 0)
         self._log_size = 0
         self._log_broken = False
+        self._must_fold = False
 
     def _close_log(self) -> None:
         if self._log_fd is not None:
@@ -353,34 +456,27 @@ class SafeStorage(Storage):
                 os.close(self._log_fd)
             self._log_fd = None
 
+    def replace_data(self, data: Data) -> None:
+        """Take ``data`` as what the file now holds (written by a migration)."""
+        if self._cold is not None:
+            self._cold.close()
+            self._cold = None
+        self._data = self._tables(data)
+        self._token = changes.snapshot_token(data)
+
     def reload(self) -> None:
         """Throw away unsaved in-memory changes: read again what is on disk."""
         self._pending = False
         self._ops = []
         self._rewrite = False
-        from .journal import load_journal_file
-
         try:
-            data, cold = load_journal_file(self.path)
-        except FileNotFoundError:
-            # never written yet: nothing is on disk, so memory holds nothing either
-            if self._cold is not None:
-                self._cold.close()
-            self._data, self._cold, self._token = {}, None, None
-            return
-        except (OSError, ValueError):
+            data, cold, log = read_with_changes(self.path, writable=False, notices=[])
+        except (OSError, ValueError, JournalCorrupt, JournalUnreadable):
             return  # unreadable: keep memory, the caller reports
-        token = changes.snapshot_token(data)
-        log = changes.read(self.path, token, changes.default_loads)
-        if cold is not None and changes.touches(log, layout.COLD_TABLE):
-            try:
-                data[layout.COLD_TABLE], cold = cold.load(), None
-            except (OSError, ValueError):
-                return
-        changes.apply(data, log.batches)
         if self._cold is not None:
             self._cold.close()
-        self._data, self._cold, self._token, self._log_size = data, cold, token, log.size
+        self._data, self._cold = self._tables(data or {}), cold
+        self._token, self._log_size = changes.snapshot_token(data), log.size
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -396,3 +492,159 @@ class SafeStorage(Storage):
         self._batch_depth -= 1
         if self._batch_depth == 0 and self._pending:
             self.flush()
+
+
+# reading ------------------------------------------------------------------------
+
+
+def read_with_changes(
+    path: Path, *, writable: bool, notices: list[str]
+) -> tuple[Data | None, layout.Cold | None, changes.ChangeLog]:
+    """The journal as it stands: journal.json with its change log applied, and the
+    entries' bytes when they were left unparsed (layout.py).
+
+    A reader (no lock) may race a writer folding the log into a new journal.json;
+    it reads again when the file changed under it."""
+    for _attempt in range(5):
+        before = identity_of(path)
+        try:
+            data, cold = _read(path, writable=writable, notices=notices)
+        except JournalCorrupt:
+            if writable:  # its change log goes with it: it applies to no other file
+                with contextlib.suppress(OSError):
+                    if changes.changes_path_for(path).exists():
+                        move_aside(changes.changes_path_for(path))
+            raise
+        if data is None:
+            _log_without_journal(path, writable, notices)
+            return data, None, changes.ChangeLog()
+        log = changes.read(path, changes.snapshot_token(data))
+        if writable or identity_of(path) == before:
+            break
+        if cold is not None:
+            cold.close()
+    merging = _changed_under_log(data, log, before)
+    if cold is not None and (changes.touches(log, layout.COLD_TABLE) or merging):
+        data[layout.COLD_TABLE], cold = cold.load(), None
+    log.stale = not log.batches and log.file is None and not merging
+    if merging:
+        log.merged = True
+        batches = log.batches + (log.foreign if _orphaned(data, log) else [])
+        report = changes.merge(data, batches)
+        kept = _keep_log_copy(path, "merged") if writable else None
+        notices.append(
+            f"{path.name} was changed by another program while saves were waiting in "
+            f"{changes.changes_path_for(path).name}; both are kept: {report}."
+            + (f" The waiting saves, as they were, are kept in {kept}." if kept else ""))
+    else:
+        changes.apply(data, log.batches)
+    if log.damaged:
+        kept = _keep_log_copy(path, "damaged") if writable else None
+        notices.append(
+            f"{log.damaged} saved change(s) in {changes.changes_path_for(path)} could not "
+            "be read (the file is damaged) and were skipped"
+            + (f"; the file is kept as {kept}." if kept else ".")
+        )
+    return data, cold, log
+
+
+def _orphaned(data: Data, log: changes.ChangeLog) -> bool:
+    """Lines for a journal.json other than this one, which were not folded into it:
+    the journal was replaced (by hand, by a copy) while they waited."""
+    known = {changes.snapshot_token(data), *changes.folded_tokens(data)}
+    return bool(log.foreign) and any(t not in known for t in log.tokens)
+
+
+def _changed_under_log(data: Data, log: changes.ChangeLog,
+                       identity: tuple[int, ...] | None) -> bool:
+    if not log.exists:
+        return False
+    if _orphaned(data, log):
+        return True
+    if not log.batches or log.file is None or identity is None:
+        return False
+    return list(identity[2:4]) != log.file
+
+
+def read_state(path: Path | str) -> Data:
+    """What the journal at ``path`` holds — journal.json with its change log applied —
+    read without a lock and without changing anything (verify, tests, tools).
+    Raises JournalCorrupt/JournalUnreadable like opening it."""
+    data, cold, _log = read_with_changes(real_path(path), writable=False, notices=[])
+    if cold is not None:
+        data[layout.COLD_TABLE] = cold.load()
+    return data or {}
+
+
+def _keep_log_copy(path: Path, label: str) -> Path | None:
+    import shutil
+
+    source = changes.changes_path_for(path)
+    target = source.with_name(f"{source.name}.{label}-{stamp()}")
+    try:
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o600)
+    except OSError:
+        return None
+    return target
+
+
+def _log_without_journal(path: Path, writable: bool, notices: list[str]) -> None:
+    """A change log whose journal.json is gone (set aside, deleted by hand) belongs to
+    no file any more: keep it aside, so a new journal never folds or deletes it."""
+    log = changes.changes_path_for(path)
+    if not writable or not log.exists():
+        return
+    with contextlib.suppress(OSError):
+        kept = move_aside(log)
+        notices.append(f"Changes saved for a journal that is no longer there are kept in {kept}.")
+
+
+def _read(path: Path, *, writable: bool, notices: list[str]
+          ) -> tuple[Data | None, layout.Cold | None]:
+    if writable:
+        for tmp in leftover_temps(path):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    if not path.exists():
+        backup = newest_good_backup(path)
+        set_aside = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
+        if (backup is not None or set_aside) and writable:
+            # never start silently empty where a journal used to be
+            raise JournalMissing(path, backup, set_aside[-1] if set_aside else None)
+        return None, None
+    reason = None
+    cold = None
+    try:
+        data, cold = load_journal_file(path)
+    except OSError as err:
+        raise JournalUnreadable(path, f"it cannot be read ({describe_os_error(err)})") from err
+    except ValueError as err:
+        reason = str(err)
+    if reason is None and not data and list_backups(path):
+        raw = path.read_bytes()  # nothing in it: small
+        if not raw.strip():
+            reason = (
+                "it is empty (0 bytes) although backups of it exist" if not raw
+                else "it holds only blank space although backups of it exist"
+            )
+    if reason is not None:
+        moved = None
+        if writable:
+            try:
+                moved = move_aside(path)
+            except OSError:
+                moved = None
+        raise JournalCorrupt(path, reason, moved, newest_good_backup(path))
+    if writable:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            try:
+                os.chmod(path, 0o600)
+                notices.append(
+                    f"Tightened the permissions of {path} from {mode:04o} to 0600 "
+                    "so only you can read your journal."
+                )
+            except OSError:
+                notices.append(f"{path} is readable by others ({mode:04o}); chmod 600 it.")
+    return data, cold

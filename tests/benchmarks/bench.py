@@ -357,7 +357,7 @@ def open_repo(path: Path):
 
 def bench_save(path: Path, skill_id: str, n: int
                ) -> tuple[list[float], list[float], list[float], list[float]]:
-    from micro_journal.store.storage import dumps
+    from micro_journal.store.files import dumps
 
     journal, repo = open_repo(path)
     try:

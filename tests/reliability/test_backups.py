@@ -17,7 +17,8 @@ from micro_journal.store import (
     Repository,
     open_journal,
 )
-from micro_journal.store.journal import WEEKLY_KEEP, list_backups, parse_journal_bytes
+from micro_journal.store.backups import WEEKLY_KEEP, list_backups
+from micro_journal.store.files import parse_journal_bytes
 
 START = dt.date(2026, 1, 1)
 

@@ -27,8 +27,7 @@ import time
 from pathlib import Path
 
 from micro_journal.store import changes
-from micro_journal.store.journal import parse_journal_bytes
-from micro_journal.store.storage import leftover_temps
+from micro_journal.store.files import leftover_temps, parse_journal_bytes
 
 from .conftest import HERE, PYTHON, env_count
 

@@ -17,7 +17,7 @@ from micro_journal.domain import models
 from micro_journal.store import Repository, open_journal
 from micro_journal.store import migrations as mig
 from micro_journal.store import storage as storage_mod
-from micro_journal.store.journal import list_backups
+from micro_journal.store.backups import list_backups
 
 from .conftest import FIXTURES
 
@@ -111,7 +111,7 @@ def test_a_failing_step_changes_nothing_and_opens_read_only(v1, monkeypatch):
 
 def test_no_migration_without_a_verified_backup(v1, to_v2, monkeypatch):
     real = storage_mod.atomic_write
-    import micro_journal.store.journal as journal_mod
+    import micro_journal.store.backups as journal_mod
 
     def full_disk_for_backups(path, payload):
         if "pre-migration" in path.name:
@@ -162,9 +162,12 @@ def test_a_second_instance_reads_an_older_file_migrated_in_memory_only(v1, to_v2
         # the first one migrated it; make a fresh v1 file for the reader's view
         assert not first.read_only
     v1.write_bytes(before)
-    from micro_journal.store.journal import _acquire_lock
+    from filelock import FileLock
 
-    lock = _acquire_lock(v1)
+    from micro_journal.store.storage import lock_path_for
+
+    lock = FileLock(str(lock_path_for(v1)), timeout=0)
+    lock.acquire()
     try:
         with open_journal(v1) as reader:
             assert reader.read_only

@@ -15,8 +15,8 @@ from tinydb import TinyDB
 
 from micro_journal.domain.models import Entry, Objective
 from micro_journal.store import JournalCorrupt, Repository, open_journal, read_state
+from micro_journal.store.backups import restore_backup
 from micro_journal.store.changes import TOKEN_KEY, changes_path_for
-from micro_journal.store.journal import restore_backup
 
 DAY = dt.date(2026, 11, 18)
 
@@ -55,7 +55,9 @@ def test_a_save_appends_a_line_and_leaves_the_journal_file_alone(path):
         assert path.read_bytes() == file_before
         assert journal.storage.rewrites == rewrites
         lines = changes_path_for(path).read_bytes().splitlines()
-        assert len(lines) == 20
+        header, *saves = lines
+        assert b'"ops":[]' in header and b'"file":' in header
+        assert len(saves) == 20
         assert len(titles(read_state(path))) == 21
         assert os.stat(changes_path_for(path)).st_mode & 0o777 == 0o600
     # closing folds the log in: journal.json alone holds everything again
@@ -70,6 +72,7 @@ def test_a_save_writes_one_line_however_big_the_journal(path):
         with opened(where) as journal:
             repo = Repository(journal)
             repo.save_many(Entry(date="2026-01-01", body="x" * 300) for _ in range(entries))
+            repo.save(Objective(title="the log's first line"))  # after its header
             mtime = where.stat().st_mtime_ns
             before = journal.storage.log_size
             repo.save(Objective(title="one more"))
@@ -129,7 +132,8 @@ def test_a_damaged_line_is_skipped_reported_and_the_log_kept(path, tmp_path):
     log = changes_path_for(copy)
     lines = log.read_bytes().split(b"\n")
     original = log.read_bytes()
-    lines[0] = lines[0].replace(b"two", b"twX")  # a flipped byte on the disk
+    [at] = [n for n, line in enumerate(lines) if b'"two"' in line]
+    lines[at] = lines[at].replace(b"two", b"twX")  # a flipped byte on the disk
     log.write_bytes(b"\n".join(lines))
     with opened(copy) as journal:
         assert titles(journal.storage.read()) == ["one", "three"]

@@ -39,9 +39,9 @@ from micro_journal.store import (
     read_state,
 )
 from micro_journal.store import storage as storage_module
+from micro_journal.store.backups import list_backups, restore_backup
 from micro_journal.store.changes import changes_path_for
-from micro_journal.store.journal import list_backups, parse_journal_bytes, restore_backup
-from micro_journal.store.storage import leftover_temps
+from micro_journal.store.files import leftover_temps, parse_journal_bytes
 
 DAY1 = dt.date(2026, 11, 18)
 

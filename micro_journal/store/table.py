@@ -1,0 +1,148 @@
+"""``JournalDB``: TinyDB whose tables save only the documents an operation changed.
+
+TinyDB's ``Table`` hands its storage the whole database after every insert, update
+or removal (the storage interface has no smaller unit). For a journal of ten years
+that is a rewrite per check-in. ``JournalTable`` (TinyDB's ``table_class`` extension
+point) runs TinyDB's own operations unchanged, on a view of the table that notes
+which documents they set, removed or changed in place, and hands just those to
+:class:`~.storage.JournalStorage`, which appends them to its change log. Everything
+else — ids, queries, the query cache, ``Document`` — is TinyDB's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from .files import dumps
+from .storage import JournalStorage
+
+_UNREADABLE = b""  # a document dumps() refuses: any change to it counts as a change
+
+
+def _fingerprint(doc: Any) -> bytes:
+    try:
+        return dumps(doc)
+    except (TypeError, ValueError):
+        return _UNREADABLE
+
+
+class _NotingView(MutableMapping):
+    """A table's documents keyed by document id, over the stored table (string keys),
+    noting what an operation does to them."""
+
+    def __init__(self, raw: dict[str, Any], id_class: Callable[[Any], Any]) -> None:
+        self.raw = raw
+        self.id_class = id_class
+        self.written: dict[str, Any] = {}  # key -> record id of a removed document
+        self.read: dict[str, bytes] = {}  # key -> the document as it was when read
+
+    def __getitem__(self, doc_id: Any) -> Any:
+        key = str(doc_id)
+        doc = self.raw[key]
+        if key not in self.read and key not in self.written:
+            self.read[key] = _fingerprint(doc)  # an update changes it in place
+        return doc
+
+    def __setitem__(self, doc_id: Any, doc: Any) -> None:
+        key = str(doc_id)
+        self.raw[key] = doc
+        self.written[key] = None
+
+    def __delitem__(self, doc_id: Any) -> None:
+        key = str(doc_id)
+        doc = self.raw.pop(key)
+        self.written[key] = doc.get("id") if isinstance(doc, Mapping) else None
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self.id_class(key) for key in list(self.raw))
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self.raw
+
+    def ops(self, table: str) -> list[list]:
+        found = []
+        for key, record_id in self.written.items():
+            doc = self.raw.get(key)
+            found.append([table, key, doc] if doc is not None else [table, key, None, record_id])
+        for key, before in self.read.items():
+            if key in self.written or key not in self.raw:
+                continue
+            if before is _UNREADABLE or _fingerprint(self.raw[key]) != before:
+                found.append([table, key, self.raw[key]])
+        return found
+
+
+class JournalTable(Table):
+    """A TinyDB table whose changes are saved document by document."""
+
+    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
+        storage = self._storage
+        if not isinstance(storage, JournalStorage):  # a plain storage: TinyDB's way
+            super()._update_table(updater)
+            return
+        tables = storage.read()
+        try:
+            raw = tables[self.name]
+        except KeyError:
+            raw = {}
+            dict.__setitem__(tables, self.name, raw)
+        view = _NotingView(raw, self.document_id_class)
+        try:
+            updater(view)  # type: ignore[arg-type]
+        except BaseException:
+            self.forget()
+            if view.written or view.read:
+                storage.reload()  # TinyDB may have changed memory before it failed
+            raise
+        try:
+            storage.save_documents(self.name, view.ops(self.name))
+        finally:
+            self.clear_cache()
+
+    def documents(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """``(doc_id, document)`` for every document, without copying them (read only:
+        change documents through the table's operations)."""
+        for key, doc in self._read_table().items():
+            yield self.document_id_class(key), doc
+
+    def replace(self, doc_id: int, document: Mapping) -> None:
+        """Put ``document`` in place of document ``doc_id`` (inserted if it is new):
+        fields it lacks are dropped, unlike ``update``."""
+        def updater(table: dict) -> None:
+            table[doc_id] = dict(document)
+
+        self._update_table(updater)
+        if self._next_id is not None and doc_id >= self._next_id:
+            self._next_id = doc_id + 1
+
+    def forget(self) -> None:
+        """Drop what this table remembers of its documents (after a reload)."""
+        self.clear_cache()
+        self._next_id = None
+
+
+class JournalDB(TinyDB):
+    """TinyDB on a :class:`~.storage.JournalStorage`, with :class:`JournalTable` tables."""
+
+    table_class = JournalTable
+    default_storage_class = JournalStorage
+
+    @property
+    def storage(self) -> JournalStorage:  # type: ignore[override]
+        return self._storage  # type: ignore[return-value]
+
+    def forget(self) -> None:
+        """Every table forgets what it cached: memory was read again from disk."""
+        for name in list(self._tables):
+            table = self._tables[name]
+            if isinstance(table, JournalTable):
+                table.forget()
+            else:
+                table.clear_cache()
