@@ -88,10 +88,11 @@ class JournalTable(Table):
             super()._update_table(updater)
             return
         tables = storage.read()
+        created = False
         try:
             raw = tables[self.name]
         except KeyError:
-            raw = {}
+            raw, created = {}, True
             dict.__setitem__(tables, self.name, raw)
         view = _NotingView(raw, self.document_id_class)
         try:
@@ -102,7 +103,11 @@ class JournalTable(Table):
                 storage.reload()  # TinyDB may have changed memory before it failed
             raise
         try:
-            storage.save_documents(self.name, view.ops(self.name))
+            ops = view.ops(self.name)
+            if created and not ops:
+                storage.write(tables)  # TinyDB keeps an empty table: so must the file
+            else:
+                storage.save_documents(self.name, ops)
         finally:
             self.clear_cache()
 
