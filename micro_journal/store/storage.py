@@ -92,9 +92,9 @@ def refuse_inexact_numbers(value: Any, where: str = "") -> None:
     while stack:
         item = stack.pop()
         kind = type(item)
-        if kind is dict:
-            stack.extend(item.values())
-        elif kind is list:
+        if kind is dict or kind is _Tables:
+            stack.extend(dict.values(item))
+        elif kind is list or kind is tuple:
             stack.extend(item)
         elif kind is float:
             if not math.isfinite(item):
