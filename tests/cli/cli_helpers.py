@@ -9,7 +9,6 @@ Every run gets:
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -76,11 +75,15 @@ def sealed_env(root: Path) -> dict[str, str]:
 
 
 def load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """What the journal holds: journal.json with the saves waiting in its change log
+    (plain commands append there and leave the fold to the app's next start)."""
+    from micro_journal.store import read_state
+
+    return read_state(path)
 
 
 def checkins_of(path: Path, skill_id: str, day: str = TODAY) -> list[dict]:
-    """The check-in records of one skill on one day, read straight from the journal file."""
+    """The check-in records of one skill on one day, as the journal holds them."""
     data = load(path)
     return [
         c for c in data.get("checkins", {}).values()
