@@ -400,6 +400,33 @@ def bench_save(path: Path, skill_id: str, n: int
     return saves, appends, dumps_, folds
 
 
+APPEND_FSYNC = r"""
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+os.write(fd, b'00000000 {"g":"x","ops":[["checkins","1",{"note":"bench"}]]}\n')
+os.fsync(fd)
+os.close(fd)
+"""
+
+
+def bench_cli_checkin(path: Path, env: dict, n: int, floor_file: Path
+                      ) -> tuple[list[float], list[float]]:
+    """Wall time of the `checkin` command (a new process each time), and of a bare Python
+    process that appends one line and fsyncs it (the same work without the app)."""
+    py = sys.executable
+    cmd = [py, "-m", "micro_journal", "--db", str(path), "checkin", "--minutes", "5"]
+    subprocess.run(cmd, env=env, capture_output=True, check=True)  # the day's backup: once
+    ours, floor = [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run([py, "-c", APPEND_FSYNC, str(floor_file)], env=env, check=True)
+        floor.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=env, capture_output=True, check=True)
+        ours.append(time.perf_counter() - t0)
+    return ours, floor
+
+
 def bench_search(path: Path, n: int) -> tuple[list[float], list[float]]:
     from micro_journal.services.journal import JournalService
 
@@ -530,6 +557,10 @@ def main(argv: list[str] | None = None) -> list[Figure]:
                                   "json.dump+fsync"))
             figures.append(Figure(f"fold the change log in (at quit), {y}y", folds, dumps_,
                                   "json.dump+fsync"))
+            cli, floor_cli = bench_cli_checkin(path, env, max(3, n // 2),
+                                               tmp_path / "append-floor.log")
+            figures.append(Figure(f"CLI checkin, {y}y", cli, floor_cli,
+                                  "python append+fsync"))
             ours, floor = bench_search(path, max(n, 10))
             figures.append(Figure(f"search all notes, {y}y", ours, floor, "in-memory scan",
                                   budget_abs=5.0 if y <= 10 else None))
@@ -557,6 +588,10 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         hundred = saves[f"save one check-in, {big[0]}y"].median
         print(f"\nsave at {big[0]} years is {hundred / ten:.2f}× the save at 10 years "
               "(budget ≤ 2×)")
+    if big and 1 in years:
+        one = saves["CLI checkin, 1y"].median
+        hundred = saves[f"CLI checkin, {big[0]}y"].median
+        print(f"CLI checkin at {big[0]} years is {hundred / one:.2f}× the same at 1 year")
     return figures
 
 

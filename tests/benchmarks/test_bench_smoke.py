@@ -19,6 +19,7 @@ def test_quick_benchmark_produces_every_figure(capsys):
         "save one check-in, 1y",
         "save one check-in, 1y (vs json.dump)",
         "fold the change log in (at quit), 1y",
+        "CLI checkin, 1y",
         "search all notes, 1y",
         "key to journal painted, 1y",
         "key to plan painted, 1y",
