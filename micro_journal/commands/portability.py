@@ -204,7 +204,11 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
     if args.backup is None:
         backups = pt.describe_backups(path)
         if not backups:
-            print(f"No backups of {path} yet (they are kept in {path.parent / 'backups'}).")
+            from ..store.backups import backup_dir_for
+            from ..store.storage import real_path
+
+            folder = backup_dir_for(real_path(path))
+            print(f"No backups of {path} yet (they are kept in {folder}).")
             return EXIT_OK
         print(f"Backups of {path}, oldest first:")
         for p, size, mtime in backups:

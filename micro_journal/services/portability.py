@@ -15,11 +15,13 @@ bad input raises :class:`PortabilityError` with a one-line message.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
 import io
 import json
+import sys
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -47,11 +49,17 @@ from ..domain.models import (
     WeeklyReview,
 )
 from ..store import migrations
-from ..store.backups import backup_dir_for, list_backups, restore_backup
-from ..store.files import atomic_write, describe_os_error, dumps, parse_journal_bytes
+from ..store.backups import MANUAL_PREFIX, backup_dir_for, list_backups, restore_backup
+from ..store.files import (
+    TMP_MARK,
+    atomic_write,
+    describe_os_error,
+    dumps,
+    parse_journal_bytes,
+)
 from ..store.journal import Journal
 from ..store.repository import Repository
-from ..store.storage import lock_path_for
+from ..store.storage import lock_path_for, real_path
 
 Progress = Callable[[int, int], None]
 
@@ -1558,15 +1566,63 @@ def read_import_file(path: Path) -> bytes:
         raise PortabilityError(f"{path} cannot be read ({describe_os_error(err)})") from None
 
 
+def journal_part(target: Path, journal_path: Path) -> str | None:
+    """What of the journal ``target`` is (its file, change log, lock, drafts, backups, a
+    copy set aside…), or None when it is none of it. ``target`` is compared as given
+    (made absolute) and with every symlink and ``..`` resolved, against the journal's
+    path as given and as the file it names, so neither a symlink nor a relative path
+    reaches the journal's files by another name."""
+    import os
+
+    journal_path = Path(os.path.abspath(journal_path.expanduser()))
+    journals = {journal_path, real_path(journal_path)}
+    targets = {Path(os.path.abspath(target)), Path(os.path.realpath(target))}
+    fold = (lambda s: s.casefold()) if sys.platform in ("darwin", "win32") else str
+
+    def same(a: Path, b: Path) -> bool:
+        return fold(os.path.normcase(str(a))) == fold(os.path.normcase(str(b)))
+
+    def within(inner: Path, outer: Path) -> bool:
+        return same(inner, outer) or any(same(parent, outer) for parent in inner.parents)
+
+    for journal in journals:
+        name = fold(journal.name)
+        for t in targets:
+            if same(t, journal):
+                return "the journal itself"
+            if within(t, backup_dir_for(journal)):
+                return "in the journal's backups folder"
+            for suffix, what in ((".drafts", "its drafts"), (".changes", "its change log"),
+                                 (".lock", "its lock file")):
+                if within(t, journal.with_name(journal.name + suffix)):
+                    return f"part of the journal ({what})"
+            if same(t.parent, journal.parent):
+                tname = fold(t.name)
+                if tname.startswith(f"{name}.") or tname.startswith(f".{name}{TMP_MARK}"):
+                    return "part of the journal (a name kept for its files)"
+    # the same file under another name (a hard link, a case-insensitive disk)
+    for journal in journals:
+        for p in (journal, journal.with_name(journal.name + ".changes"),
+                  journal.with_name(journal.name + ".lock")):
+            with contextlib.suppress(OSError):
+                if os.path.samefile(target, p):
+                    return "the journal itself" if p == journal else "part of the journal"
+    return None
+
+
 def check_output_path(target: Path, journal_path: Path | None = None) -> Path:
-    """Refuse an output path that cannot be written (or is the journal itself)."""
+    """Refuse an output path that cannot be written, or that is part of the journal:
+    the journal file, its change log, lock, drafts, backups or a copy set aside beside
+    it — by any name (a symlink, ``..``). Nothing is written when it is refused."""
     import os
 
     target = target.expanduser()
     if journal_path is not None:
-        protected = {journal_path.resolve(), lock_path_for(journal_path).resolve()}
-        if target.resolve() in protected:
+        part = journal_part(target, journal_path)
+        if part == "the journal itself":
             raise PortabilityError(f"{target} is the journal itself; export to another file")
+        if part is not None:
+            raise PortabilityError(f"{target} is {part}; export to another file")
     if target.is_dir():
         raise PortabilityError(f"{target} is a folder; give a file name")
     folder = target.parent
@@ -1632,22 +1688,23 @@ def check_export_format(fmt: str) -> str:
 
 
 def backup_now(journal: Journal, now: dt.datetime) -> Path:
-    """A backup of the journal as it is on disk, under a name that is never rotated
-    over by the daily one; returns its path."""
-    base = f"{now:%Y-%m-%d}-manual-{now:%H%M%S}"
-    label, n = base, 1
-    while (backup_dir_for(journal.path) / f"{journal.path.stem}-{label}.json").exists():
-        n += 1
-        label = f"{base}-{n}"
-    made = journal.backup_now(label)
+    """A manual backup of the journal as it is on disk; returns its path.
+
+    It is labelled ``manual-<date>-<time>``: rotated apart from the daily backups (the
+    newest ``backups.MANUAL_KEEP`` manual ones are kept), so backing up by hand — or
+    from cron every hour — never pushes a daily or weekly copy out. Its name is one no
+    file has (``-1``, ``-2``… when two are made in the same second)."""
+    made = journal.backup_now(f"{MANUAL_PREFIX}{now:%Y-%m-%d-%H%M%S}")
     if made is None:
         raise PortabilityError(f"there is no journal at {journal.path} to back up")
+    journal.rotate_backups()
     return made
 
 
 def find_backup(journal_path: Path, name: str) -> Path:
     """The backup called ``name``: a path, a file name in backups/, or its label."""
     given = Path(name).expanduser()
+    journal_path = real_path(journal_path)
     folder = backup_dir_for(journal_path)
     candidates = [given, folder / name, folder / f"{name}.json",
                   folder / f"{journal_path.stem}-{name}.json"]
@@ -1672,6 +1729,7 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
 
     from ..store.errors import JournalLocked
 
+    journal_path = real_path(journal_path)  # the file the app locks and writes
     try:
         raw = backup.read_bytes()
     except OSError as err:
@@ -1704,7 +1762,7 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
 def describe_backups(journal_path: Path) -> list[tuple[Path, int, float]]:
     """(path, size, modified time) of each backup, oldest first."""
     result = []
-    for p in list_backups(journal_path):
+    for p in list_backups(real_path(journal_path)):
         try:
             st = p.stat()
         except OSError:
