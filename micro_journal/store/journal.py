@@ -91,6 +91,7 @@ class Journal:
         """Take today's backup if there is none yet, then rotate."""
         if self.read_only or not self.path.exists() or self.path.stat().st_size == 0:
             return None
+        backups.remove_leftover_temps(self.path)  # a backup killed half way
         if backups.has_daily(self.path, self.today()):
             return None
         if not self.storage.holds_records():
