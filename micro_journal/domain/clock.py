@@ -14,6 +14,8 @@ import os
 import time
 from collections.abc import Callable
 
+from . import dates
+
 TODAY_ENV = "MICRO_JOURNAL_TODAY"
 
 
@@ -61,30 +63,22 @@ class Clock:
         """The user's local calendar date, honouring the day-start hour and pinning."""
         if self.pinned_today is not None:
             return self.pinned_today
-        now = self.now()
-        return (now - dt.timedelta(hours=self.day_start_hour)).date()
+        return dates.local_day(self.now(), self.day_start_hour)
 
     def seconds_until_tomorrow(self) -> float:
         """Seconds until the next day starts (for the app to notice midnight)."""
         if self.pinned_today is not None:
             return 3600.0
-        now = self.now()
-        shifted = now - dt.timedelta(hours=self.day_start_hour)
-        wall = dt.datetime.combine(
-            shifted.date() + dt.timedelta(days=1), dt.time(self.day_start_hour)
-        )
-        if now.tzinfo is None:
-            return max(1.0, (wall - now).total_seconds())
-        if self._now is _system_local_now:
-            # the system zone as a fixed offset only knows today's offset; let the OS
-            # place the wall time (DST-aware), as it did for ``now``
-            next_start = wall.astimezone()
-        else:
-            next_start = wall.replace(tzinfo=now.tzinfo)
-        # subtract in UTC: aware datetimes sharing a tzinfo subtract as wall times,
-        # which is an hour off on DST days
-        real = next_start.astimezone(dt.UTC) - now.astimezone(dt.UTC)
-        return max(1.0, real.total_seconds())
+        # the system zone reaches us as a fixed offset that only knows today's offset:
+        # let the OS (re-read at every call) place the next day's wall time, DST-aware
+        place = _system_place if self._now is _system_local_now else None
+        return dates.seconds_until_next_day(self.now(), self.day_start_hour, place)
+
+
+def _system_place(wall: dt.datetime) -> dt.datetime:
+    if hasattr(time, "tzset"):
+        time.tzset()
+    return wall.astimezone()
 
 
 class FixedClock(Clock):

@@ -19,54 +19,16 @@ Deadline forms (case-insensitive, surrounding spaces ignored):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import dates
 from .models import GOAL_ESTIMATE_WARN, MicroGoal, MicroSkill, ValidationError
 
 STALE_DAYS = 14  # open more than two weeks past its deadline
-DAY = dt.timedelta(days=1)
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEADLINE_HELP = "today, tomorrow, a weekday (fri), +3d, +1w, +1m or YYYY-MM-DD"
-
-_UNITS = {
-    "d": "d", "day": "d", "days": "d",
-    "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
-    "m": "m", "mo": "m", "month": "m", "months": "m",
-}
-_RELATIVE = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,4})\s*([a-z]+)$")
-_ISO_SHAPE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-MAX_AHEAD_DAYS = 366 * 10  # a micro-goal ten years out is a typo
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole calendar months, kept to the last day of a shorter month."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
-
-
-def weekday_number(word: str) -> int | None:
-    """``"fri"`` / ``"Friday"`` → 4 (Monday = 0, Python's numbering); None if not a day."""
-    word = word.strip().lower().rstrip(".")
-    if len(word) < 3:
-        return None
-    for number, name in enumerate(WEEKDAYS):
-        if name.startswith(word):
-            return number
-    return {"tues": 1, "thur": 3, "thurs": 3}.get(word)
-
-
-def next_weekday(today: dt.date, weekday: int) -> dt.date:
-    """The next ``weekday`` strictly after ``today`` (today's own weekday: a week later)."""
-    ahead = (weekday - today.weekday()) % 7 or 7
-    return today + dt.timedelta(days=ahead)
 
 
 def _bad(text: str, why: str = "") -> ValidationError:
@@ -81,68 +43,17 @@ def parse_deadline(text: str, today: dt.date) -> dt.date:
     Never returns a date before ``today`` for a relative form; an ISO date in the past
     is returned as given (callers decide whether the past is allowed).
     """
-    raw = text
-    text = " ".join(text.strip().lower().split())
-    if not text:
+    if not text.strip():
         raise ValidationError("deadline", f"a micro-goal needs a deadline: {DEADLINE_HELP}")
-    if text in ("today", "tod", "now", "tonight"):
-        return today
-    if text in ("tomorrow", "tom", "tmr", "tmrw"):
-        return today + DAY
-    word = text.removeprefix("next ").strip()
-    number = weekday_number(word)
-    if number is not None:
-        return next_weekday(today, number)
-    relative = _RELATIVE.match(text)
-    if relative:
-        count, unit = int(relative.group(1)), _UNITS.get(relative.group(2))
-        if unit is None:
-            raise _bad(raw, f"{relative.group(2)!r} is not d (days), w (weeks) or m (months)")
-        if unit == "d":
-            day = today + dt.timedelta(days=count)
-        elif unit == "w":
-            day = today + dt.timedelta(weeks=count)
-        else:
-            if count > 120:
-                raise _bad(raw, f"{count} months is more than ten years away")
-            day = add_months(today, count)
-        if (day - today).days > MAX_AHEAD_DAYS:
-            raise _bad(raw, f"{raw.strip()!r} is more than ten years away")
-        return day
-    shape = _ISO_SHAPE.match(text)
-    if shape:
-        year, month, mday = (int(g) for g in shape.groups())
-        if not 1 <= month <= 12:
-            raise _bad(raw, f"{raw.strip()!r}: there is no month {month}")
-        last = calendar.monthrange(year, month)[1]
-        if not 1 <= mday <= last:
-            if month == 2 and mday == 29:
-                why = f"{raw.strip()!r}: {year} is not a leap year (February has 28 days)"
-            else:
-                why = (f"{raw.strip()!r}: {calendar.month_name[month]} {year} has "
-                       f"{last} days")
-            raise _bad(raw, why)
-        return dt.date(year, month, mday)
-    raise _bad(raw)
+    try:
+        return dates.parse_day(text, today)
+    except dates.DateError as err:
+        raise _bad(text, str(err)) from None
 
 
 def describe_deadline(deadline: dt.date, today: dt.date) -> str:
     """``Fri 20 Nov`` plus how far it is: ``today``, ``tomorrow``, ``in 5 days``, ``3 days ago``."""
-    when = deadline.strftime("%a %-d %b")
-    if deadline.year != today.year:
-        when += f" {deadline.year}"
-    days = (deadline - today).days
-    if days == 0:
-        rel = "today"
-    elif days == 1:
-        rel = "tomorrow"
-    elif days == -1:
-        rel = "yesterday"
-    elif days > 0:
-        rel = f"in {days} days"
-    else:
-        rel = f"{-days} days ago"
-    return f"{when} ({rel})"
+    return f"{dates.day_short(deadline, today)} ({dates.relative_day(deadline, today)})"
 
 
 # ---------------------------------------------------------------- classification
@@ -152,7 +63,7 @@ STATES = ("stale", "overdue", "due", "upcoming", "done", "dropped")
 
 def days_late(goal: MicroGoal, today: dt.date) -> int:
     """Days past the deadline (0 on the day itself, negative before it)."""
-    return (today - dt.date.fromisoformat(goal.deadline)).days
+    return dates.days_between(dt.date.fromisoformat(goal.deadline), today)
 
 
 def classify(goal: MicroGoal, today: dt.date) -> str:
@@ -177,13 +88,7 @@ def is_stale(goal: MicroGoal, today: dt.date) -> bool:
 
 def late_label(late: int) -> str:
     """``due today``, ``overdue 1 day``, ``in 3 days``…"""
-    if late == 0:
-        return "due today"
-    if late > 0:
-        return f"overdue {late} day{'s' if late != 1 else ''}"
-    if late == -1:
-        return "due tomorrow"
-    return f"in {-late} days"
+    return dates.late_phrase(late)
 
 
 # ---------------------------------------------------------------- completion day
@@ -201,7 +106,7 @@ def completed_day(goal: MicroGoal, day_start_hour: int = 0) -> dt.date | None:
             return dt.date.fromisoformat(goal.completed_at[:10])
         except ValueError:
             return None
-    return (moment - dt.timedelta(hours=day_start_hour)).date()
+    return dates.local_day(moment, day_start_hour)
 
 
 # ---------------------------------------------------------------- periods
@@ -220,7 +125,7 @@ class Period:
         if kind == "month":
             return cls("month", day.year, day.month)
         if kind == "quarter":
-            return cls("quarter", day.year, (day.month - 1) // 3 + 1)
+            return cls("quarter", day.year, dates.quarter_of(day))
         raise ValueError(f"a period is a month or a quarter, not {kind!r}")
 
     @classmethod
@@ -243,13 +148,14 @@ class Period:
 
     @property
     def start(self) -> dt.date:
-        month = self.index if self.kind == "month" else 3 * (self.index - 1) + 1
-        return dt.date(self.year, month, 1)
+        if self.kind == "month":
+            return dt.date(self.year, self.index, 1)
+        return dates.quarter_start(self.year, self.index)
 
     @property
     def end(self) -> dt.date:
         """The last day of the period (inclusive)."""
-        return add_months(self.start, self.months) - DAY
+        return dates.last_day(self.start, self.months)
 
     @property
     def key(self) -> str:
@@ -260,21 +166,19 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return self.start.strftime("%B %Y")
-        first, last = self.start.strftime("%b"), self.end.strftime("%b")
-        return f"Q{self.index} {self.year} ({first}–{last})"
+            return dates.month_label(self.start)
+        return dates.quarter_label(self.year, self.index)
 
     def shift(self, steps: int) -> Period:
         """The period ``steps`` months/quarters later (negative: earlier), across years."""
-        per_year = 12 if self.kind == "month" else 4
-        year, index = divmod(self.year * per_year + self.index - 1 + steps, per_year)
-        return Period(self.kind, year, index + 1)
+        return Period.containing(dates.add_months(self.start, steps * self.months), self.kind)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
     def month_periods(self) -> list[Period]:
-        return [Period.containing(add_months(self.start, i), "month") for i in range(self.months)]
+        return [Period.containing(dates.add_months(self.start, i), "month")
+                for i in range(self.months)]
 
     def as_kind(self, kind: str) -> Period:
         """The month/quarter holding this period's first day (switching views keeps the

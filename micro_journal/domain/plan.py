@@ -26,8 +26,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .dates import MONDAY, WEEK, day_range, week_start, weeks_between
 from .models import DECISIONS, Metric, MicroSkill, Plan, PlanWeek
-from .rules import MONDAY, WEEK, to_date, week_start, weeks_between
+from .rules import to_date
 from .stacking import gain
 
 MAX_PLAN_WEEKS = 104
@@ -61,13 +62,8 @@ def week_index(plan: Plan, day: dt.date, first_weekday: int = MONDAY) -> int:
     return weeks_between(to_date(plan.start_week), day, first_weekday)
 
 
-def fmt_range(start: dt.date, end: dt.date) -> str:
-    """``16–22 Nov``, ``30 Nov – 6 Dec``, ``28 Dec 2026 – 3 Jan 2027``."""
-    if start.year != end.year:
-        return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
-    if start.month != end.month:
-        return f"{start.day} {start:%b} – {end.day} {end:%b}"
-    return f"{start.day}–{end.day} {end:%b}"
+# ``16–22 Nov``, ``30 Nov – 6 Dec``: the one range format lives in ``dates``
+fmt_range = day_range
 
 
 # ---------------------------------------------------------------- what each week holds

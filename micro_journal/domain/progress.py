@@ -28,11 +28,12 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import stacking
+from . import dates, stacking
+from .dates import DAY, MONDAY, WEEK, week_start
 from .goals import Mastered, Period, completed_day
 from .models import CheckIn, Metric, MicroGoal, MicroSkill, WeeklyReview
 from .plan import Change, Plateau, change
-from .rules import DAY, MONDAY, WEEK, to_date, week_start
+from .rules import to_date
 from .stacking import TWEAK, TweakEffect, tweak_effect
 
 MARKS = ("done", "skipped", "missed", "none", "future")
@@ -134,10 +135,8 @@ def mark(
     return "missed"
 
 
-def week_starts(last_day: dt.date, count: int, first_weekday: int = MONDAY) -> list[dt.date]:
-    """The first days of the ``count`` weeks ending with the week holding ``last_day``."""
-    last = week_start(last_day, first_weekday)
-    return [last - WEEK * (count - 1 - i) for i in range(max(0, count))]
+# the first days of the ``count`` weeks ending with the week holding a day
+week_starts = dates.week_starts
 
 
 # ---------------------------------------------------------------- weekly measurements
@@ -412,10 +411,10 @@ def heatmap(
             m = mark(index.states, day, today, since, until)
             cells.append(HeatCell(day, m, index.level.get(day, 0.0) if m == "done" else 0.0))
             if day.day == 1:
-                months.append((col, f"{day:%b}"))
+                months.append((col, dates.month_short(day)))
         columns.append(cells)
     if starts and (not months or months[0][0] > 2):
-        months.insert(0, (0, f"{starts[0] + DAY * 6:%b}"))
+        months.insert(0, (0, dates.month_short(starts[0] + DAY * 6)))
     return Heatmap(starts, columns, months)
 
 
@@ -511,17 +510,11 @@ class WeekPeriod:
 
     @property
     def key(self) -> str:
-        iso = self.start.isocalendar()
-        return f"{iso.year}-W{iso.week:02d}"
+        return dates.iso_week_key(self.start)
 
     @property
     def label(self) -> str:
-        end = self.end
-        if self.start.year != end.year:
-            return f"week of {self.start.day} {self.start:%b %Y} – {end.day} {end:%b %Y}"
-        if self.start.month != end.month:
-            return f"week of {self.start.day} {self.start:%b} – {end.day} {end:%b %Y}"
-        return f"week of {self.start.day}–{end.day} {end:%b %Y}"
+        return f"week of {dates.day_range(self.start, self.end, year=True)}"
 
     def shift(self, steps: int) -> WeekPeriod:
         return WeekPeriod(self.start + WEEK * steps)

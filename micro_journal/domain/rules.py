@@ -11,35 +11,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+# The week rules live in ``dates``. They stay importable from here (``rules.week_days``,
+# ``rules.MONDAY``…) for the callers outside the date code: demo data, portability and
+# the reliability tests.
+from .dates import DAY, MONDAY, SUNDAY, WEEK, week_days, week_start, weeks_between  # noqa: F401
 from .models import CheckIn, MicroSkill, Plan
-
-MONDAY = 0
-SUNDAY = 6
-DAY = dt.timedelta(days=1)
-WEEK = dt.timedelta(days=7)
 
 
 def to_date(value: str | dt.date) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-# ---------------------------------------------------------------- weeks
-
-
-def week_start(day: dt.date, first_weekday: int = MONDAY) -> dt.date:
-    """The first day of the (user's) week containing ``day``."""
-    return day - dt.timedelta(days=(day.weekday() - first_weekday) % 7)
-
-
-def week_days(day: dt.date, first_weekday: int = MONDAY) -> list[dt.date]:
-    """The seven dates of the week containing ``day``, in the user's week order."""
-    start = week_start(day, first_weekday)
-    return [start + dt.timedelta(days=i) for i in range(7)]
-
-
-def weeks_between(start: dt.date, day: dt.date, first_weekday: int = MONDAY) -> int:
-    """Whole weeks from the week of ``start`` to the week of ``day`` (negative if before)."""
-    return (week_start(day, first_weekday) - week_start(start, first_weekday)).days // 7
 
 
 # ---------------------------------------------------------------- stacking

@@ -11,8 +11,8 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..domain import dates, rules
 from ..domain import goals as rules_goals
-from ..domain import rules
 from ..domain.clock import Clock
 from ..domain.goals import Mastered, Period, Rollup
 from ..domain.models import (
@@ -298,7 +298,7 @@ def completion_stamp(clock: Clock) -> str:
     when ``MICRO_JOURNAL_TODAY`` pins another date (so reviews place it on that day)."""
     now = clock.now()
     today = clock.today()
-    if (now - dt.timedelta(hours=clock.day_start_hour)).date() == today:
+    if dates.local_day(now, clock.day_start_hour) == today:
         return now.isoformat(timespec="seconds")
     noon = dt.datetime.combine(today, dt.time(12), tzinfo=now.tzinfo)
     return noon.isoformat(timespec="seconds")
@@ -380,7 +380,7 @@ def mastered_skills(
 
     out: list[Mastered] = []
     measures: dict[str, Measures] = {}
-    this_week = rules.week_start(today, first_weekday)
+    this_week = dates.week_start(today, first_weekday)
     for skill in repo.skills():
         if skill.status == "mastered" and skill.mastered_on:
             with contextlib.suppress(ValueError):
@@ -390,7 +390,7 @@ def mastered_skills(
         rest: dict[dt.date, int] = {}
         for c in repo.checkins(skill.id):
             try:
-                first = rules.week_start(dt.date.fromisoformat(c.date), first_weekday)
+                first = dates.week_start(dt.date.fromisoformat(c.date), first_weekday)
             except ValueError:
                 continue
             if first < this_week:
@@ -400,7 +400,8 @@ def mastered_skills(
             continue
         m = measures.setdefault(skill.objective_id, Measures(repo, skill.objective_id))
         oldest, newest = min(weeks), max(weeks)
-        starts = [oldest + rules.WEEK * k for k in range((newest - oldest).days // 7 + 1)]
+        starts = [oldest + dates.WEEK * k
+                  for k in range(dates.weeks_between(oldest, newest, first_weekday) + 1)]
         found = stacking.mastered_in(skill.metric, skill.frequency_target, [
             (s, stacking.SkillWeek(weeks.get(s, 0), rest.get(s, 0), m.get(skill.id, s).value))
             for s in starts

@@ -10,8 +10,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..domain import dates, rules, stacking
 from ..domain import plan as rules_plan
-from ..domain import rules, stacking
 from ..domain.models import (
     DECISIONS,
     CheckIn,
@@ -165,7 +165,7 @@ class WeekView:
 
     @property
     def dates(self) -> str:
-        return rules_plan.fmt_range(self.start, self.end)
+        return dates.day_range(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ class PlanView:
 
 
 def _short(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return dates.day_short(day, year=True)
 
 
 def plans_of(repo: Repository, objective_id: str) -> list[Plan]:
@@ -343,7 +343,7 @@ class PlanDraft:
 
 
 def start_choices(today: dt.date, first_weekday: int) -> dict[str, dt.date]:
-    this = rules.week_start(today, first_weekday)
+    this = dates.week_start(today, first_weekday)
     return {"this": this, "next": this + rules.WEEK}
 
 
@@ -409,9 +409,9 @@ def create_plan(
 ) -> Plan:
     """Create the plan (and its objective and new skills) in one atomic save."""
     objective = validate_plan(repo, draft)
-    start = start_choices(today, first_weekday).get(draft.start, rules.week_start(
+    start = start_choices(today, first_weekday).get(draft.start, dates.week_start(
         today, first_weekday))
-    this_week = rules.week_start(today, first_weekday)
+    this_week = dates.week_start(today, first_weekday)
     with repo.batch():
         if objective is None:
             objective = repo.save(Objective(title=draft.objective.strip()))
@@ -454,7 +454,7 @@ def _chosen_skill(
     if choice.draft is None:
         raise ValidationError("skill", "pick or create a skill")
     skill = skill_from_draft(choice.draft, objective_id)
-    if week_start > rules.week_start(today, first_weekday):
+    if week_start > dates.week_start(today, first_weekday):
         skill.status = "planned"  # waits for its week
     return skill.id, skill
 
@@ -566,11 +566,11 @@ class ReviewData:
 
     @property
     def label(self) -> str:
-        dates = rules_plan.fmt_range(self.start, self.end)
+        days = dates.day_range(self.start, self.end)
         if self.plan is not None and self.index is not None:
             held = " (held)" if self.plan.weeks[self.index].hold else ""
-            return f"week {self.index + 1} of {len(self.plan.weeks)}{held} · {dates}"
-        return f"week of {dates}"
+            return f"week {self.index + 1} of {len(self.plan.weeks)}{held} · {days}"
+        return f"week of {days}"
 
     @property
     def focus(self) -> ReviewLine | None:
@@ -615,7 +615,7 @@ def review_data(
     objective = repo.get(Objective, objective_id)
     if objective is None:
         raise ValidationError("objective", "that objective does not exist")
-    start = rules.week_start(day, first_weekday)
+    start = dates.week_start(day, first_weekday)
     end = start + dt.timedelta(days=6)
     skills = {s.id: s for s in repo.skills()}
     measures = Measures(repo, objective_id)
@@ -700,7 +700,7 @@ def _history(
         )
         since = rules_plan.first_day(plan, intro, first_weekday) if intro is not None else start
     else:
-        since = rules.week_start(_date(skill.created_at[:10]), first_weekday)
+        since = dates.week_start(_date(skill.created_at[:10]), first_weekday)
     out: list[tuple[str, float | None]] = []
     for k in range(HISTORY_WEEKS, 0, -1):
         week = start - k * rules.WEEK
@@ -709,7 +709,7 @@ def _history(
         if plan is not None:
             label = f"wk {rules_plan.week_index(plan, week, first_weekday) + 1}"
         else:
-            label = f"{week.day} {week:%b}"
+            label = dates.day_month(week)
         out.append((label, measures.get(skill.id, week).value))
     return out
 
@@ -828,7 +828,7 @@ def save_review(
     elif plan is not None and decision == "stack" and next_choice is not None:
         # the plan ran out before this week: the stack went on; the next skill extends it
         plan = repo.get(Plan, plan.id) or plan
-        index = (data.start - rules.to_date(plan.start_week)).days // 7
+        index = dates.days_between(rules.to_date(plan.start_week), data.start) // 7
         new_plan, stacked, new_skill = _stack_next(
             repo, plan, data, index, next_choice, max(0, data.today_index)
         )
@@ -921,7 +921,7 @@ def due_reviews(
     repo: Repository, today: dt.date, first_weekday: int = rules.MONDAY
 ) -> list[tuple[Objective, dt.date]]:
     """Last week's reviews still to do: objectives whose plan ran last week, unreviewed."""
-    last = rules.week_start(today, first_weekday) - rules.WEEK
+    last = dates.week_start(today, first_weekday) - rules.WEEK
     out = []
     for objective in repo.objectives():
         running = [

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain import dates, rules
 from ..domain import progress as P
-from ..domain import rules
 from ..domain.goals import Mastered
 from ..domain.models import CheckIn, Metric, MicroGoal, MicroSkill, Objective
 from ..domain.plan import Plateau
@@ -141,7 +141,7 @@ class ProgressData:
         self.tweak_reviews = [r for r in reviews if r.decision == TWEAK]
         for review in reviews:  # oldest week first: a later duplicate replaces
             try:
-                start = rules.week_start(rules.to_date(review.week), first_weekday)
+                start = dates.week_start(rules.to_date(review.week), first_weekday)
             except (TypeError, ValueError):
                 continue
             for m in review.measurements:
@@ -197,11 +197,10 @@ class ProgressData:
 
     def first_week(self, index: P.DayIndex) -> dt.date:
         first = index.first or self.today
-        return rules.week_start(min(first, self.today), self.first_weekday)
+        return dates.week_start(min(first, self.today), self.first_weekday)
 
     def weeks_of_data(self, index: P.DayIndex) -> int:
-        return (rules.week_start(self.today, self.first_weekday) - self.first_week(index)
-                ).days // 7 + 1
+        return dates.weeks_between(self.first_week(index), self.today, self.first_weekday) + 1
 
     # -------------------------------------------------------------- one objective
     def objective_view(self, objective: Objective, weeks: int = 12) -> ObjectiveProgress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..domain import rules
+from ..domain import dates, rules
 from ..domain.models import CheckIn, MicroGoal, MicroSkill, Objective, ValidationError
 from ..store.repository import Repository
 
@@ -179,7 +179,7 @@ def build_today(repo: Repository, today: dt.date, first_weekday: int = rules.MON
     for goal in repo.goals():
         if goal.status != "open":
             continue
-        late = (today - rules.to_date(goal.deadline)).days
+        late = dates.days_between(rules.to_date(goal.deadline), today)
         if late >= 0:
             goals.append(GoalToday(goal, repo.get(Objective, goal.objective_id), late))
     goals.sort(key=lambda g: (-g.days_late, g.goal.action))
