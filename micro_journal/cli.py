@@ -369,7 +369,9 @@ MARK = {"done": "[x]", "skipped": "[-]", "open": "[ ]"}
 
 
 def render_today_text(view) -> str:
-    lines = [view.date.strftime("%A %d %B %Y")]
+    from .domain import dates
+
+    lines = [dates.day_long(view.date)]
     if not view.groups:
         lines.append("No active micro-skill. Run `micro-journal` to create one.")
     for group in view.groups:

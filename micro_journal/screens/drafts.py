@@ -10,6 +10,7 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..domain import dates
 from ..services.journal import JournalService
 from ..store import JournalError
 from ..store.drafts import Draft
@@ -44,7 +45,7 @@ class DraftOffer(ModalScreen[None]):
 
     def _show(self) -> None:
         draft = self.drafts[0]
-        day = dt.date.fromisoformat(draft.date).strftime("%A %d %B %Y")
+        day = dates.day_long(dt.date.fromisoformat(draft.date))
         when = draft.saved_at.replace("T", " ")[:16] + " UTC"
         more = f" ({len(self.drafts) - 1} more after this one)" if len(self.drafts) > 1 else ""
         self.query_one("#draft-head", Static).update(

@@ -38,6 +38,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from ..domain import dates
 from ..domain import journal as jr
 from ..domain.models import Entry
 from ..keymap import EDITOR_KEYS, bindings
@@ -124,7 +125,7 @@ class EditorScreen(JournalScreen):
         else:
             status = f"[$success]{status}[/]"
         self.query_one("#topbar", Static).update(
-            f"[b]Journal[/b]  {day.strftime('%A %d %B %Y')}  ·  {status}"
+            f"[b]Journal[/b]  {dates.day_long(day)}  ·  {status}"
         )
         skills = self.service.skills()
         linked = [skills[i].title for i in self.entry.skill_ids if i in skills]
@@ -211,7 +212,7 @@ class EditorScreen(JournalScreen):
             self.failed = False
             if not quiet:
                 self.notify("Saved. The journal has your text again.", timeout=4)
-        self._set_status(f"saved {self.mj.clock.now().strftime('%H:%M:%S')}")
+        self._set_status(f"saved {dates.time_hms(self.mj.clock.now())}")
         return True
 
     # ------------------------------------------------------------------ actions

@@ -16,6 +16,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ..domain import dates
 from ..domain import goals as rules_goals
 from ..domain.models import MicroGoal, Objective, ValidationError
 from ..keymap import GOAL_FORM_KEYS, bindings
@@ -330,7 +331,7 @@ class ReschedulePrompt(LinePrompt):
         late = rules_goals.days_late(goal, today)
         deadline = dt.date.fromisoformat(goal.deadline)
         if goal.status == "open" and late != 0:
-            now = f"{deadline.strftime('%a %-d %b %Y')} ({rules_goals.late_label(late)})"
+            now = f"{dates.day_short(deadline, year=True)} ({rules_goals.late_label(late)})"
         else:
             now = rules_goals.describe_deadline(deadline, today)
         super().__init__(

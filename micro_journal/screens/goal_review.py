@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
+from ..domain import dates
 from ..domain import goals as rules_goals
 from ..domain.goals import Period
 from ..keymap import GOAL_REVIEW_KEYS, bindings
@@ -113,7 +114,7 @@ class GoalReviewScreen(JournalScreen):
             where = escape(view.objective_title(goal.objective_id))
             lines.append(
                 f"[$done]✔[/] [b]{escape(goal.action)}[/b]  "
-                f"[$text-muted]{day.strftime('%a %-d %b')} · {where}[/]"
+                f"[$text-muted]{dates.day_short(day)} · {where}[/]"
             )
             if goal.insight:
                 lines.append(f"    [i]“{escape(goal.insight)}”[/i]")
@@ -131,7 +132,7 @@ class GoalReviewScreen(JournalScreen):
             f"Skills mastered ({len(roll.mastered)})"
         )
         mastered = [
-            f"[$done]★[/] {escape(m.skill.title)}  [$text-muted]{m.day.strftime('%-d %b')}[/]"
+            f"[$done]★[/] {escape(m.skill.title)}  [$text-muted]{dates.day_month(m.day)}[/]"
             for m in roll.mastered
         ] or ["[$text-muted]None in this period: a skill is mastered in the first week it "
               "meets its practice days and its metric's target.[/]"]
@@ -170,7 +171,7 @@ class GoalReviewScreen(JournalScreen):
             ))
         if view.period.kind == "quarter":
             lines.append("By month: " + "  ·  ".join(
-                f"{m.start.strftime('%b')} {n}" for m, n in roll.done_by_month()
+                f"{dates.month_short(m.start)} {n}" for m, n in roll.done_by_month()
             ))
         return "\n".join(lines)
 

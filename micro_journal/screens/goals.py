@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
+from ..domain import dates
 from ..domain import goals as rules_goals
 from ..domain.models import MicroGoal
 from ..keymap import GOALS_KEYS, bindings
@@ -36,8 +37,7 @@ EXPLAIN = (
 
 
 def short_day(day: dt.date, today: dt.date) -> str:
-    text = day.strftime("%a %-d %b")
-    return text if day.year == today.year else f"{text} {day.year}"
+    return dates.day_short(day, today)
 
 
 def when_text(row: svc.GoalRow, today: dt.date) -> tuple[str, str]:

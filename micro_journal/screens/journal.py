@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..domain import dates
 from ..domain import journal as jr
 from ..domain.models import Entry
 from ..keymap import JOURNAL_KEYS, READER_KEYS, bindings
@@ -43,7 +44,7 @@ def entry_line(entry: Entry, skills: dict, width: int = 48) -> Text:
     """
     day = dt.date.fromisoformat(entry.date)
     line = Text()
-    line.append(day.strftime("%a %d "), style="bold")
+    line.append(f"{dates.list_day(day)} ", style="bold")
     line.append(jr.entry_title(entry, width))
     tags = jr.entry_tags(entry)
     if tags:
@@ -193,7 +194,7 @@ class JournalBrowser(JournalScreen):
             month = entry.date[:7]
             if month != self._month:
                 self._month = month
-                label = dt.date.fromisoformat(entry.date).strftime("%B %Y")
+                label = dates.month_label(dt.date.fromisoformat(entry.date))
                 options.append(Option(Text(label, style="bold underline"), disabled=True))
             prompt = entry_line(entry, skills, max(24, width - 40))
             prompt.truncate(width, overflow="ellipsis")
@@ -256,7 +257,7 @@ class JournalBrowser(JournalScreen):
             return
         skills = self.service.skills() if self.service else {}
         day = dt.date.fromisoformat(entry.date)
-        head = [f"[b]{day.strftime('%A %d %B %Y')}[/b]"]
+        head = [f"[b]{dates.day_long(day)}[/b]"]
         linked = [skills[i].title for i in entry.skill_ids if i in skills]
         if linked:
             head.append("[$text-muted]" + escape(", ".join(linked)) + "[/]")
@@ -446,7 +447,7 @@ class EntryReader(ModalScreen[str | None]):
         archived = "  ·  [$warning]archived[/]" if self.entry.archived else ""
         with Vertical(id="dialog", classes="reader"):
             yield Static(
-                f"[b]{day.strftime('%A %d %B %Y')}[/b]  [$text-muted]{escape(tags)}[/]{archived}"
+                f"[b]{dates.day_long(day)}[/b]  [$text-muted]{escape(tags)}[/]{archived}"
             )
             with VerticalScroll(id="reader-scroll"):
                 yield Markdown(self.entry.body or "*(empty entry)*")

@@ -15,6 +15,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from ..domain import dates
 from ..domain import plan as plan_rules
 from ..domain.models import MicroSkill, Plan, ValidationError
 from ..keymap import PLAN_FORM_KEYS, PLAN_KEYS, bindings
@@ -150,7 +151,7 @@ class PlanScreen(JournalScreen):
             needed.append((text, text))
         optional: list[tuple[str, str]] = []
         if view.plan is not None and view.weeks:
-            text = plan_rules.fmt_range(view.weeks[0].start, view.weeks[-1].end)
+            text = dates.day_range(view.weeks[0].start, view.weeks[-1].end)
             optional.append((text, text))
         if self.mj.demo:
             optional.append(("demo journal", "[$warning]demo journal[/]"))
@@ -756,7 +757,7 @@ class PlanForm(ModalScreen[str | None]):
         titles = [o.title for o in self.repo.objectives()] if self.repo else []
         six = dt.timedelta(days=6)
         start_options = [
-            (f"{name} week · {plan_rules.fmt_range(choices[name], choices[name] + six)}", name)
+            (f"{name} week · {dates.day_range(choices[name], choices[name] + six)}", name)
             for name in ("this", "next")
         ]
         with Vertical(id="dialog", classes="form wide plan-form"):
@@ -800,9 +801,7 @@ class PlanForm(ModalScreen[str | None]):
     def _week_label(self, n: int) -> str:
         start = self._start_day() + (n - 1) * dt.timedelta(weeks=1)
         end = start + dt.timedelta(days=6)
-        if start.month == end.month:
-            return f"Week {n} · {start.day}–{end.day} {end:%b}"
-        return f"Week {n} · {start.day} {start:%b}–{end.day} {end:%b}"
+        return f"Week {n} · {dates.day_range(start, end, compact=True)}"
 
     def _start_day(self) -> dt.date:
         app = self.app

@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
+from ..domain import dates
 from ..domain import progress as P
 from ..domain.models import MicroSkill
 from ..keymap import PROGRESS_KEYS, bindings
@@ -56,7 +57,7 @@ def _num(value: float | None) -> str:
 
 
 def _day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return dates.day_short(day)
 
 
 def _plural(n: int, word: str) -> str:
@@ -370,7 +371,7 @@ class ProgressScreen(JournalScreen):
         facts = []
         if latest is not None:
             this_week = latest.start == sp.series[-1].start
-            when = "this week" if this_week else f"week of {latest.start.day} {latest.start:%b}"
+            when = "this week" if this_week else f"week of {dates.day_month(latest.start)}"
             how = " (review)" if latest.source == "review" else (
                 f" ({_plural(latest.count, 'check-in')})" if latest.count else "")
             facts.append(f"[b]{_num(latest.value)}{escape(unit)}[/b] {when}{how}")
@@ -438,7 +439,7 @@ class ProgressScreen(JournalScreen):
         out = []
         for i in range(weeks):
             day = start + dt.timedelta(weeks=i)
-            out.append((7 * i, f"{day.day} {day:%b}"))
+            out.append((7 * i, dates.day_month(day)))
         return out
 
     def _change_text(self, wc: P.WeekChange, metric) -> str:
@@ -528,7 +529,7 @@ class ProgressScreen(JournalScreen):
         if width < 8 + 24 + 44:
             lines.append(f"        {week_text}")
         per = 5 if width >= 8 + 60 else 4
-        months = "".join(f"{c.start:%b}".rjust(per) for c in monthly)
+        months = "".join(dates.month_short(c.start).rjust(per) for c in monthly)
         values = join_styled([
             (percent(c.ratio).rjust(per), ratio_style(c.ratio)) for c in monthly
         ])
@@ -680,9 +681,9 @@ class ProgressScreen(JournalScreen):
 
     def _short(self, period: P.AnyPeriod) -> str:
         if period.kind == "week":
-            return f"wk of {period.start.day} {period.start:%b}"
+            return f"wk of {dates.day_month(period.start)}"
         if period.kind == "month":
-            return f"{period.start:%b %Y}"
+            return dates.month_short(period.start, year=True)
         return f"Q{period.index} {period.year}"  # type: ignore[union-attr]
 
     def _history_lines(self, history: list[P.Achievements], period: P.AnyPeriod,

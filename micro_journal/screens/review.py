@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from ..domain import dates
 from ..domain.models import ValidationError
 from ..domain.plan import PlanEditError
 from ..domain.text import markup_line as escape  # user text: shown as typed
@@ -218,8 +219,8 @@ class ReviewScreen(JournalScreen):
             )
         if data.when == "current":
             intro.append(
-                f"[$text-muted]The week runs until {data.end:%A} {data.end.day} "
-                f"{data.end:%b}: measurements so far.[/]"
+                f"[$text-muted]The week runs until {dates.weekday_day_month(data.end)}: "
+                "measurements so far.[/]"
             )
         if self.restored:
             intro.append("[$warning]Restored what you typed before; not saved yet.[/]")

@@ -9,6 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
+from ..domain import dates
 from ..keymap import TODAY_KEYS, bindings
 from ..services.today import SkillToday, TodayView, build_today
 from ..widgets.footer import KeyFooter
@@ -116,7 +117,7 @@ class TodayScreen(JournalScreen):
             )
 
     def _date_line(self, today: dt.date, plan_label: str | None) -> str:
-        day = today.strftime("%A %-d %B %Y")
+        day = dates.day_long(today)
         plan = f"  ·  [b]{escape(plan_label)}[/b]" if plan_label else ""
         demo = "  ·  [$warning]demo journal[/]" if self.mj.demo else ""
         return f"[b]Today[/b]  {day}{plan}{demo}"
@@ -183,7 +184,7 @@ class TodayScreen(JournalScreen):
         lines = []
         for g in self.view.goals:
             if g.overdue:
-                when = f"[$error]overdue {g.days_late} day{'s' if g.days_late != 1 else ''}[/]"
+                when = f"[$error]{dates.late_phrase(g.days_late)}[/]"
             else:
                 when = "[$warning]due today[/]"
             objective = f" [$text-muted]· {escape(g.objective.title)}[/]" if g.objective else ""
@@ -376,7 +377,6 @@ class TodayScreen(JournalScreen):
     # ----------------------------------------------------------------- weekly review
     def _offer_review(self, today: dt.date) -> None:
         """First open of a new week: say so when last week's plan review is still to do."""
-        from ..domain.plan import fmt_range
         from ..services.plan import due_reviews
 
         repo = self.mj.repo
@@ -387,9 +387,9 @@ class TodayScreen(JournalScreen):
             if key in self.mj.reviews_offered:
                 continue
             self.mj.reviews_offered.add(key)
-            dates = fmt_range(week, week + dt.timedelta(days=6))
+            days = dates.day_range(week, week + dt.timedelta(days=6))
             self.notify(
-                f"The week of {dates} is over: time for the weekly review of "
+                f"The week of {days} is over: time for the weekly review of "
                 f"{objective.title}. Press w.",
                 title="Weekly review", timeout=12,
             )

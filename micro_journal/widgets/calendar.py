@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
-from ..domain import rules
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
+from ..domain import dates
 
 
 class MonthCalendar(Static, can_focus=True):
@@ -42,7 +33,7 @@ class MonthCalendar(Static, can_focus=True):
         # machine's: a pinned date, a day that starts at 4 am)
         self.cursor = self.today = dt.date.today()
         self._placed = False  # whether the cursor has been put on a day yet
-        self.first_weekday = rules.MONDAY
+        self.first_weekday = dates.MONDAY
         self.marked: set[int] = set()
         self._source = None
 
@@ -62,13 +53,10 @@ class MonthCalendar(Static, can_focus=True):
 
     def _render_month(self) -> str:
         day = self.cursor
-        cal = calendar.Calendar(self.first_weekday)
-        lines = [f"[b]{day.strftime('%B %Y')}[/b]".center(34)]
-        heads = [
-            calendar.day_abbr[(self.first_weekday + i) % 7][:2] for i in range(7)
-        ]
+        lines = [f"[b]{dates.month_label(day)}[/b]".center(34)]
+        heads = dates.weekday_heads(self.first_weekday)
         lines.append("[$text-muted]" + " ".join(f"{h:>3}" for h in heads) + "[/]")
-        for week in cal.monthdayscalendar(day.year, day.month):
+        for week in dates.month_grid(day.year, day.month, self.first_weekday):
             cells = []
             for number in week:
                 if number == 0:
@@ -100,4 +88,4 @@ class MonthCalendar(Static, can_focus=True):
         self.post_message(self.DayChosen(self.cursor))
 
     def shift_month(self, months: int) -> None:
-        self.show_day(add_months(self.cursor, months))
+        self.show_day(dates.add_months(self.cursor, months))

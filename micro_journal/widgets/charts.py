@@ -24,6 +24,7 @@ from textual.geometry import Size
 from textual.markup import escape
 from textual.widget import Widget
 
+from ..domain import dates
 from ..domain.progress import Tweak
 from ..domain.stacking import TweakEffect
 from ..domain.text import markup_text, visible
@@ -369,7 +370,7 @@ def tweak_lines(tweak: Tweak, effect: TweakEffect, unit: str, width: int) -> lis
     """``▲ Tweak · week of 26 Oct: <what changed> · <before vs after>`` in ``width``
     cells: what changed on one line, cut with ``…`` to fit; the comparison goes on a
     line of its own when the width is too short for both."""
-    head = f"[b {TWEAK_STYLE}]▲ Tweak[/] · week of {tweak.week.day} {tweak.week:%b}"
+    head = f"[b {TWEAK_STYLE}]▲ Tweak[/] · week of {dates.day_month(tweak.week)}"
     style = {"better": DONE, "worse": MISSED}.get(effect.verdict, MUTED)
     label = one_line(effect.label(unit))  # the unit is user text too
     text = one_line(tweak.text)

@@ -7,6 +7,7 @@ Each day has a glyph as well as a theme colour, so it reads without colour too:
 
 from __future__ import annotations
 
+from ..domain import dates
 from ..domain.progress import Heatmap
 from .charts import DONE, MISSED, MUTED, REST, join_styled
 
@@ -50,7 +51,7 @@ def draw_heatmap(heat: Heatmap, width: int) -> list[str]:
     columns = columns[first:]
     months = [(c - first, label) for c, label in heat.months if c >= first]
     if first and (not months or months[0][0] > 2):
-        months.insert(0, (0, f"{columns[0][6].day:%b}"))
+        months.insert(0, (0, dates.month_short(columns[0][6].day)))
     top = [" "] * (len(columns) * step + 4)
     taken = -1
     for col, label in months:
@@ -62,7 +63,7 @@ def draw_heatmap(heat: Heatmap, width: int) -> list[str]:
     lines = [f"[{MUTED}]{' ' * LABEL_WIDTH}{''.join(top).rstrip()}[/]"]
     for row in range(7):
         day = columns[0][row].day if columns else None
-        name = f"{day:%a}"[:3] if day is not None and (row % 2 == 0 or step == 2) else ""
+        name = dates.weekday_abbr(day) if day is not None and (row % 2 == 0 or step == 2) else ""
         parts = []
         for column in columns:
             cell = column[row]

@@ -13,7 +13,7 @@ import datetime as dt
 from textual.markup import escape
 from textual.widgets import Static
 
-from ..domain import rules
+from ..domain import dates
 from ..services.plan import SkillWeek, WeekView, fmt
 
 MARKS = {
@@ -71,7 +71,7 @@ class Columns:
 
     def head(self, days: list[dt.date]) -> str:
         """The column header: day letters above the marks, then the other columns."""
-        letters = [d.strftime("%a")[0] for d in days]
+        letters = dates.weekday_letters(days)
         marks = (" " if self.roomy else "").join(letters)
         line = " " * (self.PREFIX + self.title + 2) + marks.ljust(self.marks)
         line += "days".rjust(self.freq) + " " + "value".rjust(self.value)
@@ -187,7 +187,7 @@ def render_week(week: WeekView, width: int, selected: bool, hold_of: int | None 
 
 
 def day_header(today: dt.date, first_weekday: int, width: int) -> str:
-    return Columns(width).head(rules.week_days(today, first_weekday))
+    return Columns(width).head(dates.week_days(today, first_weekday))
 
 
 class WeekBlock(Static):

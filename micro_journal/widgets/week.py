@@ -7,7 +7,7 @@ import datetime as dt
 from textual.markup import escape
 from textual.widgets import Static
 
-from ..domain import rules
+from ..domain import dates, rules
 from ..services.today import SkillToday
 
 MARKS = {
@@ -26,9 +26,9 @@ class WeekGrid(Static):
     def show(
         self, skills: list[SkillToday], today: dt.date, first_weekday: int, width: int,
     ) -> None:
-        days = rules.week_days(today, first_weekday)
+        days = dates.week_days(today, first_weekday)
         title_width = max(12, min(56, width - 7 * 4 - 14))
-        head = " " * (title_width + 2) + " ".join(d.strftime("%a") for d in days) + "  week"
+        head = " " * (title_width + 2) + " ".join(dates.weekday_abbr(d) for d in days) + "  week"
         lines = [f"[$text-muted]{head}[/]"]
         for s in skills:
             marks = rules.week_marks(s.states, today, today, first_weekday)
