@@ -54,6 +54,10 @@ class Journal:
     def read_only_reason(self) -> str | None:
         return self.storage.read_only_reason
 
+    @read_only_reason.setter
+    def read_only_reason(self, reason: str | None) -> None:
+        self.storage.read_only_reason = reason
+
     @property
     def read_only(self) -> bool:
         return self.storage.read_only_reason is not None
