@@ -391,7 +391,7 @@ def render_today_text(view) -> str:
         lines.append("")
         lines.append("Micro-goals due")
         for g in view.goals:
-            when = "today" if not g.overdue else f"{g.days_late} day(s) overdue"
+            when = dates.late_phrase(g.days_late if g.overdue else 0)
             lines.append(f"  [ ] {g.goal.action}  ({when})")
     return "\n".join(lines)
 

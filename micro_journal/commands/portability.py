@@ -210,9 +210,11 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
             folder = backup_dir_for(real_path(path))
             print(f"No backups of {path} yet (they are kept in {folder}).")
             return EXIT_OK
+        from ..domain import dates
+
         print(f"Backups of {path}, oldest first:")
         for p, size, mtime in backups:
-            when = dt.datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M")
+            when = dates.moment_short(dt.datetime.fromtimestamp(mtime).astimezone())
             print(f"  {p.name:<44} {size / 1024:>8.1f} KB  {when}")
         print(f"Restore one with: micro-journal restore {backups[-1][0].name}")
         return EXIT_OK

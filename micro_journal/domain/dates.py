@@ -360,6 +360,11 @@ def day_range(
     return f"{start.day}–{_p(end).format('D MMM' + tail)}"
 
 
+def moment_short(moment: dt.datetime) -> str:
+    """``Mon 2 Nov 2026 14:03``: when a file was written."""
+    return pendulum.instance(moment).format("ddd D MMM YYYY HH:mm")
+
+
 def time_hms(moment: dt.datetime) -> str:
     """``14:03:09``: a wall-clock time."""
     return pendulum.instance(moment).format("HH:mm:ss")

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .dates import MONDAY, WEEK, day_range, week_start, weeks_between
+from .dates import MONDAY, WEEK, week_start, weeks_between
 from .models import DECISIONS, Metric, MicroSkill, Plan, PlanWeek
 from .rules import to_date
 from .stacking import gain
@@ -63,7 +63,6 @@ def week_index(plan: Plan, day: dt.date, first_weekday: int = MONDAY) -> int:
 
 
 # ``16–22 Nov``, ``30 Nov – 6 Dec``: the one range format lives in ``dates``
-fmt_range = day_range
 
 
 # ---------------------------------------------------------------- what each week holds

@@ -11,9 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# The week rules live in ``dates``. They stay importable from here (``rules.week_days``,
-# ``rules.MONDAY``…) for the callers outside the date code: demo data, portability and
-# the reliability tests.
+# the week rules are the date module's (callers name the constants ``rules.MONDAY`` too)
 from .dates import DAY, MONDAY, SUNDAY, WEEK, week_days, week_start, weeks_between  # noqa: F401
 from .models import CheckIn, MicroSkill, Plan
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from ..domain import rules
+from ..domain import dates, rules
 from ..domain.models import (
     CheckIn,
     Entry,
@@ -36,7 +36,7 @@ def _stamp(day: dt.date, minute: int) -> str:
 def build_demo(today: dt.date, first_weekday: int = rules.MONDAY) -> list[Record]:
     """Every record of the demo journal, for ``today``."""
     rng = random.Random(SEED)
-    start = rules.week_start(today, first_weekday) - dt.timedelta(weeks=2)
+    start = dates.week_start(today, first_weekday) - dt.timedelta(weeks=2)
     made = start - dt.timedelta(days=3)
     order = iter(range(10_000))
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..domain import rules
+from ..domain import dates, rules
 from ..domain.journal import entry_tags
 from ..domain.models import (
     ALL_RECORD_TYPES,
@@ -211,7 +211,7 @@ class Snapshot:
             for c in self.checkins:
                 day = _as_date(c.date)
                 if day is not None:
-                    self._weeks[rules.week_start(day, first.weekday())].append(c)
+                    self._weeks[dates.week_start(day, first.weekday())].append(c)
         return self._weeks.get(first, [])
 
     def total(self) -> int:
@@ -629,7 +629,7 @@ def export_markdown(
 
     # the weeks that have anything in them
     def wk(day: dt.date | None) -> dt.date | None:
-        return rules.week_start(day, first_weekday) if day else None
+        return dates.week_start(day, first_weekday) if day else None
 
     weeks: set[dt.date] = set()
     for c in snap.checkins:
@@ -763,7 +763,7 @@ def week_summary(
     """The week of ``day`` in Markdown for sharing: plan week, skills, days practised,
     minutes, measurements and change, goals done, the review's notes."""
     snap = Snapshot(repo)
-    first = rules.week_start(day, first_weekday)
+    first = dates.week_start(day, first_weekday)
     last = first + dt.timedelta(days=6)
     if first.month == last.month:
         span_text = f"{first.day}–{last.day} {last:%B %Y}"
@@ -852,7 +852,7 @@ def journal_stats(
 ) -> dict[str, Any]:
     """Counts, streaks and minutes, as plain data (the CLI prints it or dumps it)."""
     snap = Snapshot(repo)
-    this_week = rules.week_start(today, first_weekday)
+    this_week = dates.week_start(today, first_weekday)
     done = [c for c in snap.checkins if c.status == "done"]
     skills = []
     for skill in snap.skills.values():

@@ -13,7 +13,7 @@ import pytest
 
 from micro_journal.cli import make_app
 from micro_journal.config import Config
-from micro_journal.domain import rules
+from micro_journal.domain import dates, rules
 from micro_journal.domain.clock import Clock
 from micro_journal.domain.models import CheckIn, WeeklyReview
 from micro_journal.screens.editor import EditorScreen
@@ -134,13 +134,13 @@ def test_week_53_and_both_week_starts(tmp_path, first_weekday):
         for d in days:
             repo.save(CheckIn(skill_id="s", date=d.isoformat(), status="done"))
         for d in days:
-            if d == rules.week_start(d, first_weekday):
+            if d == dates.week_start(d, first_weekday):
                 repo.save(WeeklyReview(week=d.isoformat(), worked=f"week of {d}"))
     with open_journal(path, today=lambda: days[-1]) as journal:
         repo = Repository(journal)
         states = rules.day_states(repo.checkins("s"))
         for d in days:
-            week = rules.week_days(d, first_weekday)
+            week = dates.week_days(d, first_weekday)
             assert len(week) == 7 and len(set(week)) == 7
             assert week[0].weekday() == first_weekday
             assert d in week
@@ -148,7 +148,7 @@ def test_week_53_and_both_week_starts(tmp_path, first_weekday):
             assert progress.done == sum(1 for w in week if days[0] <= w <= d)
         weeks = [r.week for r in repo.reviews()]
         assert len(weeks) == len(set(weeks)) == 3
-        start_53 = rules.week_start(dt.date(2026, 12, 31), first_weekday)
+        start_53 = dates.week_start(dt.date(2026, 12, 31), first_weekday)
         assert start_53.isoformat() in weeks
-        assert rules.weeks_between(dt.date(2026, 12, 20), dt.date(2027, 1, 9),
+        assert dates.weeks_between(dt.date(2026, 12, 20), dt.date(2027, 1, 9),
                                    first_weekday) == (3 if first_weekday == rules.MONDAY else 2)

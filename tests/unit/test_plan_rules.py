@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from micro_journal.domain import dates
 from micro_journal.domain import plan as pr
 from micro_journal.domain.models import Metric, MicroSkill, Plan, PlanWeek
 from micro_journal.domain.rules import MONDAY, SUNDAY, active_skills, plan_position
@@ -95,7 +96,7 @@ def test_the_same_plan_read_with_either_week_start_keeps_seven_day_weeks():
     ],
 )
 def test_week_ranges_read_plainly(start, end, text):
-    assert pr.fmt_range(start, end) == text
+    assert dates.day_range(start, end) == text
 
 
 # ---------------------------------------------------------------- what each week holds

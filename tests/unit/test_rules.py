@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from micro_journal.domain.dates import week_days, week_start, weeks_between
 from micro_journal.domain.models import CheckIn, MicroSkill, Plan, PlanWeek
 from micro_journal.domain.rules import (
     MONDAY,
@@ -15,12 +16,9 @@ from micro_journal.domain.rules import (
     day_states,
     plan_position,
     streaks,
-    week_days,
     week_marks,
     week_progress,
-    week_start,
     weekly_measurement,
-    weeks_between,
 )
 from micro_journal.domain.rules import active_skills as _active_skills
 
