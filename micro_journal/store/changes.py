@@ -177,16 +177,21 @@ class MergeReport:
         self.removals_skipped = 0  # removals of a record the file no longer holds there
 
     def __str__(self) -> str:
-        parts = [f"{self.applied} saved change(s) merged"]
+        parts = [f"merged {_count(self.applied, 'waiting save')}"]
         if self.renumbered:
-            parts.append(f"{self.renumbered} record(s) given a new document id, as the "
-                         "file had given theirs to another record")
+            parts.append(f"{_count(self.renumbered, 'record')} got a new document id (the "
+                         "file had given that id to another record)")
         if self.kept_newer:
-            parts.append(f"{self.kept_newer} kept as the file had them (its version was newer)")
+            parts.append(f"{_count(self.kept_newer, 'record')} kept as the file had it "
+                         "(its version was newer)")
         if self.removals_skipped:
-            parts.append(f"{self.removals_skipped} removal(s) not applied (the record there "
-                         "is another one now)")
+            parts.append(f"{_count(self.removals_skipped, 'removal')} not applied (the "
+                         "record there is another one now)")
         return "; ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _record_id(doc: Any) -> Any:
@@ -204,10 +209,16 @@ def merge(data: Data, batches: list[list[Op]]) -> MergeReport:
     report = MergeReport()
     target_of: dict[tuple[str, str], str | None] = {}
     next_id: dict[str, int] = {}
+    # the file's documents as they were, before any save is laid on them
+    touched = {op[0] for ops in batches for op in ops}
+    in_file = {name: dict(data.get(name) or {}) for name in touched}
 
-    def fresh_id(table: str, docs: dict[str, Any]) -> str:
+    def fresh_id(table: str) -> str:
+        """An id neither the file nor any waiting save uses."""
         if table not in next_id:
-            next_id[table] = max((int(k) for k in docs if k.isdigit()), default=0) + 1
+            used = set(in_file[table]) | {op[1] for ops in batches for op in ops
+                                          if op[0] == table}
+            next_id[table] = max((int(k) for k in used if k.isdigit()), default=0) + 1
         new = next_id[table]
         next_id[table] = new + 1
         return str(new)
@@ -219,13 +230,13 @@ def merge(data: Data, batches: list[list[Op]]) -> MergeReport:
             docs = data.setdefault(table, {})
             key = (table, doc_id)
             if key not in target_of:
-                theirs = docs.get(doc_id)
+                theirs = in_file[table].get(doc_id)
                 if theirs is None or (named is not None and _record_id(theirs) == named):
                     target_of[key] = doc_id
                 elif doc is None:
                     target_of[key] = None  # removing a record that is not there any more
                 else:
-                    target_of[key] = fresh_id(table, docs)
+                    target_of[key] = fresh_id(table)
                     report.renumbered += 1
             target = target_of[key]
             if doc is None:

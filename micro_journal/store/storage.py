@@ -535,7 +535,7 @@ def read_with_changes(
         notices.append(
             f"{path.name} was changed by another program while saves were waiting in "
             f"{changes.changes_path_for(path).name}; both are kept: {report}."
-            + (f" The waiting saves, as they were, are kept in {kept}." if kept else ""))
+            + (f" The waiting saves are also kept as they were, in {kept}" if kept else ""))
     else:
         changes.apply(data, log.batches)
     if log.damaged:

@@ -158,6 +158,7 @@ def test_a_tinydb_insert_while_saves_are_pending_keeps_both(box, demo):
     be told."""
     checkin(box, demo, "--note", "first of the day")
     checkin(box, demo, "eye contact", "--note", "waiting in the log")
+    checkin(box, demo, "um", "--note", "also waiting")  # the next id: must not collide
     assert changes_path_for(demo).exists()
     with TinyDB(demo) as plain:  # no lock, no log: TinyDB's own JSONStorage
         plain.table("checkins").insert({
@@ -167,8 +168,8 @@ def test_a_tinydb_insert_while_saves_are_pending_keeps_both(box, demo):
     with open_journal(demo) as journal:
         notes = {c.note for c in Repository(journal).checkins()}
         [notice] = [n for n in journal.notices if "changed by another program" in n]
-    assert {"waiting in the log", "inserted by a script"} <= notes
-    assert "both are kept" in notice and "new document id" in notice
+    assert {"waiting in the log", "also waiting", "inserted by a script"} <= notes
+    assert "both are kept" in notice and "1 record got a new document id" in notice
     assert list(demo.parent.glob("journal.json.changes.merged-*"))
     with TinyDB(demo) as plain:
         found = plain.table("checkins").search(Query().note == "waiting in the log")
