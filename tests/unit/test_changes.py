@@ -11,10 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tinydb import TinyDB
 
 from micro_journal.domain.models import Entry, Objective
 from micro_journal.store import JournalCorrupt, Repository, open_journal, read_state
+from micro_journal.store import changes as changes_mod
 from micro_journal.store.backups import restore_backup
 from micro_journal.store.changes import TOKEN_KEY, changes_path_for
 
@@ -257,3 +260,69 @@ def test_verify_checks_the_journal_with_its_change_log(path, tmp_path):
     report = verify_path(copy)
     assert report.counts["objectives"] == 1
     assert any("damaged" in p for p in report.problems)
+
+
+# merging waiting saves into a journal.json changed by another program -----------------
+
+def _records_by_id(docs: dict) -> dict:
+    return {doc["id"]: doc for doc in docs.values()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.integers(0, 5),
+    app=st.lists(st.tuples(st.sampled_from(["add", "edit", "remove"]), st.integers(0, 9)),
+                 max_size=8),
+    other=st.lists(st.tuples(st.sampled_from(["add", "edit", "remove"]), st.integers(0, 9)),
+                   max_size=8),
+)
+def test_a_merge_keeps_both_sides_records(start, app, other):
+    """The app saved ``app`` operations to the log while another program made ``other``
+    ones straight into journal.json, both from the same starting file (so their new
+    documents take the same next ids). After the merge every record either side added
+    is there, in its last version; a record removed by one side and not touched by the
+    other is gone; no record is lost to an id collision."""
+    base = {str(i + 1): {"id": f"base{i}", "updated_at": "2026-11-01", "v": 0}
+            for i in range(start)}
+
+    def play(ops, who, stamp):
+        docs = {k: dict(v) for k, v in base.items()}
+        log, added, removed = [], {}, set()
+        next_id = len(base) + 1
+        for n, (kind, pick) in enumerate(ops):
+            keys = sorted(docs, key=int)
+            if kind == "add" or not keys:
+                rid = f"{who}{n}"
+                doc = {"id": rid, "updated_at": stamp, "v": n}
+                docs[str(next_id)] = doc
+                log.append([["t", str(next_id), doc]])
+                added[rid] = doc
+                next_id += 1
+                continue
+            key = keys[pick % len(keys)]
+            if kind == "edit":
+                doc = {**docs[key], "updated_at": stamp, "v": n}
+                docs[key] = doc
+                log.append([["t", key, doc]])
+                added[doc["id"]] = doc
+            else:
+                rid = docs.pop(key)["id"]
+                removed.add(rid)
+                log.append([["t", key, None, rid]])
+                added.pop(rid, None)
+        return docs, log, added, removed
+
+    _, app_log, app_added, app_removed = play(app, "app", "2026-11-03")
+    theirs, _, other_added, other_removed = play(other, "other", "2026-11-02")
+    data = {"t": {k: dict(v) for k, v in theirs.items()}}
+    changes_mod.merge(data, app_log)
+    merged = _records_by_id(data["t"])
+    assert len(merged) == len(data["t"])  # one document per record
+    for rid, doc in app_added.items():
+        if rid not in app_removed and rid not in other_removed:
+            assert merged[rid] == doc  # the app's later version of it
+    for rid, doc in other_added.items():
+        if rid not in app_removed and rid not in app_added and rid not in other_removed:
+            assert merged[rid] == doc
+    for rid in app_removed - {d["id"] for d in other_added.values()}:
+        assert rid not in merged
