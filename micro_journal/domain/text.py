@@ -10,13 +10,20 @@ from __future__ import annotations
 LINE_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-def visible(text: str) -> str:
-    """``text`` with line breaks as spaces and other control characters as placeholders."""
+def visible(text: str, *, lines: bool = False) -> str:
+    """``text`` with line breaks as spaces and other control characters as placeholders.
+
+    ``lines``: for text shown on several lines (an entry's body, a command's output):
+    newlines and tabs stay, ``\r\n`` becomes ``\n``, other line breaks become newlines."""
+    if lines:
+        text = text.replace("\r\n", "\n")
     out = []
     for ch in text:
         code = ord(ch)
-        if ch in LINE_BREAKS:
-            out.append(" ")
+        if lines and ch in "\t\n":
+            out.append(ch)
+        elif ch in LINE_BREAKS:
+            out.append("\n" if lines and ch != "\t" else " ")
         elif code < 0x20:
             out.append(chr(0x2400 + code))
         elif code == 0x7F:
@@ -43,3 +50,15 @@ def markup_text(text: str) -> str:
 def markup_line(text: str) -> str:
     """User text for one line of markup: control characters visible, brackets escaped."""
     return markup_text(visible(text))
+
+
+def markup_lines(text: str) -> str:
+    """User text for markup on several lines: newlines and tabs kept, other control
+    characters visible, brackets escaped."""
+    return markup_text(visible(text, lines=True))
+
+
+def terminal_text(text: str) -> str:
+    """User text printed by a command: newlines and tabs kept, every other control
+    character (ESC and its sequences included) shown as a visible placeholder."""
+    return visible(text, lines=True)
