@@ -22,7 +22,6 @@ rejects it): formats are pendulum tokens.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable
 
@@ -55,26 +54,29 @@ def plain(day: dt.date) -> dt.date:
 
 
 def days_between(start: dt.date, end: dt.date) -> int:
-    """Whole days from ``start`` to ``end`` (negative when ``end`` is earlier)."""
-    return _p(start).diff(_p(end), False).in_days()
+    """Whole days from ``start`` to ``end`` (negative when ``end`` is earlier).
+
+    Days and weeks have a fixed length on the calendar, so this and the week rules
+    below count on ordinals (C arithmetic): they run once per day of history (streaks),
+    where pendulum's pure-Python steps cost seconds at 100 years. Months, quarters,
+    DST and the wall clock are pendulum's."""
+    return end.toordinal() - start.toordinal()
 
 
 # ---------------------------------------------------------------- weeks
 
 
-@functools.lru_cache(maxsize=16384)  # streaks ask it once per day of history
 def week_start(day: dt.date, first_weekday: int = MONDAY) -> dt.date:
-    """The first day of the (user's) week holding ``day``; ``first_weekday`` 0 = Monday,
-    6 = Sunday."""
-    p = _p(day)
-    first = WeekDay(first_weekday)
-    return plain(p if p.day_of_week == first else p.previous(first))
+    """The first day of the (user's) week holding ``day``; ``first_weekday`` is a
+    pendulum ``WeekDay`` number: 0 = Monday, 6 = Sunday."""
+    back = (day.weekday() - first_weekday) % 7
+    return dt.date.fromordinal(day.toordinal() - back)
 
 
 def week_days(day: dt.date, first_weekday: int = MONDAY) -> list[dt.date]:
     """The seven dates of the week holding ``day``, in the user's week order."""
-    start = _p(week_start(day, first_weekday))
-    return [plain(start.add(days=i)) for i in range(7)]
+    first = week_start(day, first_weekday).toordinal()
+    return [dt.date.fromordinal(first + i) for i in range(7)]
 
 
 def weeks_between(start: dt.date, day: dt.date, first_weekday: int = MONDAY) -> int:
