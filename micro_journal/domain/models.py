@@ -59,6 +59,194 @@ def parse_local_date(text: str, field_name: str = "date") -> _dt.date:
         ) from None
 
 
+class RecordError(ValidationError, TypeError):
+    """A document read from disk does not fit its record type (validation at the edge).
+
+    ``field`` names the field (``date``, ``metric.target``, ``weeks[2].skill_id``); the
+    message says what is expected and never quotes the field's text (it may be private).
+    A ``TypeError`` too, so code that caught a malformed record's TypeError still does.
+    """
+
+    def __init__(self, field_name: str, problem: str, message: str | None = None) -> None:
+        super().__init__(field_name, message or f"{field_name} {problem}")
+        self.problem = problem
+
+
+# what a stored value may be: wide enough for anything the app writes, narrow enough
+# that no rule (week arithmetic, sums, charts) overflows on it
+DATE_MIN = _dt.date(1000, 1, 1)
+DATE_MAX = _dt.date(8999, 12, 31)
+MINUTES_MAX = 100_000
+NUMBER_MAX = 1e15
+
+
+def _bad(name: str, problem: str) -> RecordError:
+    return RecordError(name, problem)
+
+
+def _shown(value: Any) -> str:
+    """A value in a message: short plain words and numbers only, never user text."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 20 and value.isprintable() else "that text"
+    if value is None or isinstance(value, bool | int | float):
+        return repr(value) if len(repr(value)) <= 24 else "that number"
+    return f"a {_kind(value)}"
+
+
+def _kind(value: Any) -> str:
+    return {dict: "object", list: "list", str: "text", bool: "true/false",
+            type(None): "null"}.get(type(value), "number" if isinstance(value, int | float)
+                                      else type(value).__name__)
+
+
+def _is_unicode(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(value: Any, name: str) -> str:
+    if type(value) is not str:
+        raise _bad(name, f"is not text (it is {_kind(value)})")
+    if not _is_unicode(value):
+        raise _bad(name, "holds a lone surrogate (half of a character): it is not "
+                   "valid Unicode")
+    return value
+
+
+def check_id(value: Any, name: str) -> str:
+    if type(value) is not str or not value:
+        raise _bad(name, f"is not an id (it is {_kind(value) if value != '' else 'empty'})")
+    return check_text(value, name)
+
+
+def _optional(check):
+    def optional(value: Any, name: str) -> Any:
+        return None if value is None else check(value, name)
+
+    return optional
+
+
+_GOOD_DATES: dict[str, _dt.date] = {}  # check-ins share their days: parse each once
+
+
+def check_date(value: Any, name: str) -> str:
+    if type(value) is str and value in _GOOD_DATES:
+        return value
+    if type(value) is not str:
+        raise _bad(name, f"is not a YYYY-MM-DD date (it is {_kind(value)})")
+    day = None
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            day = _dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None:
+        raise _bad(name, f"{_shown(value)} is not a YYYY-MM-DD date")
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise _bad(name, f"{value} is not a YYYY-MM-DD date between {DATE_MIN} and "
+                   f"{DATE_MAX}")
+    if len(_GOOD_DATES) < 100_000:
+        _GOOD_DATES[value] = day
+    return value
+
+
+def check_stamp(value: Any, name: str) -> str:
+    if type(value) is not str:
+        raise _bad(name, f"is not a date and time (it is {_kind(value)})")
+    try:
+        moment = _dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _bad(name, f"{_shown(value)} is not an ISO 8601 date and time") from None
+    if not DATE_MIN <= moment.date() <= DATE_MAX:
+        raise _bad(name, f"{value} is not a date and time between {DATE_MIN} and "
+                   f"{DATE_MAX}")
+    return value
+
+
+def _whole(low: int, high: int):
+    def check(value: Any, name: str) -> int:
+        if type(value) is not int:
+            raise _bad(name, f"{_shown(value)} is not a whole number")
+        if not low <= value <= high:
+            raise _bad(name, f"{_shown(value)} is not a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def check_number(value: Any, name: str) -> float | int:
+    if type(value) not in (int, float):
+        raise _bad(name, f"{_shown(value)} is not a number")
+    if not -NUMBER_MAX <= value <= NUMBER_MAX:  # NaN fails this too
+        raise _bad(name, f"{_shown(value)} is not a finite number of at most 10^15")
+    return value
+
+
+def check_flag(value: Any, name: str) -> bool:
+    if type(value) is bool:
+        return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    raise _bad(name, f"{_shown(value)} is not true or false")
+
+
+def _choice(*allowed: str | None):
+    names = ", ".join(a for a in allowed if a)
+
+    def check(value: Any, name: str) -> Any:
+        if value not in allowed or (value is not None and type(value) is not str):
+            raise _bad(name, f"{_shown(value)} is not one of {names}")
+        return value
+
+    return check
+
+
+def check_ids(value: Any, name: str) -> list[str]:
+    if type(value) is not list:
+        raise _bad(name, f"is not a list of ids (it is {_kind(value)})")
+    for n, item in enumerate(value):
+        check_id(item, f"{name}[{n}]")
+    return value
+
+
+def check_texts(value: Any, name: str) -> list[str]:
+    if type(value) is not list:
+        raise _bad(name, f"is not a list of text (it is {_kind(value)})")
+    for n, item in enumerate(value):
+        check_text(item, f"{name}[{n}]")
+    return value
+
+
+def _check_fields(cls: type, data: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """``data``'s known fields checked (and decoded) by ``cls.SCHEMA``; the required ones
+    present. Raises RecordError naming the field (``where`` prefixes nested ones)."""
+    for name in _required(cls):
+        if name not in data:
+            raise RecordError(f"{where}{name}", "is missing", f"lacks {where}{name}")
+    for name, check in cls.SCHEMA:
+        if name in data:
+            data[name] = check(data[name], f"{where}{name}")
+    return data
+
+
+_REQUIRED: dict[type, tuple[str, ...]] = {}
+
+
+def _required(cls: type) -> tuple[str, ...]:
+    names = _REQUIRED.get(cls)
+    if names is None:
+        names = _REQUIRED[cls] = tuple(
+            f.name for f in dataclasses.fields(cls)
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        )
+    return names
+
+
 @dataclass(kw_only=True)
 class Record:
     """Base of every stored record."""
@@ -78,18 +266,38 @@ class Record:
             data[f.name] = _plain(getattr(self, f.name))
         return data
 
+    # (field, check) of every field read from disk; each check returns the value (decoded
+    # for nested ones) or raises RecordError naming the field
+    SCHEMA: ClassVar[tuple[tuple[str, Any], ...]] = (
+        ("id", check_id), ("created_at", check_stamp), ("updated_at", check_stamp),
+    )
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The record a stored document holds: every field the app relies on checked
+        (types, dates, numbers, choices, nested shapes); unknown keys kept in ``extra``.
+        RecordError (a ValueError and a TypeError) names the first field that does not fit.
+        """
+        if not isinstance(data, dict):
+            raise RecordError("document", f"is not an object (it is {_kind(data)})")
         names = _field_names(cls)
         if data.keys() <= names:  # the usual case, checked at C speed
             known, extra = dict(data), {}
         else:
             known = {k: v for k, v in data.items() if k in names}
             extra = {k: v for k, v in data.items() if k not in names}
-        known = cls._decode(known)
+        known = cls._decode(_check_fields(cls, known))
         obj = cls(**known)
         obj.extra = extra
         return obj
+
+    @classmethod
+    def from_stored(cls, data: Any) -> Self:
+        """``from_dict`` for a document read from disk, which must carry its own id (a
+        made-up one would change at every read)."""
+        if isinstance(data, dict) and "id" not in data:
+            raise RecordError("id", "is missing", "lacks id")
+        return cls.from_dict(data)
 
     @classmethod
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
@@ -130,14 +338,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _nested(cls: type, data: Any) -> Any:
-    """Build a nested dataclass from a stored dict, keeping unknown keys in ``extra``."""
+def _nested(cls: type, data: Any, where: str = "") -> Any:
+    """Build a nested dataclass from a stored dict, keeping unknown keys in ``extra``;
+    its fields are checked by ``cls.SCHEMA`` (RecordError names ``where`` + the field)."""
+    if isinstance(data, cls):
+        return data
     if not isinstance(data, dict):
-        raise TypeError(f"{cls.__name__} must be an object, not {type(data).__name__}")
-    names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
-    obj = cls(**{k: v for k, v in data.items() if k in names})
+        raise RecordError(where.rstrip(".") or cls.__name__,
+                          f"is not an object (it is {_kind(data)})")
+    names = _field_names(cls)
+    known = _check_fields(cls, {k: v for k, v in data.items() if k in names}, where)
+    obj = cls(**known)
     obj.extra = {k: v for k, v in data.items() if k not in names}
     return obj
+
+
+def _nested_list(cls: type, value: Any, name: str, defaults: dict[str, Any]) -> list[Any]:
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise RecordError(name, f"is not a list (it is {_kind(value)})")
+    return [_nested(cls, item if not isinstance(item, dict) else {**defaults, **item},
+                    f"{name}[{n}].") for n, item in enumerate(value)]
 
 
 _EXTRA = dict(default_factory=dict, repr=False, compare=False)
@@ -153,6 +375,9 @@ class Objective(Record):
     description: str = ""
     archived: bool = False
 
+    SCHEMA = (*Record.SCHEMA, ("title", check_text), ("description", check_text),
+              ("archived", check_flag))
+
 
 @dataclass(kw_only=True)
 class Metric:
@@ -164,6 +389,11 @@ class Metric:
     baseline: float | None = None
     target: float | None = None
     extra: dict[str, Any] = field(**_EXTRA)  # unknown keys from a newer app
+
+    SCHEMA: ClassVar[tuple[tuple[str, Any], ...]] = (
+        ("name", check_text), ("unit", check_text), ("direction", _choice(*DIRECTIONS)),
+        ("baseline", _optional(check_number)), ("target", _optional(check_number)),
+    )
 
     def better(self, a: float, b: float) -> bool:
         """Is value ``a`` strictly better than ``b`` in this metric's direction?"""
@@ -192,6 +422,14 @@ class MicroSkill(Record):
     # days a week while in maintenance (a mastered skill kept up lightly); None = not
     maintenance_days: int | None = None
 
+    SCHEMA = (
+        *Record.SCHEMA, ("objective_id", check_id), ("title", check_text),
+        ("why", check_text), ("practice_minutes", _whole(0, MINUTES_MAX)),
+        ("metric", lambda v, name: _nested(Metric, v, f"{name}.")),
+        ("frequency_target", _whole(1, 7)), ("status", _choice(*SKILL_STATUSES)),
+        ("mastered_on", _optional(check_date)), ("maintenance_days", _optional(_whole(1, 7))),
+    )
+
     @property
     def in_maintenance(self) -> bool:
         return self.maintenance_days is not None and self.status != "archived"
@@ -205,13 +443,6 @@ class MicroSkill(Record):
             return max(1, min(7, int(days)))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return 7
-
-    @classmethod
-    def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
-        metric = data.get("metric")
-        if isinstance(metric, dict):
-            data["metric"] = _nested(Metric, metric)
-        return data
 
     def checklist_warnings(self) -> list[str]:
         """The micro-skill checklist: warn (never block) when an answer breaks it."""
@@ -238,6 +469,11 @@ class PlanWeek:
     decision: str | None = None  # recorded at the mastery gate: "stack" / "hold" / "tweak"
     extra: dict[str, Any] = field(**_EXTRA)
 
+    SCHEMA: ClassVar[tuple[tuple[str, Any], ...]] = (
+        ("skill_id", _optional(check_id)), ("hold", check_flag),
+        ("decision", _choice(*DECISIONS, None)),
+    )
+
 
 @dataclass(kw_only=True)
 class Plan(Record):
@@ -251,18 +487,22 @@ class Plan(Record):
     status: str = "active"
     ended_on: str | None = None
 
+    SCHEMA = (
+        *Record.SCHEMA, ("objective_id", check_id), ("start_week", check_date),
+        ("weeks", lambda v, name: _nested_list(PlanWeek, v, name, {"skill_id": None})),
+        ("status", _choice(*PLAN_STATUSES)), ("ended_on", _optional(check_date)),
+    )
+
     @classmethod
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
-        weeks = data.get("weeks") or []
-        decoded = []
-        for w in weeks:
-            if not isinstance(w, PlanWeek):
-                if not isinstance(w, dict):
-                    raise TypeError(f"a plan week must be an object, not {type(w).__name__}")
-                w = _nested(PlanWeek, {"skill_id": None, **w})
-                w.hold = bool(w.hold)
-            decoded.append(w)
-        data["weeks"] = decoded
+        start = _GOOD_DATES.get(data["start_week"]) or _dt.date.fromisoformat(
+            data["start_week"])
+        try:
+            start + _dt.timedelta(weeks=len(data.get("weeks") or ()) + 1)
+        except OverflowError:
+            raise RecordError("weeks", "run past the last date a journal can hold") from None
+        if start + _dt.timedelta(weeks=len(data.get("weeks") or ()) + 1) > DATE_MAX:
+            raise RecordError("weeks", f"run past {DATE_MAX}")
         return data
 
 
@@ -279,6 +519,12 @@ class CheckIn(Record):
     value: float | None = None
     note: str = ""
 
+    SCHEMA = (
+        *Record.SCHEMA, ("skill_id", check_id), ("date", check_date),
+        ("status", _choice(*CHECKIN_STATUSES)), ("minutes", _optional(_whole(0, MINUTES_MAX))),
+        ("value", _optional(check_number)), ("note", check_text),
+    )
+
 
 @dataclass(kw_only=True)
 class Entry(Record):
@@ -294,6 +540,12 @@ class Entry(Record):
     energy: int | None = None
     archived: bool = False
 
+    SCHEMA = (
+        *Record.SCHEMA, ("date", check_date), ("body", check_text),
+        ("skill_ids", check_ids), ("tags", check_texts), ("mood", _optional(_whole(1, 5))),
+        ("energy", _optional(_whole(1, 5))), ("archived", check_flag),
+    )
+
 
 @dataclass(kw_only=True)
 class Measurement:
@@ -301,6 +553,10 @@ class Measurement:
     value: float | None = None
     note: str = ""
     extra: dict[str, Any] = field(**_EXTRA)
+
+    SCHEMA: ClassVar[tuple[tuple[str, Any], ...]] = (
+        ("skill_id", check_id), ("value", _optional(check_number)), ("note", check_text),
+    )
 
 
 @dataclass(kw_only=True)
@@ -317,13 +573,12 @@ class WeeklyReview(Record):
     decision: str | None = None
     tweak_skill_id: str | None = None  # the skill a "tweak" decision changes
 
-    @classmethod
-    def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
-        data["measurements"] = [
-            m if isinstance(m, Measurement) else _nested(Measurement, m)
-            for m in data.get("measurements") or []
-        ]
-        return data
+    SCHEMA = (
+        *Record.SCHEMA, ("week", check_date), ("objective_id", _optional(check_id)),
+        ("measurements", lambda v, name: _nested_list(Measurement, v, name, {})),
+        ("worked", check_text), ("adjust", check_text),
+        ("decision", _choice(*DECISIONS, None)), ("tweak_skill_id", _optional(check_id)),
+    )
 
 
 @dataclass(kw_only=True)
@@ -343,6 +598,14 @@ class MicroGoal(Record):
     insight: str = ""
     drop_reason: str = ""
 
+    SCHEMA = (
+        *Record.SCHEMA, ("objective_id", check_id), ("action", check_text),
+        ("deadline", check_date), ("skill_id", _optional(check_id)),
+        ("success_metric", check_text), ("estimate_minutes", _optional(_whole(0, MINUTES_MAX))),
+        ("status", _choice(*GOAL_STATUSES)), ("completed_at", _optional(check_stamp)),
+        ("insight", check_text), ("drop_reason", check_text),
+    )
+
 
 @dataclass(kw_only=True)
 class PeriodReview(Record):
@@ -353,6 +616,21 @@ class PeriodReview(Record):
 
     period: str
     note: str = ""
+
+    SCHEMA = (*Record.SCHEMA, ("period", lambda v, name: check_period(v, name)),
+              ("note", check_text))
+
+
+def check_period(value: Any, name: str) -> str:
+    """A month ``2026-11`` or a quarter ``2026-Q4``."""
+    text = check_text(value, name)
+    ok = len(text) == 7 and text[:4].isdigit() and text[4] == "-" and (
+        (text[5:].isdigit() and 1 <= int(text[5:]) <= 12)
+        or (text[5] == "Q" and text[6] in "1234"))
+    if not ok or not DATE_MIN.year <= int(text[:4]) <= DATE_MAX.year:
+        raise RecordError(name, f"{_shown(value)} is not a month (2026-11) or a quarter "
+                          "(2026-Q4)")
+    return text
 
 
 ALL_RECORD_TYPES: tuple[type[Record], ...] = (

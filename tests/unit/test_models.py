@@ -260,3 +260,94 @@ def test_a_plan_week_without_skill_id_reads_as_an_empty_week():
     plan = Plan.from_dict({"objective_id": "o", "start_week": "2026-11-02",
                            "weeks": [{"hold": 1}]})
     assert plan.weeks == [PlanWeek(skill_id=None, hold=True)]
+
+
+# ----------------------------------------------------------------- validation at the edge
+# (issue 16) every document read from disk passes from_dict's check; a value the app
+# relies on that does not fit raises one RecordError naming the field, never its text
+
+
+def _stored(record):
+    return json.loads(json.dumps(record.to_dict()))
+
+
+HOSTILE_FIELDS = [
+    (CheckIn, "date", "2026-02-30"),
+    (CheckIn, "date", None),
+    (CheckIn, "date", "2026-11-18T09:00"),
+    (CheckIn, "minutes", 1e308),
+    (CheckIn, "minutes", True),
+    (CheckIn, "value", float("nan")),
+    (CheckIn, "value", float("inf")),
+    (CheckIn, "value", "12"),
+    (CheckIn, "status", "maybe"),
+    (CheckIn, "note", "x\udcff"),
+    (CheckIn, "note", ["x"]),
+    (CheckIn, "created_at", "yesterday"),
+    (MicroGoal, "deadline", None),
+    (MicroGoal, "deadline", "9999-12-31"),
+    (MicroGoal, "estimate_minutes", -5),
+    (MicroGoal, "completed_at", 5),
+    (Plan, "start_week", "garbage"),
+    (Plan, "weeks", "x"),
+    (MicroSkill, "metric", "fillers"),
+    (MicroSkill, "frequency_target", 0),
+    (MicroSkill, "objective_id", None),
+    (Entry, "mood", 9),
+    (Entry, "tags", "a,b"),
+    (Entry, "skill_ids", [None]),
+    (WeeklyReview, "decision", "maybe"),
+    (WeeklyReview, "measurements", [{"skill_id": "s", "value": "big"}]),
+    (PeriodReview, "period", "2026-13"),
+    (Objective, "archived", "no"),
+    (Objective, "id", ""),
+]
+
+
+@pytest.mark.parametrize(("cls", "name", "value"), HOSTILE_FIELDS,
+                         ids=lambda v: repr(v)[:20] if not isinstance(v, type) else v.__name__)
+def test_from_dict_refuses_a_value_the_app_cannot_use_naming_the_field(cls, name, value):
+    from micro_journal.domain.models import RecordError
+
+    record = next(r for r in sample_records() if type(r) is cls)
+    data = _stored(record)
+    data[name] = value
+    data["note" if "note" in data and name != "note" else "extra_text"] = "SECRET text"
+    with pytest.raises(RecordError) as info:
+        cls.from_dict(data)
+    err = info.value
+    assert err.field.split(".")[0].split("[")[0] == name
+    assert isinstance(err, ValueError) and isinstance(err, TypeError)
+    assert "SECRET" not in err.message and "\udcff" not in err.message
+
+
+def test_nested_fields_are_named_with_their_path():
+    from micro_journal.domain.models import RecordError
+
+    skill, plan = sample_records()[1], sample_records()[2]
+    data = _stored(skill)
+    data["metric"]["target"] = "3"
+    with pytest.raises(RecordError) as info:
+        MicroSkill.from_dict(data)
+    assert info.value.field == "metric.target"
+    data = _stored(plan)
+    data["weeks"][0]["skill_id"] = 5
+    with pytest.raises(RecordError) as info:
+        Plan.from_dict(data)
+    assert info.value.field == "weeks[0].skill_id"
+
+
+def test_a_stored_document_must_carry_its_id():
+    from micro_journal.domain.models import RecordError
+
+    data = _stored(sample_records()[0])
+    del data["id"]
+    with pytest.raises(RecordError, match="lacks id"):
+        Objective.from_stored(data)
+    with pytest.raises(RecordError):
+        Objective.from_stored(["not", "an", "object"])
+
+
+def test_what_the_app_writes_reads_back_unchanged_by_the_check():
+    for record in sample_records():
+        assert type(record).from_stored(_stored(record)) == record
