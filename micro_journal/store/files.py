@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,18 +23,50 @@ except ImportError:  # pragma: no cover - the stdlib does the same job, slower
 TMP_MARK = ".tmp-"
 # fast_loads could not parse it: ask the stdlib (whose message names the problem)
 NOT_PARSED = object()
+TOO_DEEP = "it is nested too deeply (lists or objects inside each other thousands of times)"
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def dumps(data: Any) -> bytes:
     """Compact UTF-8 JSON. The stdlib handles what orjson refuses (and names the
-    problem, e.g. a lone surrogate), so both paths fail or succeed alike."""
+    problem), so both paths fail or succeed alike.
+
+    A lone surrogate (half of a character) is written as the JSON escape ``\\udcff``,
+    the way TinyDB's own storage writes it: a journal that already holds one (another
+    program wrote it) keeps it exactly through every fold, instead of no fold ever
+    succeeding again. New text is refused before it gets here (``check_storable``)."""
     if _orjson is not None:
         try:
             return _orjson.dumps(data)
         except (TypeError, ValueError):
             pass
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # outside strings JSON holds no such character: only string contents change
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+
+
+def check_storable(data: Any) -> None:
+    """Raise for what a save must refuse to take in: UnicodeEncodeError for a lone
+    surrogate (naming it: see ``describe_os_error``), ValueError for what JSON cannot
+    hold. Text already in the journal is kept by ``dumps`` whatever it is."""
+    if _orjson is not None:
+        try:
+            _orjson.dumps(data)
+            return
+        except (TypeError, ValueError):
+            pass
+    try:
+        json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
 
 
 def fast_loads(raw: bytes | memoryview) -> Any:
@@ -47,8 +80,15 @@ def fast_loads(raw: bytes | memoryview) -> Any:
 
 
 def loads(raw: bytes) -> Any:
+    """Parse JSON bytes (a change-log line); ValueError for anything unreadable, deep
+    nesting included."""
     value = fast_loads(raw)
-    return json.loads(raw) if value is NOT_PARSED else value
+    if value is not NOT_PARSED:
+        return value
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
 
 
 def temp_name(path: Path) -> Path:
@@ -154,14 +194,23 @@ def parse_journal_bytes(raw: bytes) -> dict[str, dict[str, Any]]:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as err:
             raise ValueError(f"it is not UTF-8 text (byte {err.start})") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ValueError(
-                f"it is not valid JSON ({err.msg} at line {err.lineno})"
-            ) from None
+        data = json_text(text)
     check_shape(data)
     return data
+
+
+
+def json_text(text: str) -> Any:
+    """``json.loads`` whose every failure is a one-line ValueError: bad JSON (where),
+    or nesting deeper than Python's parser can follow (a RecursionError otherwise)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(
+            f"it is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})"
+        ) from None
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
 
 
 def check_shape(data: Any) -> None:

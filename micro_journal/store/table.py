@@ -23,6 +23,19 @@ from .storage import JournalStorage
 _UNREADABLE = b""  # a document dumps() refuses: any change to it counts as a change
 
 
+def doc_id(key: Any) -> int | str:
+    """A stored document key as TinyDB's document id: the number it spells, or — for a
+    key that spells none exactly (``"abc"``, ``"007"``, ``"-1"``, written by another
+    program) — the key itself, so reading the table never fails on it. Such a document
+    is kept as it is; the repository leaves it out and ``verify`` lists it."""
+    if type(key) is int:
+        return key
+    text = str(key)
+    if text.isascii() and text.isdigit() and (text == "0" or text[0] != "0"):
+        return int(text)
+    return text
+
+
 def _fingerprint(doc: Any) -> bytes:
     try:
         return dumps(doc)
@@ -82,6 +95,19 @@ class _NotingView(MutableMapping):
 class JournalTable(Table):
     """A TinyDB table whose changes are saved document by document."""
 
+    # a key that is no number (another program wrote it) reads as itself, not a crash
+    document_id_class = staticmethod(doc_id)  # type: ignore[assignment]
+
+    def _get_next_id(self) -> int:
+        """TinyDB's next id (one above the highest), counting only the numeric ids: a
+        document filed under ``"abc"`` must not stop every insert into its table."""
+        if self._next_id is None:
+            numbers = [i for i in map(doc_id, self._read_table()) if type(i) is int]
+            self._next_id = max(numbers, default=0) + 1
+        next_id = self._next_id
+        self._next_id = next_id + 1
+        return next_id
+
     def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
         storage = self._storage
         if not isinstance(storage, JournalStorage):  # a plain storage: TinyDB's way
@@ -111,7 +137,7 @@ class JournalTable(Table):
         finally:
             self.clear_cache()
 
-    def documents(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def documents(self) -> Iterator[tuple[int | str, Any]]:
         """``(doc_id, document)`` for every document, without copying them (read only:
         change documents through the table's operations)."""
         for key, doc in self._read_table().items():
@@ -124,7 +150,7 @@ class JournalTable(Table):
             table[doc_id] = dict(document)
 
         self._update_table(updater)
-        if self._next_id is not None and doc_id >= self._next_id:
+        if self._next_id is not None and type(doc_id) is int and doc_id >= self._next_id:
             self._next_id = doc_id + 1
 
     def forget(self) -> None:
