@@ -17,7 +17,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ..domain.models import (
     CheckIn,
@@ -27,13 +28,56 @@ from ..domain.models import (
     Objective,
     Plan,
     Record,
+    RecordError,
     WeeklyReview,
     utc_now_iso,
 )
+from .errors import SaveError
+from .files import check_storable, describe_os_error
 from .journal import Journal
-from .migrations import target_version
+from .migrations import target_version, version_problem
 
 R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A document the repository could not turn into a record: left out of what the
+    commands and screens see, kept as it is in the file, listed by ``verify``."""
+
+    table: str
+    doc_id: str
+    field: str
+    problem: str  # what is wrong, in words that never quote the field's text
+
+    def describe(self) -> str:
+        return f"{self.table} #{self.doc_id}: {self.problem}"
+
+
+def read_document(cls: type[R], doc_id: Any, doc: Any) -> R:
+    """The record document ``doc_id`` of ``cls``'s table holds; RecordError when it does
+    not fit (the one check every document read from disk passes: see domain.models)."""
+    if not isinstance(doc_id, int):
+        raise RecordError("document id", "is not a number (TinyDB numbers its documents)",
+                          "document id is not a number (TinyDB numbers its documents)")
+    try:
+        return cls.from_stored(doc)
+    except RecordError:
+        raise
+    except RecursionError:
+        raise RecordError("document", "is nested too deeply") from None
+    except (TypeError, KeyError, ValueError, AttributeError) as err:
+        raise RecordError("document", f"cannot be read ({type(err).__name__})") from None
+
+
+def skipped_notice(skipped: list[Skipped]) -> str | None:
+    """The one line that tells the user some records were left out, or None."""
+    if not skipped:
+        return None
+    n = len(skipped)
+    return (f"{n} record{'s' if n != 1 else ''} could not be read and "
+            f"{'are' if n != 1 else 'is'} left out (kept in the file as they are); "
+            "run `micro-journal verify` for the list.")
 
 
 class _LazyTables(dict):
@@ -56,7 +100,15 @@ class Repository:
         self._records: dict[type[Record], dict[str, Record]] = {}
         self._doc_ids: dict[str, int] = {}
         self._checkin_index: dict[tuple[str, str], CheckIn] | None = None
+        # documents left out, by table (filled as each table is first read)
+        self._skipped: dict[str, list[Skipped]] = {}
         self._load()
+        problem = version_problem(self.storage.read())
+        if problem and not self.read_only:
+            # which app wrote it, and what a save would do to it, cannot be known
+            self.storage.make_read_only(
+                f"{problem}; it is opened for reading only (fix it, or run "
+                "`micro-journal verify`)", release_lock=True)
 
     # ----------------------------------------------------------------- loading
     def _load(self) -> None:
@@ -67,19 +119,45 @@ class Repository:
         """
         self._records = _LazyTables(self._load_table)
         self._doc_ids = {}
+        self._skipped = {}
         self._checkin_index = None
         self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
         records: dict[str, Record] = {}
+        skipped: list[Skipped] = []
         for doc_id, doc in self.db.table(cls.TABLE).documents():
             try:
-                record = cls.from_dict(doc)
-            except (TypeError, KeyError, ValueError, AttributeError):
-                continue  # verify (issue "data portability") reports these
+                record = read_document(cls, doc_id, doc)
+                if record.id in records:
+                    raise RecordError("id", "is used by two records",
+                                      f"id is used by two records (#{self._doc_ids[record.id]}"
+                                      " too)")
+            except RecordError as err:
+                # left out, never changed or dropped: the storage keeps the document as
+                # it is, and verify lists it
+                skipped.append(Skipped(cls.TABLE, str(doc_id), err.field, err.message))
+                continue
             records[record.id] = record
             self._doc_ids[record.id] = doc_id
+        self._skipped[cls.TABLE] = skipped
         return records
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        """The documents left out of the tables read so far (each table is read when
+        first used; ``load_all`` reads every one)."""
+        return [s for table in self._skipped.values() for s in table]
+
+    def load_all(self) -> None:
+        from ..domain.models import ALL_RECORD_TYPES
+
+        for cls in ALL_RECORD_TYPES:
+            self._records[cls]
+
+    def skipped_notice(self) -> str | None:
+        """"2 records could not be read…": say it once, where the user will see it."""
+        return skipped_notice(self.skipped)
 
     @property
     def _checkins(self) -> dict[tuple[str, str], CheckIn]:
@@ -130,13 +208,18 @@ class Repository:
         self._records[cls]  # loaded first, so its doc ids are known
         table = self.db.table(cls.TABLE)
         doc_id = self._doc_ids.get(record.id)
+        doc = record.to_dict()
+        try:  # text the journal cannot hold (a lone surrogate) is refused, named
+            check_storable(doc)
+        except (UnicodeError, ValueError) as err:
+            raise SaveError(self.storage.path, describe_os_error(err)) from None
         # one save: the meta row (a new journal's first record) and the record together
         with self.storage.batch():
             self.ensure_meta()
             if doc_id is None:
-                doc_id = table.insert(record.to_dict())
+                doc_id = table.insert(doc)
             else:
-                table.replace(doc_id, record.to_dict())
+                table.replace(doc_id, doc)
         self._doc_ids[record.id] = doc_id
         previous = self._records[cls].get(record.id)
         self._records[cls][record.id] = record

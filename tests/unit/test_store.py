@@ -737,3 +737,73 @@ def test_missing_journal_after_corruption_never_starts_silently_empty(tmp_path):
         open_journal(path)
     assert str(corrupt.value.moved_to) in str(missing.value)
     assert missing.value.set_aside == corrupt.value.moved_to
+
+
+# ----------------------------------------------------------------- validation at the edge (16)
+
+
+def test_a_table_holding_a_key_that_is_no_number_still_takes_inserts(tmp_path):
+    from micro_journal.store.table import JournalDB
+
+    path = tmp_path / "journal.json"
+    odd = {"id": "odd", "kept": [1, 2.5, None]}
+    path.write_text(json.dumps({"goals": {"abc": odd, "007": {"id": "z"}, "3": {"id": "t"}}}))
+    db = JournalDB(path)
+    try:
+        table = db.table("goals")
+        assert table.insert({"id": "new"}) == 4
+        assert dict(table.documents())["abc"] == odd
+        assert len(table.all()) == 4  # TinyDB's own reading does not fail either
+    finally:
+        db.close()
+    data = read_state(path)
+    assert data["goals"]["abc"] == odd and data["goals"]["007"] == {"id": "z"}
+
+
+def test_deep_nesting_is_a_one_line_value_error():
+    from micro_journal.store.files import loads, parse_journal_bytes
+
+    deep = b'{"entries": {"1": {"body": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}}"
+    with pytest.raises(ValueError, match="nested too deeply"):
+        parse_journal_bytes(deep)
+    with pytest.raises(ValueError, match="nested too deeply"):
+        loads(b"[" * 100_000 + b"]" * 100_000)
+
+
+@pytest.mark.parametrize("raw", ["1e999", "-1e999", "1.5", '"one"', "null", "[1]", "true"])
+def test_a_schema_version_that_is_no_whole_number_is_named_not_raised(raw):
+    from micro_journal.store import migrations
+
+    data = json.loads('{"meta": {"1": {"schema_version": ' + raw + "}}}")
+    assert migrations.file_version(data) is None
+    assert "schema_version" in migrations.version_problem(data)
+
+
+def test_a_whole_float_schema_version_reads_as_its_number():
+    from micro_journal.store import migrations
+
+    data = {"meta": {"1": {"schema_version": 1.0}}}
+    assert migrations.file_version(data) == 1 and migrations.version_problem(data) is None
+
+
+def test_a_lone_surrogate_already_in_the_file_survives_a_rewrite():
+    from micro_journal.store.files import check_storable, dumps
+
+    doc = {"note": "x\udcff é", "n": [1]}
+    assert json.loads(dumps(doc)) == doc
+    with pytest.raises(UnicodeEncodeError):
+        check_storable(doc)
+    check_storable({"note": "é ✓"})
+
+
+def test_a_draft_with_a_bad_value_is_left_where_it_is(tmp_path):
+    from micro_journal.store.drafts import Draft, DraftStore
+
+    store = DraftStore(tmp_path / "journal.json")
+    store.save(Draft(entry_id="good", date="2026-11-18", body="kept",
+                     saved_at="2026-11-18T09:00:00+00:00", skill_ids=[], tags=[]))
+    store.save(Draft(entry_id="bad", date="2026-02-30", body="typed",
+                     saved_at="2026-11-18T09:00:00+00:00", skill_ids=[], tags=[]))
+    assert [d.entry_id for d in store.all()] == ["good"]
+    [(path, problem)] = store.unreadable()
+    assert path.name == "bad.json" and "date" in problem and path.exists()
