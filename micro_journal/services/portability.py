@@ -33,12 +33,7 @@ from ..domain import dates, rules
 from ..domain.journal import entry_tags
 from ..domain.models import (
     ALL_RECORD_TYPES,
-    CHECKIN_STATUSES,
-    DECISIONS,
-    DIRECTIONS,
     GOAL_STATUSES,
-    PLAN_STATUSES,
-    SKILL_STATUSES,
     CheckIn,
     Entry,
     MicroGoal,
@@ -46,7 +41,9 @@ from ..domain.models import (
     Objective,
     Plan,
     Record,
+    RecordError,
     WeeklyReview,
+    check_date,
 )
 from ..store import migrations
 from ..store.backups import MANUAL_PREFIX, backup_dir_for, list_backups, restore_backup
@@ -55,11 +52,13 @@ from ..store.files import (
     atomic_write,
     describe_os_error,
     dumps,
+    json_text,
     parse_journal_bytes,
 )
 from ..store.journal import Journal
-from ..store.repository import Repository
+from ..store.repository import Repository, read_document
 from ..store.storage import lock_path_for, real_path
+from ..store.table import doc_id as table_doc_id
 
 Progress = Callable[[int, int], None]
 
@@ -918,14 +917,6 @@ def render_stats(stats: dict[str, Any]) -> str:
 # ===================================================================== record checks
 
 
-DATE_FIELDS = ("date", "deadline", "week", "start_week", "mastered_on", "ended_on")
-STATUS_CHOICES: dict[tuple[type[Record], str], tuple[str, ...]] = {
-    (MicroSkill, "status"): SKILL_STATUSES,
-    (CheckIn, "status"): CHECKIN_STATUSES,
-    (MicroGoal, "status"): GOAL_STATUSES,
-    (Plan, "status"): PLAN_STATUSES,
-    (WeeklyReview, "decision"): (*DECISIONS, None),  # type: ignore[dict-item]
-}
 # reference fields, by name, wherever they appear (nested plan weeks and measurements too)
 REFERENCE_KEYS: dict[str, type[Record]] = {
     "objective_id": Objective,
@@ -939,71 +930,47 @@ REFERENCE_KEYS: dict[str, type[Record]] = {
 }
 
 
-def decode(cls: type[Record], doc: Any) -> Record:
-    """A record from a stored/exported dict; PortabilityError says what is wrong."""
-    if not isinstance(doc, dict):
-        raise PortabilityError(f"it is a {type(doc).__name__}, not an object")
-    if not isinstance(doc.get("id"), str) or not doc["id"]:
-        raise PortabilityError("it has no id")
+def decode(cls: type[Record], doc: Any, doc_id: Any = 1) -> Record:
+    """A record from a stored/exported dict, through the same check the repository
+    reads the journal with (``store.repository.read_document``); PortabilityError says
+    which field is wrong, never quoting its text."""
     try:
-        return cls.from_dict(dict(doc))
-    except TypeError as err:
-        text = str(err)
-        if "missing" in text and "argument" in text:
-            missing = text.split(":", 1)[-1].strip().replace("'", "")
-            raise PortabilityError(f"it lacks {missing}") from None
-        raise PortabilityError(text.replace("__init__() ", "")) from None
-    except (KeyError, ValueError, AttributeError) as err:
-        raise PortabilityError(str(err) or type(err).__name__) from None
+        return read_document(cls, doc_id, doc)
+    except RecordError as err:
+        raise PortabilityError(err.message) from None
 
 
-def record_problems(record: Record) -> list[str]:
-    """What is wrong with one record's own values (not its references)."""
+def read_documents(data: dict[str, Any]
+                   ) -> tuple[dict[type[Record], dict[str, Record]], list[str]]:
+    """The records of ``data`` (a parsed journal) by type and id, and every document the
+    repository would leave out, as ``table #doc-id: field …`` (the same check as the
+    repository's, so the same list; never a field's text)."""
+    records: dict[type[Record], dict[str, Record]] = {cls: {} for cls in ALL_RECORD_TYPES}
     problems = []
-    for name in DATE_FIELDS:
-        value = getattr(record, name, None)
-        if value is None:
-            continue
-        if not isinstance(value, str) or _strict_date(value) is None:
-            problems.append(f"{name} {value!r} is not a YYYY-MM-DD date")
-    for (cls, name), allowed in STATUS_CHOICES.items():
-        if isinstance(record, cls) and getattr(record, name, None) not in allowed:
-            problems.append(f"{name} {getattr(record, name, None)!r} is not one of "
-                            + ", ".join(a for a in allowed if a))
-    if isinstance(record, MicroSkill) and record.metric.direction not in DIRECTIONS:
-        problems.append(f"metric direction {record.metric.direction!r} is not higher/lower")
-    for name in ("minutes", "practice_minutes", "estimate_minutes", "frequency_target",
-                 "maintenance_days"):
-        value = getattr(record, name, None)
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 0
-        ):
-            problems.append(f"{name} {value!r} is not a whole number ≥ 0")
-    value = getattr(record, "value", None)
-    if isinstance(record, CheckIn) and value is not None and (
-        isinstance(value, bool) or not isinstance(value, int | float)
-    ):
-        problems.append(f"value {value!r} is not a number")
-    for name in ("tags", "skill_ids"):
-        value = getattr(record, name, None)
-        if value is not None and (
-            not isinstance(value, list) or not all(isinstance(v, str) for v in value)
-        ):
-            problems.append(f"{name} is not a list of text")
-    for name in ("body", "note", "title", "action"):
-        value = getattr(record, name, None)
-        if value is not None and not isinstance(value, str):
-            problems.append(f"{name} is not text")
-    return problems
+    for cls in ALL_RECORD_TYPES:
+        docs = data.get(cls.TABLE) or {}
+        seen: dict[str, str] = {}
+        for key, doc in docs.items():
+            try:
+                record = decode(cls, doc, table_doc_id(key))
+            except PortabilityError as err:
+                problems.append(f"{cls.TABLE} #{key}: {err}")
+                continue
+            if record.id in seen:
+                problems.append(f"{cls.TABLE} #{key}: id is used by two records "
+                                f"(#{seen[record.id]} too)")
+                continue
+            seen[record.id] = key
+            records[cls][record.id] = record
+    return records, problems
 
 
 def _strict_date(text: str) -> dt.date | None:
-    if len(text) != 10:
-        return None
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        check_date(text, "date")
+    except RecordError:
         return None
+    return dt.date.fromisoformat(text)
 
 
 def references(record: Record) -> Iterator[tuple[str, type[Record], str]]:
@@ -1055,11 +1022,11 @@ def kinds_of(table: str) -> str:
 
 
 def _label(record: Record) -> str:
-    for name in ("title", "action", "date", "week"):
+    """A record in a message: its kind and id, never its text (it may be private)."""
+    for name in ("date", "week"):
         value = getattr(record, name, None)
         if isinstance(value, str) and value:
-            short = value if len(value) <= 40 else value[:39] + "…"
-            return f"{kind_of(type(record))} {short!r} ({record.id[:8]})"
+            return f"{kind_of(type(record))} of {value} ({record.id[:8]})"
     return f"{kind_of(type(record))} {record.id[:8]}"
 
 
@@ -1138,23 +1105,11 @@ def verify_data(raw: bytes, path: Path) -> VerifyReport:
                 "it is kept but not checked"
             )
 
-    ids: dict[type[Record], dict[str, Record]] = {cls: {} for cls in ALL_RECORD_TYPES}
     for cls in ALL_RECORD_TYPES:
-        docs = data.get(cls.TABLE) or {}
-        report.counts[cls.TABLE] = len(docs)
-        for doc_id, doc in docs.items():
-            try:
-                record = decode(cls, doc)
-            except PortabilityError as err:
-                report.problems.append(f"{cls.TABLE} #{doc_id}: not a {kind_of(cls)} ({err})")
-                continue
-            if record.id in ids[cls]:
-                report.problems.append(
-                    f"{cls.TABLE} #{doc_id}: id {record.id} is used by two records"
-                )
-            ids[cls][record.id] = record
-            for problem in record_problems(record):
-                report.problems.append(f"{_label(record)}: {problem}")
+        report.counts[cls.TABLE] = len(data.get(cls.TABLE) or {})
+    # the documents the repository would leave out: the same check, so the same list
+    ids, problems = read_documents(data)
+    report.problems += problems
     seen_days: dict[tuple[str, str], str] = {}
     for record in ids[CheckIn].values():
         key = (record.skill_id, record.date)  # type: ignore[attr-defined]
@@ -1283,11 +1238,9 @@ def load_import(raw: bytes, fmt: str | None = None) -> Incoming:
     except UnicodeDecodeError as err:
         raise PortabilityError(f"it is not UTF-8 text (byte {err.start})") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise PortabilityError(
-            f"it is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})"
-        ) from None
+        data = json_text(text)  # bad JSON or deep nesting: one line, never a traceback
+    except ValueError as err:
+        raise PortabilityError(str(err)) from None
     fmt = fmt or detect_format(data)
     if fmt == "jrnl":
         return _load_jrnl(data)
@@ -1340,15 +1293,11 @@ def _load_ours(data: Any) -> Incoming:
                              f"not know ({name!r})")
             continue
         for where, doc in docs:
-            try:
+            try:  # the check the repository reads the journal with: what it would skip
                 record = decode(cls, doc)
             except PortabilityError as err:
                 raise PortabilityError(f"{name} record {where} is not a {kind_of(cls)}: "
                                        f"{err}") from None
-            problems = record_problems(record)
-            if problems:
-                raise PortabilityError(f"{name} record {where} ({record.id[:8]}): "
-                                       f"{problems[0]}")
             if record.id in seen:
                 raise PortabilityError(f"{name} record {where}: id {record.id} appears twice")
             seen.add(record.id)
@@ -1735,11 +1684,20 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
     except OSError as err:
         raise PortabilityError(f"{backup} cannot be read ({describe_os_error(err)})") from None
     try:
-        parse_journal_bytes(raw)
+        data = parse_journal_bytes(raw)
     except ValueError as err:
         raise PortabilityError(f"{backup} is not a journal backup: {err}") from None
     if not raw.strip():
         raise PortabilityError(f"{backup} is empty; it is no backup of anything")
+    problem = migrations.version_problem(data)
+    if problem is None:
+        problem = next(iter(read_documents(data)[1]), None)
+    if problem is not None:
+        # the same check the journal is read with: a record the app would leave out
+        # is not restored over a journal that may hold it intact
+        raise PortabilityError(
+            f"{backup} holds a record this micro-journal cannot read ({problem}); run "
+            f"`micro-journal verify --db {backup}` for the list; nothing was restored")
     if journal_path.exists() and backup.resolve() == journal_path.resolve():
         raise PortabilityError(f"{backup} is the journal itself")
     lock = FileLock(str(lock_path_for(journal_path)), timeout=0, mode=0o600)
