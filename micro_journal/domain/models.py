@@ -128,6 +128,7 @@ def _optional(check):
     def optional(value: Any, name: str) -> Any:
         return None if value is None else check(value, name)
 
+    optional.allows_none = True  # type: ignore[attr-defined]
     return optional
 
 
@@ -224,17 +225,53 @@ def check_texts(value: Any, name: str) -> list[str]:
 
 def _check_fields(cls: type, data: dict[str, Any], where: str = "") -> dict[str, Any]:
     """``data``'s known fields checked (and decoded) by ``cls.SCHEMA``; the required ones
-    present. Raises RecordError naming the field (``where`` prefixes nested ones)."""
-    for name in _required(cls):
-        if name not in data:
-            raise RecordError(f"{where}{name}", "is missing", f"lacks {where}{name}")
-    for name, check in cls.SCHEMA:
-        if name in data:
-            data[name] = check(data[name], f"{where}{name}")
+    present. Raises RecordError naming the field (``where`` prefixes nested ones).
+
+    Loading reads every check-in at start: a plain value (ASCII text, a day already
+    seen) passes without a call; the rest go through their check."""
+    required, plan = _compiled(cls)
+    if not required <= data.keys():
+        name = next(n for n in _required(cls) if n not in data)
+        raise RecordError(f"{where}{name}", "is missing", f"lacks {where}{name}")
+    for name, check, kind in plan:
+        value = data.get(name, _ABSENT)
+        if value is _ABSENT:
+            continue
+        if kind is _TEXT:
+            if type(value) is str and value.isascii():
+                continue
+        elif kind is _ID:
+            if type(value) is str and value and value.isascii():
+                continue
+        elif kind is _DATE:
+            if type(value) is str and value in _GOOD_DATES:
+                continue
+        elif kind is _STAMP:
+            if type(value) is str and len(value) == 25 and value[:4] > "0999" and (
+                    value[:4] < "9000" and value.endswith("+00:00")):
+                try:
+                    _dt.datetime.fromisoformat(value)
+                    continue
+                except ValueError:
+                    pass
+        elif kind is _NONE_OR:
+            if value is None:
+                continue
+        elif kind is _DECODE:
+            data[name] = check(value, f"{where}{name}")
+            continue
+        check(value, f"{where}{name}")
     return data
 
 
+_ABSENT = object()
+_fromisoformat = _dt.date.fromisoformat  # ValueError for a day that does not exist
+_stamp_parse = _dt.datetime.fromisoformat
+_TEXT, _ID, _DATE, _STAMP, _NONE_OR, _DECODE, _OTHER = (
+    "text", "id", "date", "stamp", "none-or", "decode", "other")
+_KINDS = {check_text: _TEXT, check_id: _ID, check_date: _DATE, check_stamp: _STAMP}
 _REQUIRED: dict[type, tuple[str, ...]] = {}
+_COMPILED: dict[type, tuple[frozenset[str], tuple[tuple[str, Any, str], ...]]] = {}
 
 
 def _required(cls: type) -> tuple[str, ...]:
@@ -245,6 +282,28 @@ def _required(cls: type) -> tuple[str, ...]:
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         )
     return names
+
+
+def _compiled(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any, str], ...]]:
+    found = _COMPILED.get(cls)
+    if found is None:
+        plan = tuple(
+            (name, check, _DECODE if getattr(check, "decodes", False)
+             else _NONE_OR if getattr(check, "allows_none", False)
+             else _KINDS.get(check, _OTHER))
+            for name, check in cls.SCHEMA  # type: ignore[attr-defined]
+        )
+        found = _COMPILED[cls] = (frozenset(_required(cls)), plan)
+    return found
+
+
+def _decoder(check):
+    """Mark a check whose result replaces the stored value (a nested record)."""
+    check.decodes = True
+    return check
+
+
+_decoder(check_flag)  # 0/1 read as false/true
 
 
 @dataclass(kw_only=True)
@@ -286,7 +345,8 @@ class Record:
         else:
             known = {k: v for k, v in data.items() if k in names}
             extra = {k: v for k, v in data.items() if k not in names}
-        known = cls._decode(_check_fields(cls, known))
+        if not cls._plain(known):
+            known = cls._decode(_check_fields(cls, known))
         obj = cls(**known)
         obj.extra = extra
         return obj
@@ -302,6 +362,12 @@ class Record:
     @classmethod
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
         return data
+
+    @classmethod
+    def _plain(cls, data: dict[str, Any]) -> bool:
+        """True when ``data`` certainly passes the check (a fast path for the tables
+        that grow with the years); False: check it field by field."""
+        return False
 
     def touched(self, **changes: Any) -> Self:
         """A copy with ``changes`` applied and ``updated_at`` refreshed."""
@@ -425,7 +491,7 @@ class MicroSkill(Record):
     SCHEMA = (
         *Record.SCHEMA, ("objective_id", check_id), ("title", check_text),
         ("why", check_text), ("practice_minutes", _whole(0, MINUTES_MAX)),
-        ("metric", lambda v, name: _nested(Metric, v, f"{name}.")),
+        ("metric", _decoder(lambda v, name: _nested(Metric, v, f"{name}."))),
         ("frequency_target", _whole(1, 7)), ("status", _choice(*SKILL_STATUSES)),
         ("mastered_on", _optional(check_date)), ("maintenance_days", _optional(_whole(1, 7))),
     )
@@ -489,7 +555,8 @@ class Plan(Record):
 
     SCHEMA = (
         *Record.SCHEMA, ("objective_id", check_id), ("start_week", check_date),
-        ("weeks", lambda v, name: _nested_list(PlanWeek, v, name, {"skill_id": None})),
+        ("weeks", _decoder(lambda v, name: _nested_list(PlanWeek, v, name,
+                                                        {"skill_id": None}))),
         ("status", _choice(*PLAN_STATUSES)), ("ended_on", _optional(check_date)),
     )
 
@@ -524,6 +591,32 @@ class CheckIn(Record):
         ("status", _choice(*CHECKIN_STATUSES)), ("minutes", _optional(_whole(0, MINUTES_MAX))),
         ("value", _optional(check_number)), ("note", check_text),
     )
+
+    @classmethod
+    def _plain(cls, data: dict[str, Any]) -> bool:
+        # a check-in a day for a hundred years is read at every start: the usual
+        # document (as the app writes it) is recognised in one expression
+        try:
+            minutes, value, note = data["minutes"], data["value"], data["note"]
+            ident, created, updated = data["id"], data["created_at"], data["updated_at"]
+            date = data["date"]
+            return (
+                type(ident) is str and ident.isascii() and ident != ""
+                and type(data["skill_id"]) is str and data["skill_id"].isascii()
+                and data["skill_id"] != ""
+                and type(date) is str and len(date) == 10 and date[4] == "-" == date[7]
+                and "1000" <= date < "9000" and _fromisoformat(date) is not None
+                and type(data["status"]) is str and data["status"] in CHECKIN_STATUSES
+                and (minutes is None or (type(minutes) is int and 0 <= minutes <= MINUTES_MAX))
+                and (value is None or (type(value) in (int, float)
+                                       and -NUMBER_MAX <= value <= NUMBER_MAX))
+                and type(note) is str and note.isascii()
+                and type(created) is str and "1000" <= created < "9000"
+                and type(updated) is str and "1000" <= updated < "9000"
+                and _stamp_parse(created) is not None and _stamp_parse(updated) is not None
+            )
+        except (KeyError, ValueError):  # a missing field, a date that is none: the long way
+            return False
 
 
 @dataclass(kw_only=True)
@@ -575,7 +668,7 @@ class WeeklyReview(Record):
 
     SCHEMA = (
         *Record.SCHEMA, ("week", check_date), ("objective_id", _optional(check_id)),
-        ("measurements", lambda v, name: _nested_list(Measurement, v, name, {})),
+        ("measurements", _decoder(lambda v, name: _nested_list(Measurement, v, name, {}))),
         ("worked", check_text), ("adjust", check_text),
         ("decision", _choice(*DECISIONS, None)), ("tweak_skill_id", _optional(check_id)),
     )
