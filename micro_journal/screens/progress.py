@@ -16,6 +16,7 @@ from ..domain import progress as P
 from ..domain.models import MicroSkill
 from ..keymap import PROGRESS_KEYS, bindings
 from ..services import progress as svc
+from ..store.files import atomic_write, make_folder
 from ..widgets.charts import (
     DONE,
     MISSED,
@@ -251,9 +252,11 @@ class ProgressScreen(JournalScreen):
     def action_save_picture(self) -> None:
         folder = svc.pictures_dir()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_folder(folder)  # private, like every file the app writes: 0700 …
             name = svc.picture_name(folder, self.subject_title, self.mj.clock.today())
-            path = self.app.save_screenshot(filename=name, path=str(folder))
+            path = folder / name
+            svg = self.app.export_screenshot()
+            atomic_write(path, svg.encode("utf-8"))  # … and 0600
         except OSError as err:
             self.notify(
                 f"Could not save the picture in {folder}: {err.strerror or err}. "
