@@ -670,8 +670,16 @@ class MicroJournalApp(App[None]):
             self.notify(f"Not available right now: {key.help}", timeout=5)
 
     # ------------------------------------------------------------- notices
-    def notify(self, message: str, **kwargs) -> None:  # type: ignore[override]
-        super().notify(message, **kwargs)
+    def notify(  # type: ignore[override]
+        self, message: str, *, title: str = "", markup: bool = False, **kwargs
+    ) -> None:
+        """A toast. Messages hold user text (titles, actions, paths, errors): they are
+        plain text, not markup, and their control characters show as placeholders."""
+        from .domain.text import visible
+
+        if not markup:
+            message = visible(message, lines=True)
+        super().notify(message, title=visible(title), markup=markup, **kwargs)
         self.call_after_refresh(self.keep_toasts_clear)
 
     def on_resize(self) -> None:

@@ -88,14 +88,15 @@ class JournalScreen(Screen):
 
     def draw_read_only_banner(self) -> None:
         """Show, on the screen's ``#banner``, why nothing can be saved (or hide it)."""
-        from textual.markup import escape
         from textual.widgets import Static
+
+        from ..domain.text import markup_line
 
         banner = self.query_one("#banner", Static)
         reason = self.mj.read_only_reason
         banner.display = reason is not None
         if reason:
-            text = f"READ-ONLY — {escape(reason)}. Nothing you do here is saved."
+            text = f"READ-ONLY — {markup_line(reason)}. Nothing you do here is saved."
             if self.mj.locked_out:
                 # the app takes the lock as soon as it is free (MicroJournalApp.try_writable)
                 text += " It becomes writable by itself when the other one quits."

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ..domain.models import ValidationError
+from ..domain.text import markup_line
 from ..services.today import SkillToday, validate_checkin_fields
+from ..widgets.text_fields import SafeInput
 
 
 class CheckInForm(ModalScreen[dict | None]):
@@ -33,22 +34,23 @@ class CheckInForm(ModalScreen[dict | None]):
         value_label = f"Value ({metric.unit})" if metric.unit else "Value"
         value_hint = metric.name or "optional"
         with Vertical(id="dialog", classes="form"):
-            yield Static(f"[b]Check in[/b] · {escape(self.s.skill.title)}", classes="form-title")
+            title = markup_line(self.s.skill.title)
+            yield Static(f"[b]Check in[/b] · {title}", classes="form-title")
             with Grid(classes="form-grid"):
                 yield Label("Minutes")
-                yield Input(
+                yield SafeInput(
                     "" if self.initial_minutes is None else str(self.initial_minutes),
                     placeholder=f"e.g. {self.s.skill.practice_minutes}", id="minutes",
                 )
                 yield Static("", id="minutes-error", classes="field-error")
-                yield Label(escape(value_label))
-                yield Input(
+                yield Label(markup_line(value_label))
+                yield SafeInput(
                     "" if self.initial_value is None else f"{self.initial_value:g}",
                     placeholder=value_hint, id="value",
                 )
                 yield Static("", id="value-error", classes="field-error")
                 yield Label("Note")
-                yield Input(self.initial_note, placeholder="optional, one line", id="note")
+                yield SafeInput(self.initial_note, placeholder="optional, one line", id="note")
                 yield Static("", classes="field-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="save")
@@ -77,7 +79,7 @@ class CheckInForm(ModalScreen[dict | None]):
         try:
             minutes, value = validate_checkin_fields(minutes_text, value_text)
         except ValidationError as err:
-            self.query_one(f"#{err.field}-error", Static).update(escape(err.message))
+            self.query_one(f"#{err.field}-error", Static).update(markup_line(err.message))
             self.query_one(f"#{err.field}", Input).focus()
             return
         note = self.query_one("#note", Input).value.strip()

@@ -6,11 +6,11 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..domain import dates
+from ..domain.text import markup_lines
 from ..services.journal import JournalService
 from ..store import JournalError
 from ..store.drafts import Draft
@@ -53,7 +53,7 @@ class DraftOffer(ModalScreen[None]):
             f"Text for the entry of [b]{day}[/b], typed until {when}, never reached the "
             "journal (the app was closed or could not save)."
         )
-        self.query_one("#draft-body", Static).update(escape(draft.body) or "(empty)")
+        self.query_one("#draft-body", Static).update(markup_lines(draft.body) or "(empty)")
 
     def _next(self) -> None:
         self.drafts.pop(0)

@@ -24,7 +24,6 @@ from pathlib import Path
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import (
@@ -41,11 +40,13 @@ from textual.widgets import (
 from ..domain import dates
 from ..domain import journal as jr
 from ..domain.models import Entry
+from ..domain.text import markup_line, visible
 from ..keymap import EDITOR_KEYS, bindings
 from ..services.journal import JournalService
 from ..store import JournalError, ReadOnlyJournal
 from ..store.files import describe_os_error
 from ..widgets.footer import KeyFooter
+from ..widgets.text_fields import SafeInput, SafeTextArea
 from .base import JournalScreen
 
 DRAFT_DELAY = 0.3
@@ -72,7 +73,7 @@ class EditorScreen(JournalScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
         yield Static(id="editor-meta")
-        yield TextArea(
+        yield SafeTextArea(
             self.entry.body, language=markdown_language(), soft_wrap=True,
             show_line_numbers=False, tab_behavior="indent", id="editor-text",
         )
@@ -117,7 +118,7 @@ class EditorScreen(JournalScreen):
 
     def _draw(self) -> None:
         day = dt.date.fromisoformat(self.entry.date)
-        status = escape(self.status)
+        status = markup_line(self.status)
         if self.failed:
             status = f"[b $error]{status}[/]"
         elif self.dirty:
@@ -137,8 +138,8 @@ class EditorScreen(JournalScreen):
         else:
             skills_text = f"{shorten(linked[0], 28)} +{len(linked) - 1} more"
         bits = [
-            "Skills: " + escape(skills_text),
-            "Tags: " + (escape(" ".join(f"#{t}" for t in tags[:6])) if tags else "none"),
+            "Skills: " + markup_line(skills_text),
+            "Tags: " + (markup_line(" ".join(f"#{t}" for t in tags[:6])) if tags else "none"),
         ]
         if self.entry.mood:
             bits.append(f"Mood {self.entry.mood}/5")
@@ -250,7 +251,8 @@ class EditorScreen(JournalScreen):
             area.display = True
             area.focus()
         else:
-            self.query_one(Markdown).update(area.text or "*(nothing written yet)*")
+            shown = visible(area.text, lines=True)  # no control character reaches the screen
+            self.query_one(Markdown).update(shown or "*(nothing written yet)*")
             area.display = False
             preview.display = True
 
@@ -360,12 +362,12 @@ class EntryDetails(ModalScreen[dict | None]):
             yield Static("[b]Skills, tags, mood and energy[/b]", classes="form-title")
             yield Label("Linked skills (space toggles)")
             yield SelectionList(
-                *[(s.title, s.id, s.id in self.entry.skill_ids) for s in skills],
+                *[(markup_line(s.title), s.id, s.id in self.entry.skill_ids) for s in skills],
                 id="skills",
             )
             with Horizontal(classes="details-row"):
                 yield Label("Tags", classes="details-label")
-                yield Input(" ".join(f"#{t}" for t in self.entry.tags),
+                yield SafeInput(" ".join(f"#{t}" for t in self.entry.tags),
                             placeholder="#focus #work (#tags in the text count too)",
                             id="tags")
             with Horizontal(classes="details-row"):

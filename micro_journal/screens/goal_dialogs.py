@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
@@ -19,9 +18,11 @@ from textual.widgets.option_list import Option
 from ..domain import dates
 from ..domain import goals as rules_goals
 from ..domain.models import MicroGoal, Objective, ValidationError
+from ..domain.text import markup_line
 from ..keymap import GOAL_FORM_KEYS, bindings
 from ..services import goals as svc
 from ..store import JournalError, ReadOnlyJournal
+from ..widgets.text_fields import SafeInput, SafeTextArea, suggestible
 from .base import JournalScreen
 
 DEADLINE_HINT = "today · tomorrow · fri · +3d · +1w · +1m · YYYY-MM-DD"
@@ -87,14 +88,17 @@ class GoalForm(ModalScreen[str | None]):
                         suggester = None
                         if name == "objective":
                             suggester = SuggestFromList(
-                                [o.title for o in objectives], case_sensitive=False
+                                suggestible([o.title for o in objectives]), case_sensitive=False
                             )
-                        yield Input(values[name], placeholder=hint, id=name, suggester=suggester)
+                        yield SafeInput(
+                            values[name], placeholder=hint, id=name, suggester=suggester
+                        )
                     yield Static("", id=f"{name}-note", classes="goal-note")
                 skills = [s for s in (repo.skills() if repo else []) if s.status != "archived"]
                 titles = {o.id: o.title for o in objectives}
                 options = [
-                    (f"{s.title} · {titles.get(s.objective_id, '?')}", s.id) for s in skills
+                    (markup_line(f"{s.title} · {titles.get(s.objective_id, '?')}"), s.id)
+                    for s in skills
                 ]
                 with Horizontal(classes="goal-field"):
                     yield Label("Skill")
@@ -161,7 +165,7 @@ class GoalForm(ModalScreen[str | None]):
             try:
                 minutes = svc.parse_estimate(draft.estimate)
             except ValidationError as err:
-                self._note("estimate", f"[$error]{escape(err.message)}[/]")
+                self._note("estimate", f"[$error]{markup_line(err.message)}[/]")
             else:
                 if minutes is not None and minutes > rules_goals.GOAL_ESTIMATE_WARN:
                     self._note(
@@ -189,11 +193,10 @@ class GoalForm(ModalScreen[str | None]):
         try:
             day = svc.check_deadline(text, self.today, keep)
         except ValidationError as err:
-            self._note("deadline", f"[$error]✗ {escape(err.message)}[/]")
+            self._note("deadline", f"[$error]✗ {markup_line(err.message)}[/]")
             return
-        self._note(
-            "deadline", f"[$success]→ {escape(rules_goals.describe_deadline(day, self.today))}[/]"
-        )
+        said = markup_line(rules_goals.describe_deadline(day, self.today))
+        self._note("deadline", f"[$success]→ {said}[/]")
 
     # ----------------------------------------------------------------- keys
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -224,7 +227,7 @@ class GoalForm(ModalScreen[str | None]):
         except ValidationError as err:
             self._update_notes()
             target = err.field if err.field in {n for n, *_ in FIELDS} | {"skill"} else "action"
-            self._note(target, f"[$error]✗ {escape(err.message)}[/]")
+            self._note(target, f"[$error]✗ {markup_line(err.message)}[/]")
             self.query_one(f"#{target}-note").display = True
             self.query_one(f"#{target}").focus()
             return
@@ -232,7 +235,7 @@ class GoalForm(ModalScreen[str | None]):
             saved = svc.save_goal(repo, draft, self.today, self.goal)
         except (ReadOnlyJournal, JournalError) as err:
             # said in the form (a toast would sit over it); everything typed is still here
-            self._note("save", f"[$error]✗ Not saved: {escape(str(err))}[/]")
+            self._note("save", f"[$error]✗ Not saved: {markup_line(str(err))}[/]")
             self.query_one("#save-note").display = True
             return
         warnings = rules_goals.goal_warnings(saved)
@@ -283,7 +286,7 @@ class LinePrompt(ModalScreen[str | None]):
         with PromptBox(id="dialog", classes="goal-prompt"):
             yield Static(self.title_text, classes="form-title")
             yield Static(self.question, classes="prompt-question")
-            yield Input(self.value, placeholder=self.placeholder, id="answer")
+            yield SafeInput(self.value, placeholder=self.placeholder, id="answer")
             yield Static("", id="answer-note", classes="goal-note")
             yield Static(f"[$text-muted]{self.hint}[/]", classes="prompt-hint")
 
@@ -306,7 +309,7 @@ class LinePrompt(ModalScreen[str | None]):
 class InsightPrompt(LinePrompt):
     def __init__(self, goal: MicroGoal) -> None:
         super().__init__(
-            f"[b]Insight[/b]  [$text-muted]{escape(goal.action)}[/]",
+            f"[b]Insight[/b]  [$text-muted]{markup_line(goal.action)}[/]",
             "What worked? What would you adjust next time?",
             value=goal.insight, placeholder="one or two sentences",
             hint="enter saves · esc skips (i on Goals writes it later)",
@@ -317,7 +320,7 @@ class InsightPrompt(LinePrompt):
 class DropPrompt(LinePrompt):
     def __init__(self, goal: MicroGoal) -> None:
         super().__init__(
-            f"[b]Drop[/b]  {escape(goal.action)}",
+            f"[b]Drop[/b]  {markup_line(goal.action)}",
             "It no longer fits? Say why (optional). Dropped goals can be restored with u.",
             value=goal.drop_reason, placeholder="reason (optional)",
             hint="enter drops · esc keeps the goal",
@@ -335,8 +338,8 @@ class ReschedulePrompt(LinePrompt):
         else:
             now = rules_goals.describe_deadline(deadline, today)
         super().__init__(
-            f"[b]Reschedule[/b]  {escape(goal.action)}",
-            f"Deadline now {escape(now)}. New deadline:",
+            f"[b]Reschedule[/b]  {markup_line(goal.action)}",
+            f"Deadline now {markup_line(now)}. New deadline:",
             placeholder=DEADLINE_HINT, hint="enter saves · esc keeps the deadline",
         )
         self.today = today
@@ -353,9 +356,9 @@ class ReschedulePrompt(LinePrompt):
         try:
             day = svc.check_deadline(text, self.today)
         except ValidationError as err:
-            note.update(f"[$error]✗ {escape(err.message)}[/]")
+            note.update(f"[$error]✗ {markup_line(err.message)}[/]")
             return False
-        note.update(f"[$success]→ {escape(rules_goals.describe_deadline(day, self.today))}[/]")
+        note.update(f"[$success]→ {markup_line(rules_goals.describe_deadline(day, self.today))}[/]")
         return True
 
     def answer(self, value: str) -> None:
@@ -379,12 +382,12 @@ class NotePrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="goal-prompt note"):
-            yield Static(f"[b]Review note[/b]  {escape(self.label)}", classes="form-title")
+            yield Static(f"[b]Review note[/b]  {markup_line(self.label)}", classes="form-title")
             yield Static(
                 "What did these goals add up to? What will you change next period?",
                 classes="prompt-question",
             )
-            yield TextArea(self.text, id="note-text", soft_wrap=True)
+            yield SafeTextArea(self.text, id="note-text", soft_wrap=True)
             yield Static("[$text-muted]ctrl+s saves · esc cancels[/]", classes="prompt-hint")
 
     def on_mount(self) -> None:
@@ -415,9 +418,11 @@ class DueGoalPicker(ModalScreen[str | None]):
             options = []
             for row in self.rows:
                 colour = "$warning" if row.late == 0 else "$error"
-                where = f"  [$text-muted]{escape(row.objective.title)}[/]" if row.objective else ""
+                where = (f"  [$text-muted]{markup_line(row.objective.title)}[/]"
+                         if row.objective else "")
+                late = rules_goals.late_label(row.late)
                 options.append(Option(
-                    f"{escape(row.goal.action)}  [{colour}]{rules_goals.late_label(row.late)}[/]"
+                    f"{markup_line(row.goal.action)}  [{colour}]{late}[/]"
                     f"{where}",
                     id=row.goal.id,
                 ))
@@ -439,9 +444,10 @@ class DueGoalPicker(ModalScreen[str | None]):
 
 
 def celebration(view_done: int, view_total: int, goal: MicroGoal, objective: str) -> str:
+    """The toast's text (plain, not markup: ``notify`` shows it as it is)."""
     cheer = CHEERS[(view_done - 1) % len(CHEERS)] if view_done > 0 else CHEERS[0]
-    progress = f"{escape(objective)}: {view_done}/{view_total} done. " if objective else ""
-    return f"✔ {escape(goal.action)}\n{progress}{cheer}"
+    progress = f"{objective}: {view_done}/{view_total} done. " if objective else ""
+    return f"✔ {goal.action}\n{progress}{cheer}"
 
 
 def complete_goal(

@@ -9,12 +9,12 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Static
 
 from ..domain import dates
 from ..domain import goals as rules_goals
 from ..domain.goals import Period
+from ..domain.text import markup_line, markup_lines
 from ..keymap import GOAL_REVIEW_KEYS, bindings
 from ..services import goals as svc
 from ..widgets.footer import KeyFooter
@@ -25,9 +25,9 @@ class StaleRow(Static):
     def show(self, row: svc.GoalRow, objective: str, selected: bool) -> None:
         self.goal_id = row.goal.id
         self.set_class(selected, "-selected")
-        where = f"  [$text-muted]{escape(objective)}[/]" if objective else ""
+        where = f"  [$text-muted]{markup_line(objective)}[/]" if objective else ""
         self.update(
-            f"[$error]![/] {escape(row.goal.action)}  [$error]{row.late} days past its "
+            f"[$error]![/] {markup_line(row.goal.action)}  [$error]{row.late} days past its "
             f"deadline[/]{where}"
         )
 
@@ -102,7 +102,7 @@ class GoalReviewScreen(JournalScreen):
         other = "quarter" if period.kind == "month" else "month"
         when = " · this " + period.kind if view.is_current else ""
         self.query_one("#topbar", Static).update(
-            f"[b]Goal review[/b]  [b]{escape(period.label)}[/b]{when}  "
+            f"[b]Goal review[/b]  [b]{markup_line(period.label)}[/b]{when}  "
             f"[$text-muted]← → {'earlier/later ' if self.size.width >= 100 else ''}"
             f"{period.kind}s · t {other}[/]"
         )
@@ -111,13 +111,13 @@ class GoalReviewScreen(JournalScreen):
         self.query_one("#done-title", Static).update(f"Goals done ({len(roll.done)})")
         lines = []
         for goal, day in roll.done:
-            where = escape(view.objective_title(goal.objective_id))
+            where = markup_line(view.objective_title(goal.objective_id))
             lines.append(
-                f"[$done]✔[/] [b]{escape(goal.action)}[/b]  "
+                f"[$done]✔[/] [b]{markup_line(goal.action)}[/b]  "
                 f"[$text-muted]{dates.day_short(day)} · {where}[/]"
             )
             if goal.insight:
-                lines.append(f"    [i]“{escape(goal.insight)}”[/i]")
+                lines.append(f"    [i]“{markup_lines(goal.insight)}”[/i]")
         if not lines:
             if view.is_future:
                 lines.append("[$text-muted]This period has not started yet.[/]")
@@ -132,7 +132,7 @@ class GoalReviewScreen(JournalScreen):
             f"Skills mastered ({len(roll.mastered)})"
         )
         mastered = [
-            f"[$done]★[/] {escape(m.skill.title)}  [$text-muted]{dates.day_month(m.day)}[/]"
+            f"[$done]★[/] {markup_line(m.skill.title)}  [$text-muted]{dates.day_month(m.day)}[/]"
             for m in roll.mastered
         ] or ["[$text-muted]None in this period: a skill is mastered in the first week it "
               "meets its practice days and its metric's target.[/]"]
@@ -148,8 +148,8 @@ class GoalReviewScreen(JournalScreen):
         # the note
         note = view.note.note if view.note else ""
         self.query_one("#review-note", Static).update(
-            escape(note) if note.strip() else
-            f"[$text-muted]No note for {escape(period.label)} yet: n writes one (what these "
+            markup_lines(note) if note.strip() else
+            f"[$text-muted]No note for {markup_line(period.label)} yet: n writes one (what these "
             "goals added up to, what to change next).[/]"
         )
 
@@ -167,7 +167,7 @@ class GoalReviewScreen(JournalScreen):
         by_objective = roll.done_by_objective()
         if by_objective:
             lines.append("By objective: " + "  ·  ".join(
-                f"{escape(view.objective_title(oid))} {n}" for oid, n in by_objective.items()
+                f"{markup_line(view.objective_title(oid))} {n}" for oid, n in by_objective.items()
             ))
         if view.period.kind == "quarter":
             lines.append("By month: " + "  ·  ".join(

@@ -9,12 +9,12 @@ import datetime as dt
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Static
 
 from ..domain import dates
 from ..domain import goals as rules_goals
 from ..domain.models import MicroGoal
+from ..domain.text import markup_line, markup_lines
 from ..keymap import GOALS_KEYS, bindings
 from ..services import goals as svc
 from ..widgets.footer import KeyFooter
@@ -66,19 +66,19 @@ def details_text(row: svc.GoalRow) -> str:
     goal = row.goal
     bits = []
     if goal.status == "done" and goal.insight:
-        bits.append(f"“{escape(goal.insight)}”")
+        bits.append(f"“{markup_line(goal.insight)}”")
     elif goal.status == "dropped":
-        reason = escape(goal.drop_reason) if goal.drop_reason else "no reason given"
+        reason = markup_line(goal.drop_reason) if goal.drop_reason else "no reason given"
         bits.append(f"dropped: {reason}")
     if goal.status != "done" or not goal.insight:
         if goal.success_metric:
-            bits.append(f"✓ {escape(goal.success_metric)}")
+            bits.append(f"✓ {markup_line(goal.success_metric)}")
         if goal.estimate_minutes is not None:
             over = goal.estimate_minutes > rules_goals.GOAL_ESTIMATE_WARN
             est = f"{goal.estimate_minutes} min"
             bits.append(f"[$warning]{est} ⚠ split it[/]" if over else est)
         if row.skill is not None:
-            bits.append(f"skill: {escape(row.skill.title)}")
+            bits.append(f"skill: {markup_line(row.skill.title)}")
     if not bits:
         return "[$text-muted]no success metric yet (e edits)[/]"
     return "[$text-muted]" + "  ·  ".join(bits) + "[/]"
@@ -104,7 +104,7 @@ class GoalItem(Static):
         strike = "[strike]" if row.goal.status == "dropped" else ""
         end = "[/strike]" if strike else ""
         self.update(
-            f"{MARK[row.state]} {strike}[b]{escape(action)}[/b]{end}{' ' * gap}{markup}\n"
+            f"{MARK[row.state]} {strike}[b]{markup_line(action)}[/b]{end}{' ' * gap}{markup}\n"
             f"  {details_text(row)}"
         )
 
@@ -269,7 +269,8 @@ class GoalsScreen(JournalScreen):
             filled = round(10 * group.done / group.total)
             bar = f"  [$done]{'■' * filled}[/][$text-muted]{'□' * (10 - filled)}[/]"
         return (
-            f"[b]{escape(group.title)}[/b]  [$text-muted]{group.done}/{group.total} done[/]{bar}"
+            f"[b]{markup_line(group.title)}[/b]  "
+            f"[$text-muted]{group.done}/{group.total} done[/]{bar}"
         )
 
     def _draw_detail(self) -> None:
@@ -280,27 +281,27 @@ class GoalsScreen(JournalScreen):
         if not detail.display or row is None or self.view is None:
             return
         goal, today = row.goal, self.view.today
-        lines = [f"[b]{escape(goal.action)}[/b]"]
+        lines = [f"[b]{markup_line(goal.action)}[/b]"]
         deadline = rules_goals.describe_deadline(row.deadline, today)
-        facts = [f"deadline {escape(deadline)}"]
+        facts = [f"deadline {markup_line(deadline)}"]
         if goal.estimate_minutes is not None:
             facts.append(f"estimate {goal.estimate_minutes} min")
         if row.objective is not None:
-            facts.append(f"objective {escape(row.objective.title)}")
+            facts.append(f"objective {markup_line(row.objective.title)}")
         lines.append("  ·  ".join(facts))
         lines.append(
-            f"Success metric: {escape(goal.success_metric)}" if goal.success_metric
+            f"Success metric: {markup_line(goal.success_metric)}" if goal.success_metric
             else "[$text-muted]No success metric: e adds how you'll know it's done.[/]"
         )
         if row.skill is not None:
-            lines.append(f"Serves the micro-skill: {escape(row.skill.title)}")
+            lines.append(f"Serves the micro-skill: {markup_line(row.skill.title)}")
         if goal.status == "done":
             lines.append(
-                f"Insight: {escape(goal.insight)}" if goal.insight
+                f"Insight: {markup_lines(goal.insight)}" if goal.insight
                 else "[$text-muted]No insight yet: i writes what worked and what to adjust.[/]"
             )
         elif goal.status == "dropped":
-            reason = escape(goal.drop_reason) if goal.drop_reason else "no reason given"
+            reason = markup_line(goal.drop_reason) if goal.drop_reason else "no reason given"
             lines.append(f"Dropped: {reason}  [$text-muted](u restores it)[/]")
         elif row.state == "stale":
             lines.append("[$warning]Stale: open more than two weeks past its deadline. "

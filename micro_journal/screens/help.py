@@ -15,10 +15,10 @@ from textual.actions import parse
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
-from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..domain.text import markup_line
 from ..keymap import GLOBAL_KEYS, Key
 
 
@@ -87,7 +87,7 @@ class HelpScreen(ModalScreen[None]):
                 ):
                     if not group:
                         continue
-                    yield Static(f"[b]{escape(title)}[/b]", classes="key-section")
+                    yield Static(f"[b]{markup_line(title)}[/b]", classes="key-section")
                     for key in group:
                         on = available(node, key.action)
                         self.dimmed = self.dimmed or not on

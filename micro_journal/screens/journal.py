@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
@@ -22,11 +21,13 @@ from textual.widgets.option_list import Option
 from ..domain import dates
 from ..domain import journal as jr
 from ..domain.models import Entry
+from ..domain.text import markup_line, markup_lines, visible
 from ..keymap import JOURNAL_KEYS, READER_KEYS, bindings
 from ..services.journal import JournalService
 from ..services.today import build_today
 from ..widgets.calendar import MonthCalendar
 from ..widgets.footer import KeyFooter
+from ..widgets.text_fields import SafeInput
 from .base import JournalScreen
 
 PAGE = 150
@@ -45,16 +46,16 @@ def entry_line(entry: Entry, skills: dict, width: int = 48) -> Text:
     day = dt.date.fromisoformat(entry.date)
     line = Text()
     line.append(f"{dates.list_day(day)} ", style="bold")
-    line.append(jr.entry_title(entry, width))
+    line.append(visible(jr.entry_title(entry, width)))
     tags = jr.entry_tags(entry)
     if tags:
-        line.append("  " + " ".join(f"#{t}" for t in tags[: 3 if width >= 40 else 1]),
+        line.append(visible("  " + " ".join(f"#{t}" for t in tags[: 3 if width >= 40 else 1])),
                     style="dim")
     linked = [skills[i].title for i in entry.skill_ids if i in skills]
     if linked and width >= 40:
         first = linked[0] if len(linked[0]) <= 24 else linked[0][:23] + "…"
         more = f" +{len(linked) - 1}" if len(linked) > 1 else ""
-        line.append(f"  · {first}{more}", style="dim italic")
+        line.append(visible(f"  · {first}{more}"), style="dim italic")
     return line
 
 
@@ -92,7 +93,7 @@ class JournalBrowser(JournalScreen):
         yield Static(id="banner")
         with Horizontal(id="journal-body"):
             with Vertical(id="journal-left"):
-                yield Input(placeholder="search: words #tag skill: from: to: on:", id="search")
+                yield SafeInput(placeholder="search: words #tag skill: from: to: on:", id="search")
                 yield Static(id="search-status")
                 yield EntryList(id="entries")
             with Vertical(id="journal-right"):
@@ -201,7 +202,8 @@ class JournalBrowser(JournalScreen):
             if terms:
                 spans = jr.find_spans(entry.body, terms)
                 excerpt, shifted = jr.snippet(entry.body, spans, 60)
-                line = Text("   " + excerpt, style="dim", no_wrap=True, overflow="ellipsis")
+                line = Text("   " + visible(excerpt), style="dim", no_wrap=True,
+                            overflow="ellipsis")
                 for start, end in shifted:
                     line.stylize("bold reverse", start + 3, end + 3)
                 line.truncate(width, overflow="ellipsis")
@@ -213,7 +215,7 @@ class JournalBrowser(JournalScreen):
     def _status(self, query: jr.Query) -> None:
         status = self.query_one("#search-status", Static)
         if query.problems:
-            status.update("[$error]" + escape("; ".join(query.problems)) + "[/]")
+            status.update("[$error]" + markup_line("; ".join(query.problems)) + "[/]")
         elif not query.empty:
             n = len(self.results)
             status.update(
@@ -260,13 +262,13 @@ class JournalBrowser(JournalScreen):
         head = [f"[b]{dates.day_long(day)}[/b]"]
         linked = [skills[i].title for i in entry.skill_ids if i in skills]
         if linked:
-            head.append("[$text-muted]" + escape(", ".join(linked)) + "[/]")
+            head.append("[$text-muted]" + markup_line(", ".join(linked)) + "[/]")
         mood = [f"mood {entry.mood}/5" if entry.mood else "",
                 f"energy {entry.energy}/5" if entry.energy else ""]
         if any(mood):
             head.append("[$text-muted]" + " · ".join(m for m in mood if m) + "[/]")
         body = entry.body if len(entry.body) < 1500 else entry.body[:1500] + "…"
-        preview.update("\n".join(head) + "\n\n" + escape(body))
+        preview.update("\n".join(head) + "\n\n" + markup_lines(body))
         self.query_one(MonthCalendar).show_day(day)
 
     # ------------------------------------------------------------------ events
@@ -384,7 +386,7 @@ class JournalBrowser(JournalScreen):
                 self.archive(entry)
 
         self.app.push_screen(
-            Confirm(f"Archive “{escape(title)}” of {entry.date}?\n"
+            Confirm(f"Archive “{markup_line(title)}” of {entry.date}?\n"
                     "It leaves the list and search, and can be restored (A, then u)."),
             answered,
         )
@@ -447,10 +449,10 @@ class EntryReader(ModalScreen[str | None]):
         archived = "  ·  [$warning]archived[/]" if self.entry.archived else ""
         with Vertical(id="dialog", classes="reader"):
             yield Static(
-                f"[b]{dates.day_long(day)}[/b]  [$text-muted]{escape(tags)}[/]{archived}"
+                f"[b]{dates.day_long(day)}[/b]  [$text-muted]{markup_line(tags)}[/]{archived}"
             )
             with VerticalScroll(id="reader-scroll"):
-                yield Markdown(self.entry.body or "*(empty entry)*")
+                yield Markdown(visible(self.entry.body, lines=True) or "*(empty entry)*")
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

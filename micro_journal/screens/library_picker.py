@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..domain.library import BUILT_IN, Decomposition, Library, Suggestion
+from ..domain.text import visible
 from ..services import library as lib
 
 MAX_PROBLEMS_SHOWN = 2
@@ -56,7 +57,7 @@ def detail_line(s: Suggestion) -> str:
     parts = [measure_line(s), minutes]
     if s.drill:
         parts.append(f"Drill: {s.drill}")
-    return " · ".join(p for p in parts if p)
+    return visible(" · ".join(p for p in parts if p))
 
 
 def _plural(count: int, word: str) -> str:
@@ -104,7 +105,7 @@ class LibraryPicker(ModalScreen[Suggestion | None]):
         if len(problems) > MAX_PROBLEMS_SHOWN:
             shown = [*shown, f"and {len(problems) - MAX_PROBLEMS_SHOWN} more"]
         box = self.query_one("#library-problems", Static)
-        box.update(Content.styled("Your library: " + " · ".join(shown), MUTED))
+        box.update(Content.styled(visible("Your library: " + " · ".join(shown)), MUTED))
         box.display = bool(problems)
         self._show()
 
@@ -129,7 +130,7 @@ class LibraryPicker(ModalScreen[Suggestion | None]):
             for s in available:
                 option_id = f"s{len(self._suggestions)}"
                 self._suggestions[option_id] = s
-                prompt = Content.assemble((s.title, "bold"), "\n", (detail_line(s), "dim"))
+                prompt = Content.assemble((visible(s.title), "bold"), "\n", (detail_line(s), "dim"))
                 options.append(Option(prompt, id=option_id))
         option_list = self.query_one("#library-options", OptionList)
         option_list.clear_options()
@@ -159,13 +160,13 @@ class LibraryPicker(ModalScreen[Suggestion | None]):
         else:
             yours = " · your file"
         return Content.assemble(
-            (d.objective, "bold $accent"), "  ",
+            (visible(d.objective), "bold $accent"), "  ",
             (_plural(count, "suggestion") + yours, MUTED),
         )
 
     def _empty_text(self, groups: list[Decomposition]) -> Content:
-        folder = str(lib.user_library_dir())
-        name = self.objective_title
+        folder = visible(str(lib.user_library_dir()))
+        name = visible(self.objective_title)
         if self.show_all:
             return Content.assemble(
                 "Every suggestion in the library is already one of your skills.\n\n",
@@ -183,7 +184,7 @@ class LibraryPicker(ModalScreen[Suggestion | None]):
         )
 
     def _show_heading(self) -> None:
-        where = " · every objective" if self.show_all else f" for '{self.objective_title}'"
+        where = " · every objective" if self.show_all else f" for '{visible(self.objective_title)}'"
         count = len(self._suggestions)
         parts: list[str | tuple[str, str]] = [(self.heading, "bold"), where]
         if count:

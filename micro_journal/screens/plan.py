@@ -9,7 +9,6 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
@@ -18,12 +17,14 @@ from textual.widgets.option_list import Option
 from ..domain import dates
 from ..domain import plan as plan_rules
 from ..domain.models import MicroSkill, Plan, ValidationError
+from ..domain.text import markup_line, markup_lines
 from ..keymap import PLAN_FORM_KEYS, PLAN_KEYS, bindings
 from ..services import plan as svc
 from ..services.skills import SkillDraft, skill_from_draft
 from ..store import JournalError
 from ..widgets.footer import KeyFooter
 from ..widgets.plan_grid import WeekBlock, day_header, legend
+from ..widgets.text_fields import SafeInput, suggestible
 from .base import JournalScreen
 from .skill_form import FieldError, NewSkillForm
 
@@ -139,8 +140,8 @@ class PlanScreen(JournalScreen):
         view = self.view
         assert view is not None
         needed: list[tuple[str, str]] = [  # (plain text, markup)
-            (view.objective.title, f"[b]{escape(view.objective.title)}[/b]"),
-            (view.status(), escape(view.status())),
+            (view.objective.title, f"[b]{markup_line(view.objective.title)}[/b]"),
+            (view.status(), markup_line(view.status())),
         ]
         if self.objective_count > 1:
             ids = [o.id for o in svc.objectives_for_plan(self.mj.repo)]
@@ -189,7 +190,7 @@ class PlanScreen(JournalScreen):
         assert view is not None
         more = "\n  [b]o[/b]  show the next objective" if self.objective_count > 1 else ""
         return (
-            f"[b]{escape(view.objective.title)}[/b] has no plan yet.\n\n"
+            f"[b]{markup_line(view.objective.title)}[/b] has no plan yet.\n\n"
             f"{EXPLAIN}\n\n"
             "  [b]n[/b]  plan it: start week, then one skill a week (pick or create)"
             f"{more}"
@@ -229,7 +230,7 @@ class PlanScreen(JournalScreen):
         widget = self.query_one("#plan-note", Static)
         widget.display = note is not None
         if note:
-            widget.update(f"[$warning]{escape(note)}[/]")
+            widget.update(f"[$warning]{markup_line(note)}[/]")
 
     def _row_width(self) -> int:
         # body padding (2) + scrollbar (1) + week block border and padding (3)
@@ -272,21 +273,21 @@ class PlanScreen(JournalScreen):
             skill = focus.skill
             role = {"new": "new skill", "held": "held skill"}.get(focus.role, "focus")
             lines.append(
-                f"[b]Week {week.number}[/b] · {role}: [b]{escape(skill.title)}[/b]"
+                f"[b]Week {week.number}[/b] · {role}: [b]{markup_line(skill.title)}[/b]"
             )
             if skill.why:
-                lines.append(f"[$text-muted]{escape(skill.why)}[/]")
+                lines.append(f"[$text-muted]{markup_line(skill.why)}[/]")
             lines.append(self._rule_line(focus, week.when))
         for row in week.skills[1:]:
             if row.signal is not None and row.signal.stalled:
                 lines.append(
-                    f"[$warning]⚠ {escape(row.skill.title)}: {row.signal.title.lower()}: "
-                    f"{escape(row.signal.reason)}[/]"
+                    f"[$warning]⚠ {markup_line(row.skill.title)}: {row.signal.title.lower()}: "
+                    f"{markup_line(row.signal.reason)}[/]"
                 )
         review = week.review
         if review is not None:
-            worked = escape(review.worked) if review.worked else "–"
-            adjust = escape(review.adjust) if review.adjust else "–"
+            worked = markup_lines(review.worked) if review.worked else "–"
+            adjust = markup_lines(review.adjust) if review.adjust else "–"
             lines.append(f"Worked: {worked}")
             lines.append(f"Adjust: {adjust}")
         elif week.when in ("past", "current"):
@@ -299,8 +300,8 @@ class PlanScreen(JournalScreen):
         rule = f"{skill.days_target} of 7 days"
         if metric.target is not None:
             sign = "≤" if metric.direction == "lower" else "≥"
-            unit = f" {metric.unit}" if metric.unit else ""
-            rule += (f"; mastered at {escape(metric.name or 'the metric')} {sign} "
+            unit = f" {markup_line(metric.unit)}" if metric.unit else ""
+            rule += (f"; mastered at {markup_line(metric.name or 'the metric')} {sign} "
                      f"{metric.target:g}{unit} two weeks running")
         signal = row.signal
         if when == "future" or signal is None:
@@ -310,7 +311,7 @@ class PlanScreen(JournalScreen):
             return f"Rule: {rule}  ·  so far {row.done} of {skill.days_target} days"
         so_far = " (so far)" if when == "current" else ""
         return (f"Rule: {rule}  ·  {signal.title}{so_far}: [$text-muted]"
-                f"{escape(signal.reason)}[/]")
+                f"{markup_line(signal.reason)}[/]")
 
     def _scroll_to_selected(self) -> None:
         for block in self.query(WeekBlock):
@@ -615,7 +616,7 @@ class ConfirmEnd(ModalScreen[bool]):
         view = self.view
         n = len(view.plan.weeks) if view.plan else 0
         text = (
-            f"[b]End the plan for {escape(view.objective.title)} today?[/b]\n\n"
+            f"[b]End the plan for {markup_line(view.objective.title)} today?[/b]\n\n"
             f"Its {n} weeks, check-ins and reviews stay in your history (c on the Plan "
             "screen shows earlier cycles). Skills it reached stay active on Today; the ones "
             "it never reached go back to planned.\n\n"
@@ -644,7 +645,7 @@ class SkillDraftForm(NewSkillForm):
             field.value = self.objective
             field.disabled = True
         if self.heading:
-            self.query_one(".form-title", Static).update(f"[b]{escape(self.heading)}[/b]")
+            self.query_one(".form-title", Static).update(f"[b]{markup_line(self.heading)}[/b]")
 
     def action_save(self) -> None:
         for error in self.query(".field-error"):
@@ -655,7 +656,7 @@ class SkillDraftForm(NewSkillForm):
                 raise ValidationError("objective", "name the objective this skill serves")
             skill_from_draft(draft, "x")
         except ValidationError as err:
-            self.query_one(f"#{err.field}-error", Static).update(escape(err.message))
+            self.query_one(f"#{err.field}-error", Static).update(markup_line(err.message))
             self.query_one(f"#{err.field}").focus()
             return
         self.dismiss(draft)  # type: ignore[arg-type]
@@ -690,10 +691,10 @@ class SkillPicker(ModalScreen[svc.WeekChoice | None]):
             status = "  [$text-muted]already in the plan[/]" if taken else (
                 f"  [$text-muted]{skill.status}[/]" if skill.status != "active" else ""
             )
-            options.append(Option(f"{escape(skill.title)}{status}", id=skill.id,
+            options.append(Option(f"{markup_line(skill.title)}{status}", id=skill.id,
                                   disabled=taken))
         with Vertical(id="dialog", classes="picker"):
-            yield Static(f"[b]{escape(self.heading)}[/b]   [$text-muted]enter picks · esc "
+            yield Static(f"[b]{markup_line(self.heading)}[/b]   [$text-muted]enter picks · esc "
                          "cancels[/]", classes="form-title")
             yield OptionList(*options, id="skill-options")
 
@@ -725,7 +726,7 @@ class WeekPick(Static, can_focus=True):
     def show(self, title: str) -> None:
         if title:
             new = " [$text-muted](new)[/]" if self.choice.draft is not None else ""
-            self.update(f"{escape(title)}{new}")
+            self.update(f"{markup_line(title)}{new}")
         elif self.number == 1:
             self.update("[$text-muted]enter: pick · n: new skill[/]")
         else:
@@ -767,9 +768,9 @@ class PlanForm(ModalScreen[str | None]):
                 classes="form-grid fields plan-grid", id="plan-form-grid"
             ):
                 yield Label("Objective")
-                yield Input(
+                yield SafeInput(
                     self.objective, placeholder="e.g. Public speaking", id="objective",
-                    suggester=SuggestFromList(titles, case_sensitive=False),
+                    suggester=SuggestFromList(suggestible(titles), case_sensitive=False),
                 )
                 yield FieldError("objective")
                 yield Label("Start")
@@ -785,7 +786,7 @@ class PlanForm(ModalScreen[str | None]):
     def _hint_text(self, titles: list[str]) -> str:
         known = ""
         if titles:
-            shown = ", ".join(escape(t) for t in titles[:4])
+            shown = ", ".join(markup_line(t) for t in titles[:4])
             known = f"Your objectives: {shown} (→ completes). "
         return (
             f"[$text-muted]{known}Only week 1 needs a skill now: the next ones can be "
@@ -958,7 +959,7 @@ class PlanForm(ModalScreen[str | None]):
             svc.validate_plan(repo, draft)
         except ValidationError as err:
             field = err.field if err.field != "weeks" else "objective"
-            self.query_one(f"#{field}-error", Static).update(escape(err.message))
+            self.query_one(f"#{field}-error", Static).update(markup_line(err.message))
             self.query_one(f"#{field}").focus()
             return
         try:

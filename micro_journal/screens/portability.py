@@ -12,11 +12,12 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
+from ..domain.text import markup_line
 from ..services import portability as pt
+from ..widgets.text_fields import SafeInput
 
 EXPORT_CHOICES = [
     ("JSON — everything, lossless", "json"),
@@ -62,7 +63,7 @@ class PortabilityDialog(ModalScreen[str | None]):
                     value="json" if exporting else "auto", allow_blank=False, id="format",
                 )
                 yield Label("File")
-                yield Input(placeholder="a path, e.g. ~/journal.json", id="path")
+                yield SafeInput(placeholder="a path, e.g. ~/journal.json", id="path")
             yield Static("", id="path-error", classes="field-error")
             yield Static("", id="about")
             yield ProgressBar(total=None, show_eta=False, id="progress")
@@ -101,7 +102,7 @@ class PortabilityDialog(ModalScreen[str | None]):
             "csv": "The check-ins as a table for a spreadsheet (UTF-8).",
             "ics": "The plan's daily practice and micro-goal deadlines for your calendar.",
         }[fmt]
-        self.query_one("#about", Static).update(f"[$text-muted]{escape(text)}[/]")
+        self.query_one("#about", Static).update(f"[$text-muted]{markup_line(text)}[/]")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.mode != "export" or event.value not in pt.EXPORT_FORMATS:
@@ -133,7 +134,7 @@ class PortabilityDialog(ModalScreen[str | None]):
 
     def _error(self, message: str) -> None:
         error = self.query_one("#path-error", Static)
-        error.update(escape(message))
+        error.update(markup_line(message))
         error.display = bool(message)
         self.query_one("#path", Input).focus()
 
@@ -220,4 +221,4 @@ class PortabilityDialog(ModalScreen[str | None]):
 
     def previewed(self, text: str) -> None:
         self.failed("")
-        self.query_one("#about", Static).update(escape(text))
+        self.query_one("#about", Static).update(markup_line(text))

@@ -8,12 +8,12 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Static
 
 from ..domain import dates
 from ..domain import progress as P
 from ..domain.models import MicroSkill
+from ..domain.text import markup_line
 from ..keymap import PROGRESS_KEYS, bindings
 from ..services import progress as svc
 from ..store.files import atomic_write, make_folder
@@ -342,7 +342,7 @@ class ProgressScreen(JournalScreen):
             self.period.label if self.period else "")
         demo = "  ·  [$warning]demo journal[/]" if self.mj.demo else ""
         self.query_one("#topbar", Static).update(
-            f"[b]Progress[/b]  {escape(title)}{demo}"
+            f"[b]Progress[/b]  {markup_line(title)}{demo}"
         )
 
     @property
@@ -364,12 +364,12 @@ class ProgressScreen(JournalScreen):
     def _draw_skill(self, sp: svc.SkillProgress) -> None:
         skill, metric = sp.skill, sp.metric
         unit = _unit(metric)
-        objective = escape(sp.objective.title) if sp.objective else "no objective"
-        lines = [f"[b]{escape(skill.title)}[/b]  [$text-muted]{objective}[/]"]
+        objective = markup_line(sp.objective.title) if sp.objective else "no objective"
+        lines = [f"[b]{markup_line(skill.title)}[/b]  [$text-muted]{objective}[/]"]
         if metric.name:
             better = "lower is better" if metric.direction == "lower" else "higher is better"
             named = f"{metric.name} ({metric.unit})" if metric.unit else metric.name
-            lines.append(f"[$text-muted]{escape(named)} · {better}[/]")
+            lines.append(f"[$text-muted]{markup_line(named)} · {better}[/]")
         latest = sp.latest
         facts = []
         if latest is not None:
@@ -377,7 +377,7 @@ class ProgressScreen(JournalScreen):
             when = "this week" if this_week else f"week of {dates.day_month(latest.start)}"
             how = " (review)" if latest.source == "review" else (
                 f" ({_plural(latest.count, 'check-in')})" if latest.count else "")
-            facts.append(f"[b]{_num(latest.value)}{escape(unit)}[/b] {when}{how}")
+            facts.append(f"[b]{_num(latest.value)}{markup_line(unit)}[/b] {when}{how}")
         if sp.change is not None:
             facts.append(self._change_text(sp.change, metric))
         if facts:
@@ -387,7 +387,7 @@ class ProgressScreen(JournalScreen):
         self.query_one("#pg-head", Static).update("\n".join(lines))
         self._draw_note(sp)
         self.query_one("#pg-chart-title", Static).update(
-            "Weekly measurement" + (f" — {escape(metric.name)}" if metric.name else "")
+            "Weekly measurement" + (f" — {markup_line(metric.name)}" if metric.name else "")
         )
         first_week = self.data.first_week(sp.index) if self.data else sp.series[0].start
         chart = self.query_one("#pg-chart", Drawing)
@@ -400,7 +400,7 @@ class ProgressScreen(JournalScreen):
         if sp.tweaks:
             legend.append(f"[b {TWEAK_STYLE}]▲┊[/] tweak (from the week after)")
         if metric.direction == "lower":
-            better = (f"[b]↑ up is better: fewer{escape(unit)}[/b] (lower is better, so the "
+            better = (f"[b]↑ up is better: fewer{markup_line(unit)}[/b] (lower is better, so the "
                       "axis is inverted)")
         else:
             better = "[b]↑ up is better[/b]"
@@ -447,7 +447,7 @@ class ProgressScreen(JournalScreen):
 
     def _change_text(self, wc: P.WeekChange, metric) -> str:
         c = wc.change
-        unit = escape(_unit(metric))
+        unit = markup_line(_unit(metric))
         if c.verdict == "same":
             return f"[$text-muted]= same as the week before ({_num(wc.before.value)}{unit})[/]"
         arrow = "▲" if c.verdict == "better" else "▼"
@@ -465,9 +465,9 @@ class ProgressScreen(JournalScreen):
         text = None
         latest = sp.latest
         if sp.plateau is not None:
-            text = f"[b $warning]⚠ {escape(sp.plateau.message)}[/]"
+            text = f"[b $warning]⚠ {markup_line(sp.plateau.message)}[/]"
         elif latest is not None and latest.value is not None and sp.metric.at_target(latest.value):
-            text = f"[b {DONE}]★ At target: {_num(latest.value)}{escape(_unit(sp.metric))}.[/]"
+            text = f"[b {DONE}]★ At target: {_num(latest.value)}{markup_line(_unit(sp.metric))}.[/]"
         elif not sp.index.states:
             text = ("[$warning]No check-ins for this skill yet: check in on Today (1) — "
                     "enter logs minutes and a value.[/]")
@@ -544,7 +544,7 @@ class ProgressScreen(JournalScreen):
 
     # ---- a whole objective
     def _draw_objective(self, op: svc.ObjectiveProgress) -> None:
-        lines = [f"[b]{escape(op.objective.title)}[/b]  [$text-muted]"
+        lines = [f"[b]{markup_line(op.objective.title)}[/b]  [$text-muted]"
                  f"{_plural(len(op.skills), 'skill')} · progress from baseline (0%) to "
                  "target (100%), up is better for every skill[/]"]
         facts = [self._streak_text(op.streaks) + " [$text-muted](days any skill was "
@@ -553,7 +553,7 @@ class ProgressScreen(JournalScreen):
             if sp.change is not None:
                 title = sp.skill.title if len(sp.skill.title) <= 32 else (
                     sp.skill.title[:31].rstrip() + "…")
-                facts.append(f"{escape(title)}: " + self._change_text(sp.change, sp.metric))
+                facts.append(f"{markup_line(title)}: " + self._change_text(sp.change, sp.metric))
         lines.append("  ·  ".join(facts[:1]))
         lines += [f"  {f}" for f in facts[1:]]
         self.query_one("#pg-head", Static).update("\n".join(lines))
@@ -562,7 +562,7 @@ class ProgressScreen(JournalScreen):
         note.display = bool(plateaus)
         if plateaus:
             note.update("\n".join(
-                f"[b $warning]⚠ {escape(sp.skill.title)}: {escape(sp.plateau.message)}[/]"
+                f"[b $warning]⚠ {markup_line(sp.skill.title)}: {markup_line(sp.plateau.message)}[/]"
                 for sp in plateaus if sp.plateau
             ))
         self.query_one("#pg-chart-title", Static).update("Progress toward target, per skill")
@@ -583,11 +583,11 @@ class ProgressScreen(JournalScreen):
             latest = sp.latest
             ratio = P.progress_ratio(sp.metric, latest.value) if latest else None
             now = f" {round(100 * ratio)}%" if ratio is not None else ""
-            legend.append(f"[{style}]{glyph}[/] {escape(sp.skill.title)}{now}")
+            legend.append(f"[{style}]{glyph}[/] {markup_line(sp.skill.title)}{now}")
         text = "\n".join(legend)
         if missing:
             text += (f"\n[$text-muted]not charted (no baseline and target): "
-                     f"{escape(', '.join(missing))}[/]")
+                     f"{markup_line(', '.join(missing))}[/]")
         self.query_one("#pg-chart-legend", Static).update(text)
         self._draw_practice(op.index, op.until, op.totals, first_week, op.target)
 
@@ -622,7 +622,7 @@ class ProgressScreen(JournalScreen):
         when = (f"this {self.kind}, so far") if period.contains(data.today) else (
             "to come" if future else "")
         self.query_one("#ach-head", Static).update(
-            f"[b]{escape(period.label)}[/b]  [$text-muted]{when}[/]"
+            f"[b]{markup_line(period.label)}[/b]  [$text-muted]{when}[/]"
         )
         prev = before.period
         prev_name = self._short(prev)
@@ -638,7 +638,7 @@ class ProgressScreen(JournalScreen):
         if future:
             stats = "[$text-muted]This period has not started yet: ← goes back.[/]"
         elif now.empty:
-            stats = (f"[$text-muted]Nothing recorded in {escape(period.label)}. Check in on "
+            stats = (f"[$text-muted]Nothing recorded in {markup_line(period.label)}. Check in on "
                      "Today (1); done micro-goals (5) count here too.[/]")
         else:
             rows = [
@@ -669,14 +669,14 @@ class ProgressScreen(JournalScreen):
         lists = []
         if now.mastered:
             lists.append("[b]Skills mastered[/b]")
-            lists += [f"  [b $done]★[/] {escape(m.skill.title)}  [$text-muted]{_day(m.day)}[/]"
+            lists += [f"  [b $done]★[/] {markup_line(m.skill.title)}  [$text-muted]{_day(m.day)}[/]"
                       for m in now.mastered]
         if now.goals_done:
             lists.append("[b]Micro-goals done[/b]")
             for goal, day in now.goals_done:
-                insight = (f"\n      [$text-muted]“{escape(goal.insight.strip())}”[/]"
+                insight = (f"\n      [$text-muted]“{markup_line(goal.insight.strip())}”[/]"
                            if goal.insight.strip() else "")
-                lists.append(f"  [$done]✔[/] {escape(goal.action)}  "
+                lists.append(f"  [$done]✔[/] {markup_line(goal.action)}  "
                              f"[$text-muted]{_day(day)}[/]{insight}")
         widget = self.query_one("#ach-lists", Static)
         widget.display = bool(lists)
@@ -704,7 +704,7 @@ class ProgressScreen(JournalScreen):
             style = "$accent" if selected else DONE
             mark = "▶" if selected else " "
             text = f"{a.minutes} min · {_plural(a.days, 'day')}"
-            head = f"[b]{escape(label.ljust(label_w))}[/b]" if selected else escape(
+            head = f"[b]{markup_line(label.ljust(label_w))}[/b]" if selected else markup_line(
                 label.ljust(label_w))
             lines.append(f"{mark} {head} [{style}]{bar.ljust(bar_w)}[/] [$text-muted]{text}[/]")
         return lines

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..domain.text import markup_line, markup_lines
 from ..store import JournalCorrupt, JournalError, JournalMissing
 from ..store.backups import restore_backup
 from ..store.files import atomic_write
@@ -31,9 +31,10 @@ class RecoveryScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         err = self.error
-        lines = ["[b $error]Your journal could not be opened[/]", "", escape(str(err)), ""]
+        lines = ["[b $error]Your journal could not be opened[/]", "", markup_lines(str(err)), ""]
         if self.backup:
-            lines.append(f"  [b]r[/b]  restore the newest good backup ({escape(self.backup.name)})")
+            name = markup_line(self.backup.name)
+            lines.append(f"  [b]r[/b]  restore the newest good backup ({name})")
         if isinstance(err, JournalCorrupt | JournalMissing):
             lines.append("  [b]e[/b]  start an empty journal (what was set aside is kept)")
         lines.append("  [b]q[/b]  quit and look at the files yourself")

@@ -22,11 +22,12 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from ..domain import dates
 from ..domain.models import ValidationError
 from ..domain.plan import PlanEditError
-from ..domain.text import markup_line as escape  # user text: shown as typed
+from ..domain.text import markup_line
 from ..keymap import REVIEW_KEYS, bindings
 from ..services import plan as svc
 from ..services.plan import ReviewData, ReviewLine, WeekChoice, fmt
 from ..widgets.footer import KeyFooter
+from ..widgets.text_fields import SafeInput, SafeTextArea
 from .base import JournalScreen
 
 # What was typed but not saved, per journal, objective and week (kept for the session).
@@ -104,7 +105,7 @@ class ReviewScreen(JournalScreen):
                     yield Static(self._metric_line(line), classes="review-metric")
                     with Horizontal(classes="review-row"):
                         yield Label("This week", classes="review-label")
-                        yield Input(
+                        yield SafeInput(
                             values[f"value:{line.skill.id}"], id=f"value-{i}",
                             placeholder=line.skill.metric.unit or "value",
                             classes="review-value",
@@ -117,7 +118,7 @@ class ReviewScreen(JournalScreen):
                             "Maintenance", values[f"maint:{line.skill.id}"] == "on",
                             id=f"maint-{i}", compact=True,
                         )
-                        yield Input(
+                        yield SafeInput(
                             values[f"maint-days:{line.skill.id}"], id=f"maint-days-{i}",
                             classes="review-value maint-days", restrict=r"[0-9]*",
                             max_length=1,
@@ -134,10 +135,10 @@ class ReviewScreen(JournalScreen):
                     classes="review-none",
                 )
             yield Static("What worked", classes="section-title")
-            yield TextArea(values["worked"], id="worked", classes="review-notes",
+            yield SafeTextArea(values["worked"], id="worked", classes="review-notes",
                            placeholder="what made practice easier or the results better")
             yield Static("What will I adjust", id="adjust-title", classes="section-title")
-            yield TextArea(values["adjust"], id="adjust", classes="review-notes",
+            yield SafeTextArea(values["adjust"], id="adjust", classes="review-notes",
                            placeholder="one change for next week")
             yield Static(id="adjust-error", classes="field-error")
         with Vertical(id="decision-bar"):
@@ -207,7 +208,8 @@ class ReviewScreen(JournalScreen):
         data = self.data
         assert data is not None
         self.query_one("#topbar", Static).update(
-            f"[b]Weekly review[/b]  {escape(data.objective.title)}  ·  {escape(data.label)}"
+            f"[b]Weekly review[/b]  {markup_line(data.objective.title)}  ·  "
+            f"{markup_line(data.label)}"
         )
         self.draw_read_only_banner()
         intro = []
@@ -237,16 +239,16 @@ class ReviewScreen(JournalScreen):
         if line.skipped:
             frequency += f" ({line.skipped} rest)"
         maint = "  [$text-muted]· in maintenance[/]" if line.skill.in_maintenance else ""
-        return (f"{ROLE.get(line.role, '')} [b]{escape(line.skill.title)}[/b]  ·  "
+        return (f"{ROLE.get(line.role, '')} [b]{markup_line(line.skill.title)}[/b]  ·  "
                 f"{frequency}{maint}")
 
     def _metric_line(self, line: ReviewLine) -> str:
         metric = line.skill.metric
         bits = []
         if metric.name:
-            unit = f" ({escape(metric.unit)})" if metric.unit else ""
+            unit = f" ({markup_line(metric.unit)})" if metric.unit else ""
             arrow = "↓ better" if metric.direction == "lower" else "↑ better"
-            bits.append(f"{escape(metric.name)}{unit} {arrow}")
+            bits.append(f"{markup_line(metric.name)}{unit} {arrow}")
         else:
             bits.append("no metric")
         bits.append(f"{fmt(metric.baseline)} → target {fmt(metric.target)}")
@@ -277,7 +279,7 @@ class ReviewScreen(JournalScreen):
             error.update("")
             error.display = False
         except ValidationError as err:
-            error.update(escape(err.message))
+            error.update(markup_line(err.message))
             error.display = True
             value = None
         unit = line.skill.metric.unit
@@ -292,16 +294,16 @@ class ReviewScreen(JournalScreen):
         if change is not None:
             colour = {"better": "$done", "worse": "$missed"}.get(change.verdict, "$text-muted")
             label = line.history[-1][0] if line.history else "last week"
-            bits.append(f"[{colour}]{escape(change.label(unit))}[/] vs {escape(label)}")
+            bits.append(f"[{colour}]{markup_line(change.label(unit))}[/] vs {markup_line(label)}")
         self.query_one(f"#change-{i}", Static).update("  ·  ".join(bits))
         signal = line.signal(value)
         style = SIGNAL_STYLE.get(signal.kind, "$text-muted")
         mark = "★ " if signal.kind == "mastered" else ("⚠ " if signal.stalled else "")
         title = "On track" if i and signal.kind == "ready" else signal.title  # not the focus
-        text_lines = [f"[{style}]{mark}{title}[/]: {escape(signal.reason)}"]
+        text_lines = [f"[{style}]{mark}{title}[/]: {markup_line(signal.reason)}"]
         effect = line.tweak_effect(value)
         if effect is not None:
-            text_lines.append(f"[$text-muted]Tweaked: {escape(effect.label(unit))}[/]")
+            text_lines.append(f"[$text-muted]Tweaked: {markup_line(effect.label(unit))}[/]")
         self.query_one(f"#signal-{i}", Static).update("\n".join(text_lines))
         maint_row = self.query_one(f"#maint-row-{i}")
         maint_row.display = (
@@ -326,11 +328,11 @@ class ReviewScreen(JournalScreen):
         suggestion, about, reason = self._suggested()
         chosen = self.query_one("#decision", Select).value
         chosen = chosen if isinstance(chosen, str) else None
-        who = escape(self._title_of(about))
+        who = markup_line(self._title_of(about))
         said = {
-            "stack": f"Suggested: [b]stack[/b] — “{who}”: {escape(reason)}.",
-            "hold": f"Suggested: [b]hold[/b] — “{who}”: {escape(reason)}.",
-            "tweak": f"Suggested: [b]tweak[/b] “{who}” — {escape(reason)}.",
+            "stack": f"Suggested: [b]stack[/b] — “{who}”: {markup_line(reason)}.",
+            "hold": f"Suggested: [b]hold[/b] — “{who}”: {markup_line(reason)}.",
+            "tweak": f"Suggested: [b]tweak[/b] “{who}” — {markup_line(reason)}.",
         }[suggestion] if data.lines else "[$text-muted]Nothing to measure this week.[/]"
         if chosen is not None and chosen != suggestion and data.lines:
             said = f"[$text-muted]{said} You chose {chosen}.[/]"
@@ -346,7 +348,7 @@ class ReviewScreen(JournalScreen):
         if chosen == "stack":
             title = self._next_title()
             if title:
-                return f"next week adds [b]{escape(title)}[/]  [$text-muted]ctrl+n: another[/]"
+                return f"next week adds [b]{markup_line(title)}[/]  [$text-muted]ctrl+n: another[/]"
             return "[$warning]ctrl+n: pick the skill to stack[/]"
         if chosen == "hold" and data.plan is not None and data.index is not None:
             if data.index + 1 < data.today_index:
@@ -355,7 +357,7 @@ class ReviewScreen(JournalScreen):
         if chosen == "tweak":
             _, about, _ = self._suggested()
             title = self._title_of(self._tweak_skill(about))
-            return f"[$text-muted]tweak “{escape(title)}”: say what changes above[/]"
+            return f"[$text-muted]tweak “{markup_line(title)}”: say what changes above[/]"
         return ""
 
     def _tweak_skill(self, about: str | None) -> str | None:
@@ -518,7 +520,7 @@ class ReviewScreen(JournalScreen):
             try:
                 typed[line.skill.id] = svc.parse_measurement(field.value)
             except ValidationError as err:
-                error.update(escape(err.message))
+                error.update(markup_line(err.message))
                 error.display = True
                 field.focus()
                 self.query_one("#review-body", VerticalScroll).scroll_to_widget(
@@ -560,7 +562,7 @@ class ReviewScreen(JournalScreen):
                 what="weekly review",
             )
         except (ValidationError, PlanEditError) as err:
-            self.notify(escape(str(err)), title="Not saved", severity="error", timeout=10)
+            self.notify(str(err), title="Not saved", severity="error", timeout=10)
             saved = None
         if saved is None:
             _DRAFTS[self.draft_key] = values  # nothing typed is lost

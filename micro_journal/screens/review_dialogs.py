@@ -15,7 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..domain.models import MicroSkill
-from ..domain.text import markup_line as escape  # user text: shown as typed
+from ..domain.text import markup_line
 from ..services.plan import ReviewData, WeekChoice
 from ..services.skills import SkillDraft
 
@@ -60,7 +60,7 @@ class NextSkillPicker(ModalScreen[WeekChoice | None]):
         if planned and planned in by_id:
             skill = by_id.pop(planned)
             options.append(Option(
-                f"[b]{escape(skill.title)}[/b]  [$text-muted]planned for next week[/]",
+                f"[b]{markup_line(skill.title)}[/b]  [$text-muted]planned for next week[/]",
                 id=f"skill:{skill.id}",
             ))
         if self.suggestions:
@@ -70,7 +70,7 @@ class NextSkillPicker(ModalScreen[WeekChoice | None]):
                 detail = (f"{s.metric}: {s.baseline:g} → {s.target:g}{unit} · "
                           f"{s.minutes} min")
                 options.append(Option(
-                    f"  {escape(s.title)}\n  [$text-muted]{escape(detail)}[/]",
+                    f"  {markup_line(s.title)}\n  [$text-muted]{markup_line(detail)}[/]",
                     id=f"lib:{n}",
                 ))
         if by_id:
@@ -78,11 +78,11 @@ class NextSkillPicker(ModalScreen[WeekChoice | None]):
                                   disabled=True))
             for skill in by_id.values():
                 status = f"  [$text-muted]{skill.status}[/]" if skill.status != "active" else ""
-                options.append(Option(f"  {escape(skill.title)}{status}",
+                options.append(Option(f"  {markup_line(skill.title)}{status}",
                                       id=f"skill:{skill.id}"))
         options.append(Option("[b]+ New micro-skill…[/b]  [$text-muted](with the checklist)[/]",
                               id="new"))
-        title = escape(self.data.objective.title)
+        title = markup_line(self.data.objective.title)
         with Vertical(id="dialog", classes="picker next-picker"):
             yield Static(
                 f"[b]Stack next: {title}[/b]   [$text-muted]enter picks · esc cancels[/]",
@@ -96,7 +96,7 @@ class NextSkillPicker(ModalScreen[WeekChoice | None]):
                     classes="picker-note",
                 )
             for problem in self.problems[:2]:
-                yield Static(f"[$text-muted]{escape(problem)}[/]", classes="picker-note")
+                yield Static(f"[$text-muted]{markup_line(problem)}[/]", classes="picker-note")
             yield OptionList(*options, id="next-options")
 
     def on_mount(self) -> None:

@@ -20,12 +20,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..config import DB_ENV, config_path, parse_setting
+from ..domain.text import markup_line
 from ..keymap import SETTINGS_KEYS, bindings
 from ..widgets.footer import KeyFooter
+from ..widgets.text_fields import SafeInput, SafeTextArea
 from .base import JournalScreen
 
 # field id → (label, hint shown while the value is fine)
@@ -71,13 +72,13 @@ class SettingsScreen(JournalScreen):
                 yield Static(WEEK_HINT, id="week_start-msg", classes="setting-msg")
                 for name, (label, hint) in TYPED.items():
                     yield Label(label)
-                    yield Input(id=name, max_length=6, compact=True)
+                    yield SafeInput(id=name, max_length=6, compact=True)
                     yield Static(hint, id=f"{name}-msg", classes="setting-msg")
             yield Static(id="settings-about")
             with Horizontal(classes="settings-row"):
                 yield Label("Journal template", classes="settings-label")
                 yield Static(TEMPLATE_HINT, id="journal_template-msg", classes="setting-msg")
-            yield TextArea(id="journal_template", soft_wrap=True)
+            yield SafeTextArea(id="journal_template", soft_wrap=True)
             with Horizontal(classes="form-buttons settings-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="save", compact=True)
                 yield Button("Revert  ctrl+r", id="revert", compact=True)
@@ -170,7 +171,7 @@ class SettingsScreen(JournalScreen):
         for name, hint in hints.items():
             msg = self.query_one(f"#{name}-msg", Static)
             problem = problems.get(name)
-            msg.update(escape(problem) if problem else escape(hint))
+            msg.update(markup_line(problem) if problem else markup_line(hint))
             msg.set_class(bool(problem), "-error")
             self.query_one(f"#{name}").set_class(bool(problem), "-bad")
         self._draw_topbar(problems)
@@ -208,10 +209,10 @@ class SettingsScreen(JournalScreen):
         cfg = app.config.path or config_path()
         demo = "  [$warning](a demo journal)[/]" if app.demo else ""
         self.query_one("#settings-about", Static).update(
-            f"[b]Journal file[/b]  {escape(_home(app.db_path))}{demo}\n"
+            f"[b]Journal file[/b]  {markup_line(_home(app.db_path))}{demo}\n"
             f"[$text-muted]Open another with [b]--db PATH[/b] or set [b]{DB_ENV}[/b]=PATH "
             "(--db wins).[/]\n"
-            f"[b]Settings file[/b] {escape(_home(cfg))}\n"
+            f"[b]Settings file[/b] {markup_line(_home(cfg))}\n"
             "[$text-muted]Remap keys there under [b]\\[keys][/b]: press ? then i for the ids.[/]"
         )
 

@@ -6,14 +6,15 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.visual import VisualType
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ..domain.models import ValidationError
+from ..domain.text import markup_line
 from ..services.skills import SkillDraft, create_skill, skill_from_draft
 from ..store import JournalError
+from ..widgets.text_fields import SafeInput
 
 if TYPE_CHECKING:  # the library is loaded only when the picker opens
     from ..domain.library import Suggestion
@@ -88,7 +89,7 @@ class NewSkillForm(ModalScreen[str | None]):
                             value = "7"
                         elif name == "objective" and len(objectives) == 1:
                             value = objectives[0].title
-                        yield Input(value, placeholder=hint, id=name)
+                        yield SafeInput(value, placeholder=hint, id=name)
                     yield FieldError(name)
             yield Static("", id="checklist")
             with Horizontal(classes="form-buttons"):
@@ -176,7 +177,7 @@ class NewSkillForm(ModalScreen[str | None]):
             )
             return
         warnings = skill.checklist_warnings()
-        text = "\n".join(f"[$warning]⚠ {escape(w)}[/]" for w in warnings) or (
+        text = "\n".join(f"[$warning]⚠ {markup_line(w)}[/]" for w in warnings) or (
             "[$success]✔ Measurable, quick to practise, one element.[/]"
         )
         self.query_one("#checklist", Static).update(text)
@@ -209,7 +210,7 @@ class NewSkillForm(ModalScreen[str | None]):
             if not draft.objective.strip():
                 raise ValidationError("objective", "name the objective this skill serves")
         except ValidationError as err:
-            self.query_one(f"#{err.field}-error", Static).update(escape(err.message))
+            self.query_one(f"#{err.field}-error", Static).update(markup_line(err.message))
             widget = self.query_one(f"#{err.field}")
             widget.focus()
             return

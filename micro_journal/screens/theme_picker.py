@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..domain.text import markup_line
 from ..themes import ThemeCatalog
 
 # Textual's own themes that do not suit us (ANSI colours ignore our palette)
@@ -33,7 +33,7 @@ class ThemePicker(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="theme-picker"):
             yield Static(
                 "[b]Theme[/b]   [$text-muted]↑↓ preview · enter keeps · esc puts "
-                f"{escape(self.original)} back[/]",
+                f"{markup_line(self.original)} back[/]",
                 classes="form-title",
             )
             yield OptionList(*self._options(), id="theme-list")
@@ -56,12 +56,12 @@ class ThemePicker(ModalScreen[str | None]):
             options.append(Option(f"[$text-muted]{heading}[/]", disabled=True))
             for f in files:
                 # plain text: muted colours vanish on the highlight bar
-                about = f" {escape(f.description)}" if f.description else ""
-                options.append(Option(f"[b]{escape(f.name):<20}[/b]{about}", id=f.name))
+                about = f" {markup_line(f.description)}" if f.description else ""
+                options.append(Option(f"[b]{markup_line(f.name):<20}[/b]{about}", id=f.name))
         if textual:
             options.append(None)
             options.append(Option("[$text-muted]From Textual[/]", disabled=True))
-            options.extend(Option(escape(name), id=name) for name in textual)
+            options.extend(Option(markup_line(name), id=name) for name in textual)
         return options
 
     def on_mount(self) -> None:
@@ -76,11 +76,11 @@ class ThemePicker(ModalScreen[str | None]):
     def _describe(self, name: str) -> None:
         found = self.catalog.get(name)
         if found is None:
-            text = f"{escape(name)} · one of Textual's themes"
+            text = f"{markup_line(name)} · one of Textual's themes"
         elif found.builtin:
-            text = f"{escape(name)} · built in"
+            text = f"{markup_line(name)} · built in"
         else:
-            text = f"{escape(name)} · from {escape(str(found.path))}"
+            text = f"{markup_line(name)} · from {markup_line(str(found.path))}"
         self.query_one("#theme-about", Static).update(f"[$text-muted]{text}[/]")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -6,10 +6,10 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import Static
 
 from ..domain import dates
+from ..domain.text import markup_line
 from ..keymap import TODAY_KEYS, bindings
 from ..services.today import SkillToday, TodayView, build_today
 from ..widgets.footer import KeyFooter
@@ -118,7 +118,7 @@ class TodayScreen(JournalScreen):
 
     def _date_line(self, today: dt.date, plan_label: str | None) -> str:
         day = dates.day_long(today)
-        plan = f"  ·  [b]{escape(plan_label)}[/b]" if plan_label else ""
+        plan = f"  ·  [b]{markup_line(plan_label)}[/b]" if plan_label else ""
         demo = "  ·  [$warning]demo journal[/]" if self.mj.demo else ""
         return f"[b]Today[/b]  {day}{plan}{demo}"
 
@@ -174,7 +174,7 @@ class TodayScreen(JournalScreen):
         line.display = bool(kept)
         if kept:
             names = " · ".join(
-                f"{escape(k.skill.title)} {k.week.done}/{k.week.target}" for k in kept
+                f"{markup_line(k.skill.title)} {k.week.done}/{k.week.target}" for k in kept
             )
             line.update(f"[$text-muted]✔ In maintenance, done for this week: {names}[/]")
 
@@ -187,8 +187,9 @@ class TodayScreen(JournalScreen):
                 when = f"[$error]{dates.late_phrase(g.days_late)}[/]"
             else:
                 when = "[$warning]due today[/]"
-            objective = f" [$text-muted]· {escape(g.objective.title)}[/]" if g.objective else ""
-            lines.append(f"○ {escape(g.goal.action)}  {when}{objective}")
+            objective = (f" [$text-muted]· {markup_line(g.objective.title)}[/]"
+                         if g.objective else "")
+            lines.append(f"○ {markup_line(g.goal.action)}  {when}{objective}")
         self.query_one("#goals", Static).update("\n".join(lines))
 
     def _scroll_to_selected(self) -> None:

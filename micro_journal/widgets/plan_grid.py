@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.markup import escape
 from textual.widgets import Static
 
 from ..domain import dates
+from ..domain.text import markup_line
 from ..services.plan import SkillWeek, WeekView, fmt
 
 MARKS = {
@@ -78,7 +78,7 @@ class Columns:
         line += " " + "base→goal".center(self.goal)
         if self.change:
             line += " " + "vs last wk".ljust(self.change)
-        return f"[$text-muted]{escape(line)}[/]"
+        return f"[$text-muted]{markup_line(line)}[/]"
 
 
 def _marks(row: SkillWeek, roomy: bool) -> str:
@@ -105,7 +105,7 @@ def _value(row: SkillWeek, cols: Columns) -> str:
         text = f"{text} {unit}"
     if len(text) > cols.value - 1:  # keep a gap before it; drop the unit, never digits
         text = number
-    text = escape(text.rjust(cols.value))
+    text = markup_line(text.rjust(cols.value))
     if m.source == "review":
         return f"[b]{text}[/b]"  # confirmed in that week's review
     return text
@@ -116,7 +116,7 @@ def _goal(row: SkillWeek, cols: Columns) -> str:
     if metric.baseline is None and metric.target is None:
         return " " * cols.goal
     text = f"{fmt(metric.baseline)}→{fmt(metric.target)}"
-    return f"[$text-muted]{escape(text.center(cols.goal))}[/]"
+    return f"[$text-muted]{markup_line(text.center(cols.goal))}[/]"
 
 
 def _change(row: SkillWeek, cols: Columns) -> str:
@@ -127,7 +127,7 @@ def _change(row: SkillWeek, cols: Columns) -> str:
         return " " + " " * cols.change
     text = clip(c.label(), cols.change)
     colour = {"better": "$done", "worse": "$missed"}.get(c.verdict, "$text-muted")
-    return f" [{colour}]{escape(text)}[/]"
+    return f" [{colour}]{markup_line(text)}[/]"
 
 
 def _badge(row: SkillWeek, when: str) -> str:
@@ -154,7 +154,7 @@ def week_header(week: WeekView, selected: bool, hold_of: int | None) -> str:
     if week.gate_due:
         bits.append("[b $warning]to review and decide (d)[/]")
     elif week.decision:
-        bits.append(DECISION.get(week.decision, escape(week.decision)))
+        bits.append(DECISION.get(week.decision, markup_line(week.decision)))
     if week.when in ("past", "current"):
         bits.append("[$done]reviewed[/]" if week.review else "[$text-muted]no review[/]")
     style = "b $accent" if week.when == "current" else "b"
@@ -164,7 +164,7 @@ def week_header(week: WeekView, selected: bool, hold_of: int | None) -> str:
 def skill_row(row: SkillWeek, when: str, cols: Columns) -> str:
     indent = "   " if row.role == "stacked" else " "
     width = cols.title - (2 if row.role == "stacked" else 0)
-    title = escape(clip(row.skill.title, width))
+    title = markup_line(clip(row.skill.title, width))
     if row.role != "stacked":
         title = f"[b]{title}[/b]"
     if row.skill.status == "archived":

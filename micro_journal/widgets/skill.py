@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from textual.markup import escape
 from textual.widgets import Static
 
 from ..domain.models import Metric
+from ..domain.text import markup_line
 from ..services.today import SkillToday
 
 STATE_MARK = {
@@ -25,9 +25,9 @@ def fmt_number(value: float | None) -> str:
 def metric_line(metric: Metric) -> str:
     if not metric.name:
         return "[$text-muted]no metric yet[/]"
-    unit = f" ({escape(metric.unit)})" if metric.unit else ""
+    unit = f" ({markup_line(metric.unit)})" if metric.unit else ""
     arrow = "↓ lower is better" if metric.direction == "lower" else "↑ higher is better"
-    parts = [f"{escape(metric.name)}{unit}", arrow]
+    parts = [f"{markup_line(metric.name)}{unit}", arrow]
     if metric.baseline is not None or metric.target is not None:
         parts.append(f"baseline {fmt_number(metric.baseline)} → target {fmt_number(metric.target)}")
     return " · ".join(parts)
@@ -55,13 +55,13 @@ class SkillCard(Static):
         if c and c.value is not None:
             today_bits.append(f"value {fmt_number(c.value)}")
         if c and c.note:
-            today_bits.append(f"“{escape(c.note)}”")
-        objective = escape(s.objective.title) if s.objective else ""
+            today_bits.append(f"“{markup_line(c.note)}”")
+        objective = markup_line(s.objective.title) if s.objective else ""
         lines = [
-            f"[b]{escape(s.skill.title)}[/b]",
+            f"[b]{markup_line(s.skill.title)}[/b]",
         ]
         if s.skill.why:
-            lines.append(f"[$text-muted]{escape(s.skill.why)}[/]")
+            lines.append(f"[$text-muted]{markup_line(s.skill.why)}[/]")
         lines.append(f"Metric  {metric_line(s.skill.metric)}")
         lines.append(
             f"Week    {week_dots(s)} {s.week.done}/{s.week.target}   "
@@ -82,10 +82,10 @@ class SkillRow(Static):
         self.set_class(selected, "-selected")
         marker = "▶" if selected else " "
         objective = (
-            f" [$text-muted]· {escape(s.objective.title)}[/]"
+            f" [$text-muted]· {markup_line(s.objective.title)}[/]"
             if s.is_focus and s.objective else ""
         )
         self.update(
-            f"{marker} {ROW_MARK[s.state]} {escape(s.skill.title)}{objective}  "
+            f"{marker} {ROW_MARK[s.state]} {markup_line(s.skill.title)}{objective}  "
             f"[$text-muted]{s.week.done}/{s.week.target} · streak {s.streaks.current}[/]"
         )

@@ -14,9 +14,10 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
+
+from ..domain.text import markup_line, visible
 
 
 def duration_text(seconds: float) -> str:
@@ -98,7 +99,7 @@ class PracticeTimer(Horizontal):
         self.elapsed_before = 0.0
         self.started_at = self.app.clock.now()
         self.add_class("-active")
-        self.query_one("#timer-label", Static).update(f"⏱ {title}")
+        self.query_one("#timer-label", Static).update(f"⏱ {visible(title)}")
         if self._ticker is None:
             self._ticker = self.set_interval(0.25, self.tick)
         self.tick()
@@ -131,8 +132,8 @@ class PracticeTimer(Horizontal):
         keys = keys or {}
         pause, stop = keys.get("timer", "p"), keys.get("stop", "esc")
         if self.running:
-            return f"[$text-muted]{escape(pause)} pauses · {escape(stop)} stops[/]"
-        return f"[b $warning]paused[/] [$text-muted]· {escape(pause)} resumes[/]"
+            return f"[$text-muted]{markup_line(pause)} pauses · {markup_line(stop)} stops[/]"
+        return f"[b $warning]paused[/] [$text-muted]· {markup_line(pause)} resumes[/]"
 
     def tick(self) -> None:
         if not self.active:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.markup import escape
 from textual.widgets import Static
 
 from ..domain import dates, rules
+from ..domain.text import markup_line
 from ..services.today import SkillToday
 
 MARKS = {
@@ -37,7 +37,7 @@ class WeekGrid(Static):
             if len(title) > title_width:
                 title = title[: title_width - 1] + "…"
             lines.append(
-                f"{escape(title.ljust(title_width))}   {cells}   {s.week.done}/{s.week.target}"
+                f"{markup_line(title.ljust(title_width))}   {cells}   {s.week.done}/{s.week.target}"
             )
         lines.append(
             "[$text-muted]✔ done   – rest day   ✗ missed   ○ today   · to come[/]"
