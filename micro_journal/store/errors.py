@@ -79,3 +79,19 @@ class JournalMissing(JournalError):
         if backup is not None:
             found.append(f"the newest good backup is {backup}")
         super().__init__(f"There is no journal at {path}, but {'; '.join(found)}.")
+
+
+class FoldError(SaveError):
+    """Folding the change log into journal.json failed. No save was lost: every save is
+    in the log, which later saves keep appending to. (A SaveError for the callers that
+    catch one around a fold; its message never says a save failed.)"""
+
+    def __init__(self, path: Path, changes_path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        self.changes_path = changes_path
+        JournalError.__init__(
+            self,
+            f"Could not fold the saves waiting in {changes_path} into {path}: {reason}. "
+            "Every save is kept in the change log, and saving goes on there.",
+        )

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..domain.models import SCHEMA_VERSION
 from . import backups, migrations
-from .errors import SaveError
+from .errors import FoldError, SaveError
 from .files import atomic_write, describe_os_error, dumps, parse_journal_bytes
 from .storage import JournalStorage, lock_path_for
 from .table import JournalDB
@@ -104,8 +104,18 @@ class Journal:
             return None
         try:
             made = self.backup_now()
+        except FoldError as err:
+            # a backup copies journal.json alone, so the log must be folded in first;
+            # the saves themselves are safe in the log: this is a notice, not a failure
+            self.notices.append(
+                f"Could not take today's backup: the saves waiting in "
+                f"{self.storage.changes_path.name} could not be folded into "
+                f"{self.path.name} first ({err.reason}). Your saves are not affected.")
+            return None
         except (OSError, ValueError, SaveError) as err:
-            self.notices.append(f"Could not write today's backup: {describe_os_error(err)}.")
+            reason = err.reason if isinstance(err, SaveError) else describe_os_error(err)
+            self.notices.append(
+                f"Could not take today's backup: {reason}. Your saves are not affected.")
             return None
         self.rotate_backups()
         return made
@@ -121,9 +131,13 @@ def open_journal(
     on_locked: str = "read-only",  # or "refuse"
     backups_keep: int = backups.DAILY_KEEP,
     fold: bool = True,
+    read_only: bool = False,
 ) -> Journal:
-    """Open (creating if needed) the journal at ``path``. See the module docstring."""
-    db = JournalDB(path, on_locked=on_locked)
+    """Open (creating if needed) the journal at ``path``. See the module docstring.
+
+    ``read_only``: for reading only — no lock, no fold, no backup, no upgrade written,
+    no permission tightened: nothing on disk changes (``import --dry-run``)."""
+    db = JournalDB(path, on_locked=on_locked, read_only=read_only)
     storage = db.storage
     journal = Journal(db, storage.notices, today=today, backups_keep=backups_keep,
                       fold_on_close=fold)
@@ -144,6 +158,11 @@ def open_journal(
             # the file alone holds the journal again
             try:
                 storage.compact()
+            except FoldError as err:
+                # nothing is lost and saving goes on (appending): a notice, and no
+                # backup today (it needs the fold), rather than a second notice
+                journal.notices.append(str(err) + " Today's backup was not taken.")
+                return journal
             except SaveError as err:
                 journal.notices.append(
                     f"{err} The changes are kept in {storage.changes_path}.")

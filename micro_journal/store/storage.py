@@ -45,6 +45,7 @@ from tinydb.storages import Storage
 from . import changes, layout
 from .backups import list_backups, newest_good_backup
 from .errors import (
+    FoldError,
     JournalCorrupt,
     JournalLocked,
     JournalMissing,
@@ -106,11 +107,56 @@ def refuse_inexact_numbers(value: Any, where: str = "") -> None:
                 "keeps integers up to 2^64 exactly — store it as text")
 
 
+def not_a_regular_file(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a folder", "a named pipe (FIFO)"…),
+    or None for a regular file. Reading a device or a FIFO never ends (or never
+    starts): a journal must be a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def check_journal_file(path: Path | str) -> None:
+    """JournalUnreadable, at once, when ``path`` (its target, for a link) exists and is
+    not a regular file: a folder, a device (/dev/zero never ends), a FIFO (blocks until
+    something writes to it). Nothing is read, locked or created."""
+    target = real_path(path)
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return  # missing (a new journal) or unreadable: opening says which
+    kind = not_a_regular_file(mode)
+    if kind is not None:
+        raise JournalUnreadable(target, f"it is {kind}, not a regular file")
+
+
+def lacks_owner_write(path: Path) -> int | None:
+    """The file's mode when its owner may not write it (0400, 0444…), else None."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return None
+    return None if mode & stat.S_IWUSR else mode
+
+
 def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None]:
     """Read and parse journal.json; its entries may stay in the file (layout.Cold).
     OSError when it cannot be read, ValueError when it does not parse."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    # O_NONBLOCK: a FIFO swapped in since the check must not hang the open
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     try:
+        kind = not_a_regular_file(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise JournalUnreadable(path, f"it is {kind}, not a regular file")
+        os.set_blocking(fd, True)
         parts = layout.read_head(fd, check_shape)
         if parts is None:
             data = parse_journal_bytes(layout.read_all(fd))
@@ -178,14 +224,24 @@ class JournalStorage(Storage):
         self._must_fold = False  # memory is not journal.json + its log: rewrite first
         # (device, inode, size, mtime) of journal.json as last parsed or written here
         self.known_good: tuple[int, ...] | None = None
+        # the log size past which a fold that failed is tried again (see flush)
+        self._retry_fold_at = 0
+        check_journal_file(self.path)  # a folder, a device, a FIFO: refused before a read
         try:
             make_folder(self.path.parent)
         except OSError as err:
             raise JournalUnreadable(
                 self.path, f"its folder cannot be created ({describe_os_error(err)})"
             ) from err
+        no_write = lacks_owner_write(self.path)
         if read_only:
             self.read_only_reason = "it was opened for reading only"
+        elif no_write is not None:
+            # the owner took the write permission away: respect it, never rewrite the
+            # file (a fold would replace it with a new 0600 file)
+            self.read_only_reason = (
+                f"the file has no write permission for you (mode {no_write:04o}); "
+                f"chmod u+w {self.path} to edit it")
         else:
             self._take_lock(on_locked)
         try:
@@ -351,10 +407,22 @@ class JournalStorage(Storage):
             if not (self._rewrite or self._log_broken or self._must_fold
                     or not self.path.exists()):
                 line = changes.encode(self._token, self._ops, dumps)
-                if self._log_size + len(line) > self.compact_bytes:
-                    line = None  # the log has grown enough: fold it in now
+            if line is not None and self.compact_bytes <= 0:
+                line = None  # no log kept: every save rewrites journal.json
             if line is None:
                 self._write_snapshot()
+            elif (self._log_size + len(line) > self.compact_bytes
+                  and self._log_size >= self._retry_fold_at):
+                # the log has grown enough: fold it in now — but the save does not
+                # need the fold: when it fails, the save is appended all the same
+                # (and the fold is tried again once the log has grown a quarter more)
+                try:
+                    self._write_snapshot()
+                except Exception as err:
+                    self._retry_fold_at = self._log_size + self.compact_bytes // 4
+                    self.notices.append(str(FoldError(
+                        self.path, self.changes_path, self._fold_problem(err))))
+                    self._append(line)
             else:
                 self._append(line)
         except Exception as err:
@@ -366,13 +434,41 @@ class JournalStorage(Storage):
 
     def compact(self) -> None:
         """Fold the change log into journal.json (nothing to do when there is none).
-        Raises SaveError; the log stays complete if the rewrite fails."""
+
+        Raises FoldError (a SaveError) when the rewrite fails: nothing is lost — the
+        log is complete on disk, memory is unchanged, and later saves append to it."""
         if self.read_only_reason or self._batch_depth:
             return
         if not (self._log_size or self._pending or self.changes_path.exists()):
             return
-        self._rewrite = self._pending = True
-        self.flush()
+        if self._pending:  # a save is waiting (a batch that never flushed): save it
+            self.flush()
+        if self._log_broken or self._must_fold:
+            # memory is not journal.json + its log: only a rewrite saves it
+            self._rewrite = self._pending = True
+            self.flush()
+            return
+        try:
+            self._write_snapshot()
+        except Exception as err:
+            raise FoldError(self.path, self.changes_path, self._fold_problem(err)) from err
+
+    def _fold_problem(self, err: Exception) -> str:
+        """Why a fold failed, in plain words: the disk's error, or the record that
+        cannot be written (its table and id — never its text)."""
+        if isinstance(err, OSError):
+            return describe_os_error(err)
+        for table, docs in dict.items(self._data):
+            if not isinstance(docs, dict):
+                continue
+            for doc_id, doc in docs.items():
+                try:
+                    dumps(doc)
+                except Exception as bad:  # any refusal: name the record
+                    what = describe_os_error(bad).split(" — ")[0]
+                    return (f"record {str(doc_id)[:40]!r} of table {str(table)[:40]!r} "
+                            f"cannot be written ({what})")
+        return describe_os_error(err)
 
     def _open_log(self) -> int:
         """The log, open for appending. A torn last line (a save that never returned)
@@ -427,8 +523,16 @@ class JournalStorage(Storage):
 
     def _write_snapshot(self) -> None:
         token = secrets.token_hex(8)
+        row = changes._meta_row(self._data)
+        before = dict(row) if row is not None else None
         holds_token = changes.set_token(self._data, token)
-        atomic_write(self.path, layout.serialise(self._data, self._cold))
+        try:
+            atomic_write(self.path, layout.serialise(self._data, self._cold))
+        except BaseException:
+            if row is not None and before is not None:  # memory names the file on disk
+                row.clear()
+                row.update(before)
+            raise
         try:
             self.known_good = file_identity(os.stat(self.path))
         except OSError:
