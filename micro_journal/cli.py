@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .store import JournalLocked
 
 EXIT_OK, EXIT_JOURNAL, EXIT_USAGE = 0, 1, 2
+DEBUG_ENV = "MICRO_JOURNAL_DEBUG"  # set: an unexpected error shows its traceback
 # how long a write waits for a journal another micro-journal holds, unless --wait says
 DEFAULT_WAIT = 5.0
 LOCK_POLL = 0.05  # seconds between two tries for the lock while waiting
@@ -42,6 +43,109 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
+
+
+# The days a command takes (today, --date, --deadline, --week): the weeks, months and
+# plans computed around a day must stay inside the calendar Python knows (years 1 to
+# 9999), so the years at its edges are refused as bad input instead of crashing.
+FIRST_DAY, LAST_DAY = dt.date(1000, 1, 1), dt.date(8999, 12, 31)
+
+
+def check_day(day: dt.date, what: str) -> dt.date:
+    """``day``, or a CliError (bad input) when it is outside FIRST_DAY..LAST_DAY."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise CliError(f"{what}: {day.isoformat()} is not a day micro-journal can use; "
+                       f"give a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return day
+
+
+def out(text: str) -> str:
+    """User text (titles, notes, actions, paths) for a command's terminal output:
+    newlines and tabs kept, every other control character shown as a placeholder, so
+    nothing in a journal ever reaches the terminal as a control code."""
+    from .domain.text import terminal_text
+
+    return terminal_text(str(text))
+
+
+# argparse ``dest``s that are file names: their bytes are the file's name, whatever the
+# locale (never decoded as text, never refused for not being UTF-8)
+PATH_ARGS = frozenset({"db", "output", "file", "path", "backup"})
+ARG_LABELS = {"skill": "SKILL", "text": "TEXT", "action": "ACTION", "goal": "ID_OR_TEXT",
+              "date_from": "--from", "date_to": "--to"}
+
+
+def _text_arg(value: str, label: str) -> str:
+    """An argument as the UTF-8 text it was typed as.
+
+    Python decodes argv with the locale's encoding and keeps undecodable bytes as lone
+    surrogates: under the C locale (without UTF-8 mode) "café" arrives as "caf\udcc3\udca9".
+    Those bytes are decoded again as UTF-8; bytes that are not UTF-8 are bad input."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    try:
+        raw = os.fsencode(value)
+    except UnicodeError:
+        raw = value.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CliError(f"{label}: the text is not valid UTF-8 (byte 0x{raw[err.start]:02x} "
+                       f"at position {err.start}); nothing was written") from None
+
+
+def _decode_text_args(args: argparse.Namespace) -> None:
+    for name, value in vars(args).items():
+        if name in PATH_ARGS:
+            continue
+        label = ARG_LABELS.get(name) or "--" + name.replace("_", "-")
+        if isinstance(value, str):
+            setattr(args, name, _text_arg(value, label))
+        elif isinstance(value, list):
+            setattr(args, name, [_text_arg(v, label) if isinstance(v, str) else v
+                                 for v in value])
+
+
+def _safe_streams() -> None:
+    """Standard output and error that never fail on text.
+
+    Under the C locale without UTF-8 mode Python writes ASCII and raises on "é": write
+    UTF-8 there, as UTF-8 mode would (PEP 540). A lone surrogate (a journal written by
+    another program can hold one) is written as its escape ``\udcff`` — in JSON output
+    that is the JSON escape of the same string — never a crash."""
+    import codecs
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None or stream is not getattr(sys, f"__{name}__"):
+            continue  # a test's capture, or no stream at all: leave it
+        try:
+            ascii_only = codecs.lookup(stream.encoding).name == "ascii"
+            stream.reconfigure(encoding="utf-8" if ascii_only else stream.encoding,
+                               errors="backslashreplace")
+        except (AttributeError, LookupError, ValueError, OSError):
+            continue
+
+
+# the journals a command opened, with how many of their notices were printed: notices
+# added later (a fold that failed during a save) are printed when the command ends
+_OPENED: list[list] = []
+
+
+def _print_late_notices() -> None:
+    for item in _OPENED:
+        journal, told = item
+        for notice in journal.notices[told:]:
+            print(f"micro-journal: {out_line(notice)}", file=sys.stderr)
+        item[1] = len(journal.notices)
+    _OPENED.clear()
+
+
+def out_line(text: str) -> str:
+    """A message for one line of standard error: line breaks become spaces."""
+    from .domain.text import visible
+
+    return visible(str(text))
 
 
 def make_app(
@@ -154,10 +258,12 @@ COMMAND_MODULES: tuple[str, ...] = ("micro_journal.commands.portability",
                                     "micro_journal.commands.entries")
 
 
-def open_for(args: argparse.Namespace, config: Config, *, write: bool):
-    """(journal, repository, clock) for a plain command; errors become CliError."""
+def open_for(args: argparse.Namespace, config: Config, *, write: bool,
+             read_only: bool = False):
+    """(journal, repository, clock) for a plain command; errors become CliError.
+    ``read_only``: change nothing on disk at all (no lock, fold or backup)."""
     clock = _clock(config)
-    journal, repo = _open(args, config, clock, write=write)
+    journal, repo = _open(args, config, clock, write=write, read_only=read_only)
     return journal, repo, clock
 
 
@@ -240,9 +346,15 @@ def _is_terminal(stream) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+        _safe_streams()
+    argv = list(argv)
+    _OPENED.clear()
     args = app_args(argv) or build_parser().parse_args(argv)
+    command = getattr(args, "command", None)
     try:
+        _decode_text_args(args)
         if args.command is None:
             return run_app(args)
         if args.demo:
@@ -254,13 +366,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.wait = _wait_seconds(getattr(args, "wait", None))
         config = load_config()
         for problem in config.problems:
-            print(f"micro-journal: {problem}", file=sys.stderr)
+            print(f"micro-journal: {out_line(problem)}", file=sys.stderr)
         handler = getattr(args, "handler", None) or {
             "today": cmd_today, "checkin": cmd_checkin, "demo": cmd_demo,
         }[args.command]
-        return handler(args, config)
+        code = handler(args, config)
+        _print_late_notices()
+        return code
     except CliError as err:
-        print(f"micro-journal: {err}", file=sys.stderr)
+        _print_late_notices()
+        print(f"micro-journal: {out_line(err)}", file=sys.stderr)
         return err.code
     except BrokenPipeError:
         # `micro-journal goal list | head`: the reader left; that is not an error.
@@ -273,19 +388,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         # system says (a folder given as the journal, a full or read-only disk…) is still
         # one line naming the file, never a traceback.
         where = f" ({err.filename})" if err.filename else ""
-        print(f"micro-journal: {err.strerror or err}{where}", file=sys.stderr)
+        print(f"micro-journal: {out_line(err.strerror or err)}{out_line(where)}",
+              file=sys.stderr)
         return EXIT_JOURNAL
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # never a traceback from a command
+        # Something the journal holds that this command could not handle (a value
+        # edited by hand, a date at the end of the calendar…). One line, naming the
+        # kind of problem only: an exception's text can quote the journal's text.
+        if os.environ.get(DEBUG_ENV):
+            raise
+        name = f"`{command}`" if command else "the app"
+        print(f"micro-journal: {name} stopped on something it could not handle "
+              f"({type(err).__name__}); nothing more was changed. `micro-journal verify` "
+              f"checks the journal; set {DEBUG_ENV}=1 to see where it stopped",
+              file=sys.stderr)
+        return EXIT_JOURNAL
 
 
 def _clock(config: Config) -> Clock:
     from .domain.clock import Clock, ClockError
 
     try:
-        return Clock(config.day_start_hour)
+        clock = Clock(config.day_start_hour)
     except ClockError as err:
         raise CliError(str(err)) from None
+    check_day(clock.today(), "today (MICRO_JOURNAL_TODAY or the system clock)")
+    return clock
 
 
 def _db_path(args: argparse.Namespace | SimpleNamespace) -> Path:
@@ -322,19 +452,31 @@ def _missing_journal(path: Path) -> CliError:
     )
 
 
-def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool):
+def refuse_special_file(path: Path) -> None:
+    """CliError (journal problem) at once for a journal path that is a folder, a
+    device or a FIFO: reading one never ends, or never starts."""
+    from .store import JournalError
+    from .store.storage import check_journal_file
+
+    try:
+        check_journal_file(path)
+    except JournalError as err:
+        raise CliError(str(err), EXIT_JOURNAL) from None
+
+
+def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool,
+          read_only: bool = False):
     from .store import JournalError, Repository, open_journal
 
     path = _db_path(args)
+    refuse_special_file(path)
     if not path.exists():
         raise _missing_journal(path)
-    if path.is_dir():
-        raise CliError(f"{path} is a folder, not a journal file", EXIT_JOURNAL)
 
     def attempt():
         return open_journal(
             path, today=clock.today, on_locked="refuse" if write else "read-only",
-            backups_keep=config.backup_keep, fold=False,
+            backups_keep=config.backup_keep, fold=False, read_only=read_only,
         )
 
     try:
@@ -342,7 +484,8 @@ def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool
     except JournalError as err:
         raise CliError(str(err), EXIT_JOURNAL) from None
     for notice in journal.notices:
-        print(f"micro-journal: {notice}", file=sys.stderr)
+        print(f"micro-journal: {out_line(notice)}", file=sys.stderr)
+    _OPENED.append([journal, len(journal.notices)])
     return journal, Repository(journal)
 
 
@@ -378,21 +521,22 @@ def render_today_text(view) -> str:
         title = group.objective.title if group.objective else "(no objective)"
         where = f" — {group.position.label()}" if group.position else ""
         lines.append("")
-        lines.append(f"{title}{where}")
+        lines.append(f"{out(title)}{where}")
         if group.focus:
             f = group.focus
             lines.append(
-                f"  focus   {MARK[f.state]} {f.skill.title}  ({f.week.label()} this week, "
+                f"  focus   {MARK[f.state]} {out(f.skill.title)}  ({f.week.label()} this week, "
                 f"streak {f.streaks.current})"
             )
         for s in group.stacked:
-            lines.append(f"  stacked {MARK[s.state]} {s.skill.title}  ({s.week.label()} this week)")
+            lines.append(f"  stacked {MARK[s.state]} {out(s.skill.title)}  "
+                         f"({s.week.label()} this week)")
     if view.goals:
         lines.append("")
         lines.append("Micro-goals due")
         for g in view.goals:
             when = dates.late_phrase(g.days_late if g.overdue else 0)
-            lines.append(f"  [ ] {g.goal.action}  ({when})")
+            lines.append(f"  [ ] {out(g.goal.action)}  ({when})")
     return "\n".join(lines)
 
 
@@ -407,12 +551,17 @@ def cmd_checkin(args: argparse.Namespace, config: Config) -> int:
         minutes, value = validate_checkin_fields(args.minutes, args.value)
     except ValidationError as err:
         raise CliError(err.message) from None
+    check_day(day, "--date")
+    if args.skill is not None and not args.skill.strip():
+        # an empty "$SKILL" in a script must not check in the focus skill instead
+        raise CliError("SKILL is empty; name a skill (the start of its id or part of its "
+                       "title), or leave SKILL out to check in today's focus skill")
     if day > clock.today():
         raise CliError(f"{day.isoformat()} is in the future; you can only check in up to today")
     journal, repo = _open(args, config, clock, write=True)
     with journal:
         try:
-            if args.skill:
+            if args.skill is not None:
                 skill = find_skill(repo, args.skill)
             else:
                 focus = build_today(repo, day, config.first_weekday).focus
@@ -430,9 +579,9 @@ def cmd_checkin(args: argparse.Namespace, config: Config) -> int:
     if minutes is not None:
         extra.append(f"{minutes} min")
     if value is not None:
-        extra.append(f"{skill.metric.name or 'value'} {value:g}")
+        extra.append(f"{out(skill.metric.name or 'value')} {value:g}")
     tail = f" ({', '.join(extra)})" if extra else ""
-    print(f"{status}: {skill.title} on {day.isoformat()}{tail}")
+    print(f"{status}: {out(skill.title)} on {day.isoformat()}{tail}")
     return EXIT_OK
 
 
@@ -443,8 +592,8 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
                        "another path")
     clock = _clock(config)
     count = write_demo_journal(path, clock.today(), config)
-    print(f"Wrote the demo journal ({count} records) to {path}")
-    print(f"Open it with: micro-journal --db {path}")
+    print(f"Wrote the demo journal ({count} records) to {out(path)}")
+    print(f"Open it with: micro-journal --db {out(path)}")
     return EXIT_OK
 
 
@@ -480,6 +629,8 @@ def run_app(args: argparse.Namespace | SimpleNamespace) -> int:
     config = load_config()
     clock = _clock(config)
     db_path = _db_path(args)
+    if not args.demo:
+        refuse_special_file(db_path)  # a FIFO would hang the start, a device fill memory
     if args.demo:
         import tempfile
 

@@ -18,7 +18,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from ..cli import EXIT_JOURNAL, EXIT_OK, CliError, open_for
+from ..cli import EXIT_JOURNAL, EXIT_OK, CliError, check_day, open_for, out
 from ..domain.text import visible
 
 if TYPE_CHECKING:
@@ -131,6 +131,7 @@ def cmd_write(args: argparse.Namespace, config: Config) -> int:
     # everything that can be checked is checked before the journal is opened
     today = _today(config)
     day = _date(args.date, "--date") if args.date is not None else today
+    check_day(day, "--date")
     if day > today:
         raise CliError(f"--date: {day.isoformat()} is in the future; an entry can be "
                        f"written for today ({today.isoformat()}) or an earlier day")
@@ -165,9 +166,10 @@ def cmd_write(args: argparse.Namespace, config: Config) -> int:
         extra.append(("skill " if len(skills) == 1 else "skills ") + _skill_titles(skills))
     tags = entry_tags(entry)
     if tags:
-        extra.append("tags " + " ".join(f"#{t}" for t in tags))
+        extra.append("tags " + " ".join(f"#{printable(t)}" for t in tags))
     tail = f" ({'; '.join(extra)})" if extra else ""
-    print(f"wrote entry {entry.id[:8]} on {entry.date} to {path}{tail}")
+    print(f"wrote entry {printable(entry.id[:8])} on {printable(entry.date)} to "
+          f"{out(path)}{tail}")
     return EXIT_OK
 
 
@@ -215,7 +217,8 @@ def cmd_entries(args: argparse.Namespace, config: Config) -> int:
         print(f'No journal entries{when}. Write one: micro-journal write "TEXT"')
         return EXIT_OK
     for entry in entries:
-        tags = " ".join(f"#{t}" for t in entry_tags(entry))
-        line = f"{entry.date}  {entry.id[:8]}  {printable(entry_title(entry))}"
+        tags = " ".join(f"#{printable(t)}" for t in entry_tags(entry))
+        line = (f"{printable(entry.date)}  {printable(entry.id[:8])}  "
+                f"{printable(entry_title(entry))}")
         print(f"{line}  {tags}" if tags else line)
     return EXIT_OK

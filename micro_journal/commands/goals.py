@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import sys
 
-from ..cli import EXIT_JOURNAL, EXIT_OK, CliError, open_for
+from ..cli import EXIT_JOURNAL, EXIT_OK, CliError, check_day, open_for, out
 from ..config import Config
 
 DEADLINE_FORMS = "today, tomorrow, a weekday (fri), +3d, +1w, +1m or YYYY-MM-DD"
@@ -84,17 +84,25 @@ def cmd_goal_add(args: argparse.Namespace, config: Config) -> int:
     except ClockError as err:
         raise CliError(str(err)) from None
     try:
-        svc.check_deadline(args.deadline, today)
+        check_day(svc.check_deadline(args.deadline, today), "--deadline")
         svc.parse_estimate(args.estimate)
     except ValidationError as err:
         raise CliError(f"--{err.field}: {err.message}") from None
+    except (ValueError, OverflowError):
+        # a day the calendar does not have (year 0), or a step past its end
+        raise CliError(f"--deadline: {args.deadline!r} is not a day micro-journal can "
+                       f"use; give {DEADLINE_FORMS}") from None
     if not " ".join(args.action.split()):
         raise CliError("the goal needs an action: the next concrete step, in words")
+    # an empty "$VAR" in a script must not quietly mean "none" or "the default"
+    for option, value in (("--skill", args.skill), ("--objective", args.objective)):
+        if value is not None and not value.strip():
+            raise CliError(f"{option} is empty; name one, or leave {option} out")
     journal, repo, clock = open_for(args, config, write=True)
     with journal:
         objective = args.objective
         chosen = ""  # how the objective was chosen, when it was not named
-        if objective is None or not objective.strip():
+        if objective is None:
             found, focus = svc.default_objective(repo, clock.today(), config.first_weekday)
             if found is None:
                 objectives = repo.objectives()
@@ -109,7 +117,7 @@ def cmd_goal_add(args: argparse.Namespace, config: Config) -> int:
                       else f"objective {found.title!r}")
         skill_id = None
         try:
-            if args.skill:
+            if args.skill is not None:
                 skill_id = find_skill(repo, args.skill).id
             draft = svc.GoalDraft(
                 action=args.action, objective=objective, deadline=args.deadline,
@@ -139,14 +147,14 @@ def cmd_goal_add(args: argparse.Namespace, config: Config) -> int:
         print(json.dumps(row.to_json(), ensure_ascii=False, indent=2))
     else:
         when = describe_deadline(row.deadline, clock.today())
-        made = f" (new objective {new_objective!r})" if new_objective else ""
-        how = f" ({chosen})" if chosen else ""
-        print(f"added {goal.id[:8]}: {goal.action} — due {when}{made}{how}")
+        made = f" (new objective {out(repr(new_objective))})" if new_objective else ""
+        how = f" ({out(chosen)})" if chosen else ""
+        print(f"added {goal.id[:8]}: {out(goal.action)} — due {when}{made}{how}")
     if same is not None:
         print(f"micro-journal: note: the same goal was already open ({same.id[:8]}); "
               "added a second one as --force asked", file=sys.stderr)
     for warning in goal_warnings(goal):
-        print(f"micro-journal: note: {warning}", file=sys.stderr)
+        print(f"micro-journal: note: {out(warning)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -159,6 +167,9 @@ def cmd_goal_done(args: argparse.Namespace, config: Config) -> int:
     from ..services import goals as svc
     from ..store import JournalError
 
+    if not args.goal.strip():
+        raise CliError("no goal given: name it by an id prefix (4+ characters) or part "
+                       "of its action")
     journal, repo, clock = open_for(args, config, write=True)
     with journal:
         try:
@@ -173,9 +184,9 @@ def cmd_goal_done(args: argparse.Namespace, config: Config) -> int:
                     svc.set_insight(repo, goal, args.insight)
                 except JournalError as err:
                     raise CliError(str(err), EXIT_JOURNAL) from None
-                print(f"already done{on}: {goal.action} (insight saved)")
+                print(f"already done{on}: {out(goal.action)} (insight saved)")
             else:
-                print(f"already done{on}: {goal.action}")
+                print(f"already done{on}: {out(goal.action)}")
             return EXIT_OK
         if goal.status == "dropped":
             raise CliError(f"{goal.action!r} was dropped; restore it on the Goals screen "
@@ -191,8 +202,8 @@ def cmd_goal_done(args: argparse.Namespace, config: Config) -> int:
         done, total = objective_progress(
             g for g in repo.goals() if g.objective_id == saved.objective_id
         )
-    where = f" — {objective.title}: {done}/{total} done" if objective else ""
-    print(f"done: {saved.action}{where}")
+    where = f" — {out(objective.title)}: {done}/{total} done" if objective else ""
+    print(f"done: {out(saved.action)}{where}")
     return EXIT_OK
 
 
@@ -222,7 +233,7 @@ def cmd_goal_list(args: argparse.Namespace, config: Config) -> int:
         return EXIT_OK
     mark = {"open": "[ ]", "done": "[x]", "dropped": "[-]"}
     for group in view.groups:
-        print(f"{group.title}  ({group.done}/{group.total} done)")
+        print(f"{out(group.title)}  ({group.done}/{group.total} done)")
         for row in group.rows:
             goal = row.goal
             if goal.status == "open":
@@ -233,5 +244,6 @@ def cmd_goal_list(args: argparse.Namespace, config: Config) -> int:
                 state = f"done {(goal.completed_at or '')[:10]}".strip()
             else:
                 state = "dropped"
-            print(f"  {mark[goal.status]} {goal.id[:8]}  {goal.action}  ({state})")
+            print(f"  {mark[goal.status]} {out(goal.id[:8])}  {out(goal.action)}  "
+                  f"({out(state)})")
     return EXIT_OK

@@ -17,7 +17,17 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ..cli import EXIT_JOURNAL, EXIT_OK, EXIT_USAGE, CliError, open_for, wait_for_lock
+from ..cli import (
+    EXIT_JOURNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    check_day,
+    open_for,
+    out,
+    refuse_special_file,
+    wait_for_lock,
+)
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -83,6 +93,48 @@ def _date(text: str | None, option: str) -> dt.date | None:
         raise CliError(f"{option}: {err.message}") from None
 
 
+def _write_document(text: str, fmt: str) -> None:
+    """A text export or summary to standard output: on a terminal its control
+    characters are shown as placeholders (an ESC in a note must not drive the
+    terminal); piped or redirected, the bytes are exactly the journal's text."""
+    from ..services import portability as pt
+
+    sys.stdout.flush()
+    if fmt != "json" and _on_terminal(sys.stdout):
+        data = out(text).encode("utf-8", "backslashreplace")
+    else:
+        try:
+            data = pt.encode_export(text, fmt, to_file=False)
+        except UnicodeEncodeError:  # a lone surrogate another program wrote
+            data = text.encode("utf-8", "backslashreplace")
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _on_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _refuse_special(path: Path, what: str) -> None:
+    """Bad input (exit 2), at once, for a path that exists and is not a regular file:
+    reading a FIFO or a device never ends (or never starts), and writing over one —
+    ``--output /dev/null`` — would replace it."""
+    import os
+
+    from ..store.storage import not_a_regular_file
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # missing or unreadable: the command says which
+    kind = not_a_regular_file(mode)
+    if kind is not None and kind != "a folder":  # folders have their own message
+        raise CliError(f"{what}: {path} is {kind}, not a regular file; nothing was written")
+
+
 def _bad(err: Exception) -> CliError:
     return CliError(str(err), EXIT_USAGE)
 
@@ -105,6 +157,7 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
         if args.output is not None:
             if not args.output.strip():
                 raise pt.PortabilityError("--output needs a file name")
+            _refuse_special(Path(args.output).expanduser(), "--output")
             target = pt.check_output_path(Path(args.output), _db_path(args).expanduser()
                                           .absolute())
     except pt.PortabilityError as err:
@@ -122,15 +175,13 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     finally:
         progress.close()
     if target is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(pt.encode_export(text, fmt, to_file=False))
-        sys.stdout.buffer.flush()
+        _write_document(text, fmt)
         return EXIT_OK
     try:
         pt.write_export(target, text, fmt)
     except pt.PortabilityError as err:
         raise _bad(err) from None
-    print(f"Wrote the {fmt} export to {target}")
+    print(f"Wrote the {fmt} export to {out(target)}")
     return EXIT_OK
 
 
@@ -143,6 +194,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from ..store.backups import list_backups
 
     source = Path(args.file).expanduser()
+    _refuse_special(source, "cannot import")
     try:
         fmt = args.format.strip().lower() if args.format else None
         incoming = pt.load_import(pt.read_import_file(source), fmt)
@@ -167,7 +219,9 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
                 raise _journal_error(err) from None
             repo = Repository(journal)
         else:
-            journal, repo, _clock = open_for(args, config, write=not args.dry_run)
+            # a dry run changes nothing on disk: no lock, no fold, no backup
+            journal, repo, _clock = open_for(args, config, write=not args.dry_run,
+                                             read_only=args.dry_run)
         with journal:
             report = pt.apply_import(repo, incoming, source=str(source),
                                      dry_run=args.dry_run, progress=progress)
@@ -175,7 +229,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         raise _journal_error(err) from None
     finally:
         progress.close()
-    print(report.render())
+    print(out(report.render()))
     return EXIT_OK
 
 
@@ -192,7 +246,7 @@ def cmd_backup(args: argparse.Namespace, config: Config) -> int:
             made = pt.backup_now(journal, clock.now())
         except (JournalError, OSError, ValueError) as err:
             raise _journal_error(err) from None
-    print(made)
+    print(out(made))
     return EXIT_OK
 
 
@@ -208,16 +262,18 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
             from ..store.storage import real_path
 
             folder = backup_dir_for(real_path(path))
-            print(f"No backups of {path} yet (they are kept in {folder}).")
+            print(f"No backups of {out(path)} yet (they are kept in {out(folder)}).")
             return EXIT_OK
         from ..domain import dates
 
-        print(f"Backups of {path}, oldest first:")
+        print(f"Backups of {out(path)}, oldest first:")
         for p, size, mtime in backups:
             when = dates.moment_short(dt.datetime.fromtimestamp(mtime).astimezone())
-            print(f"  {p.name:<44} {size / 1024:>8.1f} KB  {when}")
-        print(f"Restore one with: micro-journal restore {backups[-1][0].name}")
+            print(f"  {out(p.name):<44} {size / 1024:>8.1f} KB  {when}")
+        print(f"Restore one with: micro-journal restore {out(backups[-1][0].name)}")
         return EXIT_OK
+    refuse_special_file(path)
+    _refuse_special(Path(args.backup).expanduser(), "BACKUP")
     try:
         backup = pt.find_backup(path, args.backup)
         result = wait_for_lock(lambda: pt.restore(path, backup), args.wait)
@@ -225,9 +281,9 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
         raise _bad(err) from None
     except (JournalError, OSError) as err:
         raise _journal_error(err) from None
-    print(f"Restored {result.restored} to {path}.")
+    print(f"Restored {out(result.restored)} to {out(path)}.")
     if result.kept_as is not None:
-        print(f"The journal as it was is kept as {result.kept_as}.")
+        print(f"The journal as it was is kept as {out(result.kept_as)}.")
     return EXIT_OK
 
 
@@ -238,10 +294,9 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     from ..services import portability as pt
 
     path = _db_path(args).expanduser().absolute()
-    if path.is_dir():
-        raise CliError(f"{path} is a folder, not a journal file", EXIT_JOURNAL)
+    refuse_special_file(path)  # a folder, a device or a FIFO: never read
     report = pt.verify_path(path)
-    print(report.render())
+    print(out(report.render()))
     return EXIT_OK if report.sound else EXIT_JOURNAL
 
 
@@ -249,13 +304,15 @@ def cmd_summary(args: argparse.Namespace, config: Config) -> int:
     from ..services import portability as pt
 
     day = _date(args.week, "--week")
+    if day is not None:
+        check_day(day, "--week")
     journal, repo, clock = open_for(args, config, write=False)
     with journal:
         today = clock.today()
         text = pt.week_summary(repo, day or today, today=today,
                                first_weekday=config.first_weekday,
                                day_start_hour=config.day_start_hour)
-    sys.stdout.write(text)
+    _write_document(text, "markdown")
     return EXIT_OK
 
 
@@ -268,7 +325,7 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
     else:
-        print(pt.render_stats(stats))
+        print(out(pt.render_stats(stats)))
     return EXIT_OK
 
 
