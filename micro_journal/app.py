@@ -671,15 +671,16 @@ class MicroJournalApp(App[None]):
 
     # ------------------------------------------------------------- notices
     def notify(  # type: ignore[override]
-        self, message: str, *, title: str = "", markup: bool = False, **kwargs
+        self, message: str, *, title: str = "", markup: bool = True, **kwargs
     ) -> None:
-        """A toast. Messages hold user text (titles, actions, paths, errors): they are
-        plain text, not markup, and their control characters show as placeholders."""
+        """A toast. Messages hold user text (titles, actions, paths, errors), so every
+        toast is plain text, never markup (``markup`` is ignored: ``Widget.notify``
+        always passes True), with its control characters shown as placeholders."""
         from .domain.text import visible
 
-        if not markup:
-            message = visible(message, lines=True)
-        super().notify(message, title=visible(title), markup=markup, **kwargs)
+        super().notify(
+            visible(message, lines=True), title=visible(title), markup=False, **kwargs
+        )
         self.call_after_refresh(self.keep_toasts_clear)
 
     def on_resize(self) -> None:

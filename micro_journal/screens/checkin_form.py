@@ -8,7 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ..domain.models import ValidationError
-from ..domain.text import markup_line
+from ..domain.text import markup_line, markup_lines
 from ..services.today import SkillToday, validate_checkin_fields
 from ..widgets.text_fields import SafeInput
 
@@ -79,7 +79,7 @@ class CheckInForm(ModalScreen[dict | None]):
         try:
             minutes, value = validate_checkin_fields(minutes_text, value_text)
         except ValidationError as err:
-            self.query_one(f"#{err.field}-error", Static).update(markup_line(err.message))
+            self.query_one(f"#{err.field}-error", Static).update(markup_lines(err.message))
             self.query_one(f"#{err.field}", Input).focus()
             return
         note = self.query_one("#note", Input).value.strip()

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from ..domain import dates
 from ..domain import goals as rules_goals
 from ..domain.models import MicroGoal, Objective, ValidationError
-from ..domain.text import markup_line
+from ..domain.text import markup_line, markup_lines
 from ..keymap import GOAL_FORM_KEYS, bindings
 from ..services import goals as svc
 from ..store import JournalError, ReadOnlyJournal
@@ -165,7 +165,7 @@ class GoalForm(ModalScreen[str | None]):
             try:
                 minutes = svc.parse_estimate(draft.estimate)
             except ValidationError as err:
-                self._note("estimate", f"[$error]{markup_line(err.message)}[/]")
+                self._note("estimate", f"[$error]{markup_lines(err.message)}[/]")
             else:
                 if minutes is not None and minutes > rules_goals.GOAL_ESTIMATE_WARN:
                     self._note(
@@ -193,7 +193,7 @@ class GoalForm(ModalScreen[str | None]):
         try:
             day = svc.check_deadline(text, self.today, keep)
         except ValidationError as err:
-            self._note("deadline", f"[$error]✗ {markup_line(err.message)}[/]")
+            self._note("deadline", f"[$error]✗ {markup_lines(err.message)}[/]")
             return
         said = markup_line(rules_goals.describe_deadline(day, self.today))
         self._note("deadline", f"[$success]→ {said}[/]")
@@ -227,7 +227,7 @@ class GoalForm(ModalScreen[str | None]):
         except ValidationError as err:
             self._update_notes()
             target = err.field if err.field in {n for n, *_ in FIELDS} | {"skill"} else "action"
-            self._note(target, f"[$error]✗ {markup_line(err.message)}[/]")
+            self._note(target, f"[$error]✗ {markup_lines(err.message)}[/]")
             self.query_one(f"#{target}-note").display = True
             self.query_one(f"#{target}").focus()
             return
@@ -235,7 +235,7 @@ class GoalForm(ModalScreen[str | None]):
             saved = svc.save_goal(repo, draft, self.today, self.goal)
         except (ReadOnlyJournal, JournalError) as err:
             # said in the form (a toast would sit over it); everything typed is still here
-            self._note("save", f"[$error]✗ Not saved: {markup_line(str(err))}[/]")
+            self._note("save", f"[$error]✗ Not saved: {markup_lines(str(err))}[/]")
             self.query_one("#save-note").display = True
             return
         warnings = rules_goals.goal_warnings(saved)
@@ -356,7 +356,7 @@ class ReschedulePrompt(LinePrompt):
         try:
             day = svc.check_deadline(text, self.today)
         except ValidationError as err:
-            note.update(f"[$error]✗ {markup_line(err.message)}[/]")
+            note.update(f"[$error]✗ {markup_lines(err.message)}[/]")
             return False
         note.update(f"[$success]→ {markup_line(rules_goals.describe_deadline(day, self.today))}[/]")
         return True

@@ -656,7 +656,7 @@ class SkillDraftForm(NewSkillForm):
                 raise ValidationError("objective", "name the objective this skill serves")
             skill_from_draft(draft, "x")
         except ValidationError as err:
-            self.query_one(f"#{err.field}-error", Static).update(markup_line(err.message))
+            self.query_one(f"#{err.field}-error", Static).update(markup_lines(err.message))
             self.query_one(f"#{err.field}").focus()
             return
         self.dismiss(draft)  # type: ignore[arg-type]
@@ -959,7 +959,7 @@ class PlanForm(ModalScreen[str | None]):
             svc.validate_plan(repo, draft)
         except ValidationError as err:
             field = err.field if err.field != "weeks" else "objective"
-            self.query_one(f"#{field}-error", Static).update(markup_line(err.message))
+            self.query_one(f"#{field}-error", Static).update(markup_lines(err.message))
             self.query_one(f"#{field}").focus()
             return
         try:

@@ -15,7 +15,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
-from ..domain.text import markup_line
+from ..domain.text import markup_line, markup_lines
 from ..services import portability as pt
 from ..widgets.text_fields import SafeInput
 
@@ -134,7 +134,7 @@ class PortabilityDialog(ModalScreen[str | None]):
 
     def _error(self, message: str) -> None:
         error = self.query_one("#path-error", Static)
-        error.update(markup_line(message))
+        error.update(markup_lines(message))
         error.display = bool(message)
         self.query_one("#path", Input).focus()
 
@@ -221,4 +221,4 @@ class PortabilityDialog(ModalScreen[str | None]):
 
     def previewed(self, text: str) -> None:
         self.failed("")
-        self.query_one("#about", Static).update(markup_line(text))
+        self.query_one("#about", Static).update(markup_lines(text))

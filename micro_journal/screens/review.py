@@ -22,7 +22,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from ..domain import dates
 from ..domain.models import ValidationError
 from ..domain.plan import PlanEditError
-from ..domain.text import markup_line
+from ..domain.text import markup_line, markup_lines
 from ..keymap import REVIEW_KEYS, bindings
 from ..services import plan as svc
 from ..services.plan import ReviewData, ReviewLine, WeekChoice, fmt
@@ -279,7 +279,7 @@ class ReviewScreen(JournalScreen):
             error.update("")
             error.display = False
         except ValidationError as err:
-            error.update(markup_line(err.message))
+            error.update(markup_lines(err.message))
             error.display = True
             value = None
         unit = line.skill.metric.unit
@@ -520,7 +520,7 @@ class ReviewScreen(JournalScreen):
             try:
                 typed[line.skill.id] = svc.parse_measurement(field.value)
             except ValidationError as err:
-                error.update(markup_line(err.message))
+                error.update(markup_lines(err.message))
                 error.display = True
                 field.focus()
                 self.query_one("#review-body", VerticalScroll).scroll_to_widget(

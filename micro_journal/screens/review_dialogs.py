@@ -15,7 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..domain.models import MicroSkill
-from ..domain.text import markup_line
+from ..domain.text import markup_line, markup_lines
 from ..services.plan import ReviewData, WeekChoice
 from ..services.skills import SkillDraft
 
@@ -96,7 +96,7 @@ class NextSkillPicker(ModalScreen[WeekChoice | None]):
                     classes="picker-note",
                 )
             for problem in self.problems[:2]:
-                yield Static(f"[$text-muted]{markup_line(problem)}[/]", classes="picker-note")
+                yield Static(f"[$text-muted]{markup_lines(problem)}[/]", classes="picker-note")
             yield OptionList(*options, id="next-options")
 
     def on_mount(self) -> None:

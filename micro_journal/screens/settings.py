@@ -23,7 +23,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..config import DB_ENV, config_path, parse_setting
-from ..domain.text import markup_line
+from ..domain.text import markup_line, markup_lines
 from ..keymap import SETTINGS_KEYS, bindings
 from ..widgets.footer import KeyFooter
 from ..widgets.text_fields import SafeInput, SafeTextArea
@@ -171,7 +171,7 @@ class SettingsScreen(JournalScreen):
         for name, hint in hints.items():
             msg = self.query_one(f"#{name}-msg", Static)
             problem = problems.get(name)
-            msg.update(markup_line(problem) if problem else markup_line(hint))
+            msg.update(markup_lines(problem) if problem else markup_line(hint))
             msg.set_class(bool(problem), "-error")
             self.query_one(f"#{name}").set_class(bool(problem), "-bad")
         self._draw_topbar(problems)

@@ -11,7 +11,7 @@ from textual.visual import VisualType
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ..domain.models import ValidationError
-from ..domain.text import markup_line
+from ..domain.text import markup_line, markup_lines
 from ..services.skills import SkillDraft, create_skill, skill_from_draft
 from ..store import JournalError
 from ..widgets.text_fields import SafeInput
@@ -210,7 +210,7 @@ class NewSkillForm(ModalScreen[str | None]):
             if not draft.objective.strip():
                 raise ValidationError("objective", "name the objective this skill serves")
         except ValidationError as err:
-            self.query_one(f"#{err.field}-error", Static).update(markup_line(err.message))
+            self.query_one(f"#{err.field}-error", Static).update(markup_lines(err.message))
             widget = self.query_one(f"#{err.field}")
             widget.focus()
             return

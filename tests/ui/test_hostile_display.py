@@ -7,7 +7,9 @@ through every screen and dialog. On each: no exception, the text is on screen as
 and what would be painted holds no ESC, BEL or other control character.
 
 What is on screen is read from ``App.export_screenshot()`` (public API): the SVG holds
-every painted character; its ``<text>`` elements are put back on their lines.
+every painted character; its ``<text>`` elements are put back on their lines. The apps
+run with ``notifications=True`` so that toasts (which name skills, goals and paths) are
+painted too (``run_test`` leaves them out by default).
 """
 
 from __future__ import annotations
@@ -184,7 +186,7 @@ SIZES = [(80, 24), (120, 40)]
 async def test_today_starts_and_shows_hostile_text_as_typed(hostile_path, make, size):
     before = read_journal(hostile_path)
     app = make(hostile_path)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         # at 80×24 the overdue goal fills the room for goals; at 120×40 both show
         check(app, "today", OPEN, *([GOAL_TODAY] if size[1] >= 40 else []))
@@ -223,18 +225,19 @@ async def test_today_starts_and_shows_hostile_text_as_typed(hostile_path, make, 
 
 async def test_today_shows_every_marker_of_a_skill_title(hostile_path, make):
     app = make(hostile_path)
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
         await settle(pilot)
         check(app, "today, wide", OPEN, MARKUP, VARIABLE, LINK, "back\\")
 
 
 async def test_today_check_in_keeps_the_text_and_shows_it(hostile_path, make):
     app = make(hostile_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("space")
         await settle(pilot)
-        check(app, "after check-in", OPEN)
+        # the toast names the skill: as typed, with placeholders for its control codes
+        check(app, "after check-in", OPEN, "Checked in", "Done: [5pm", "␛]0;pwned␇")
         await pilot.press("w")  # weekly review
         await settle(pilot)
         check(app, "weekly review from today", OPEN)
@@ -254,7 +257,7 @@ async def test_today_check_in_keeps_the_text_and_shows_it(hostile_path, make):
 async def test_journal_browser_reader_and_editor(hostile_path, make, size):
     before = read_journal(hostile_path)
     app = make(hostile_path)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
@@ -303,7 +306,7 @@ async def test_journal_browser_reader_and_editor(hostile_path, make, size):
 
 async def test_editor_saves_the_body_exactly(hostile_path, make):
     app = make(hostile_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("2", "e")
         await settle(pilot)
@@ -326,7 +329,7 @@ async def test_a_draft_with_hostile_text_is_offered_back_as_text(hostile_path, m
         skill_ids=[], tags=["x[5pm", "t\x1b]0;x\x07"],
     ))
     app = make(hostile_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         check(app, "drafts", OPEN)
 
@@ -334,7 +337,7 @@ async def test_a_draft_with_hostile_text_is_offered_back_as_text(hostile_path, m
 @pytest.mark.parametrize("size", SIZES)
 async def test_plan_week_detail_and_dialogs(hostile_path, make, size):
     app = make(hostile_path)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("3")
         await settle(pilot)
@@ -366,7 +369,7 @@ async def test_plan_week_detail_and_dialogs(hostile_path, make, size):
 @pytest.mark.parametrize("size", SIZES)
 async def test_progress_views_and_picture(hostile_path, make, size, pictures):
     app = make(hostile_path)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
@@ -389,7 +392,7 @@ async def test_progress_views_and_picture(hostile_path, make, size, pictures):
 @pytest.mark.parametrize("size", SIZES)
 async def test_goals_dialogs_and_period_reviews(hostile_path, make, size):
     app = make(hostile_path)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
@@ -437,7 +440,7 @@ async def test_goals_dialogs_and_period_reviews(hostile_path, make, size):
 
 async def test_goal_completed_from_today_celebrates_with_the_text(hostile_path, make):
     app = make(hostile_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("5", "space")
         await settle(pilot)
@@ -446,7 +449,7 @@ async def test_goal_completed_from_today_celebrates_with_the_text(hostile_path, 
 
 async def test_settings_and_theme_picker(hostile_path, make):
     app = make(hostile_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("comma")
         await settle(pilot)
@@ -462,7 +465,7 @@ async def test_a_hostile_journal_path_is_shown_as_text(tmp_path, make):
     path = tmp_path / "j[5pm \x1b]0;x\x07 [b]x[/]" / "journal.json"
     build_hostile(path)
     app = make(path)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("comma")
         await settle(pilot)
@@ -472,7 +475,7 @@ async def test_a_hostile_journal_path_is_shown_as_text(tmp_path, make):
 async def test_the_read_only_banner_and_notices_show_text(hostile_path, make):
     with open_journal(hostile_path, today=lambda: DEMO_DAY):  # another instance holds the lock
         app = make(hostile_path)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
             await settle(pilot)
             check(app, "read-only today", OPEN, "READ-ONLY")
             await pilot.press("space")
@@ -488,7 +491,7 @@ async def test_the_recovery_screen_shows_a_hostile_path_as_text(tmp_path, make):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"{not json")
     app = make(path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "RecoveryScreen"
         check(app, "recovery", "j[5pm")
