@@ -284,6 +284,10 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
     print(f"Restored {out(result.restored)} to {out(path)}.")
     if result.kept_as is not None:
         print(f"The journal as it was is kept as {out(result.kept_as)}.")
+    if result.unreadable:
+        print(f"{len(result.unreadable)} record(s) in it cannot be read by this micro-journal "
+              f"(first: {out(result.unreadable[0])}); they are kept as they are and left out "
+              "of the screens; `micro-journal verify` lists them.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -1574,6 +1574,15 @@ def check_output_path(target: Path, journal_path: Path | None = None) -> Path:
             raise PortabilityError(f"{target} is {part}; export to another file")
     if target.is_dir():
         raise PortabilityError(f"{target} is a folder; give a file name")
+    from ..store.storage import not_a_regular_file
+
+    try:
+        kind = not_a_regular_file(os.stat(target).st_mode)
+    except OSError:
+        kind = None  # not there yet (or unreadable: the write says so)
+    if kind:
+        # writing is a rename over the target: a device or a pipe would be replaced
+        raise PortabilityError(f"{target} is {kind}, not a file; give a file name")
     folder = target.parent
     if not folder.is_dir():
         raise PortabilityError(f"cannot write {target}: the folder {folder} does not exist")
@@ -1669,6 +1678,8 @@ def find_backup(journal_path: Path, name: str) -> Path:
 class RestoreResult:
     restored: Path
     kept_as: Path | None
+    # records of the backup this micro-journal leaves out (kept in the file as they are)
+    unreadable: tuple[str, ...] = ()
 
 
 def restore(journal_path: Path, backup: Path) -> RestoreResult:
@@ -1689,15 +1700,11 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
         raise PortabilityError(f"{backup} is not a journal backup: {err}") from None
     if not raw.strip():
         raise PortabilityError(f"{backup} is empty; it is no backup of anything")
+    # the same check the journal is read with: a record the app would leave out is
+    # restored as it is (a backup is the user's own journal; refusing it would leave
+    # them without it) and named, as opening such a journal names it
     problem = migrations.version_problem(data)
-    if problem is None:
-        problem = next(iter(read_documents(data)[1]), None)
-    if problem is not None:
-        # the same check the journal is read with: a record the app would leave out
-        # is not restored over a journal that may hold it intact
-        raise PortabilityError(
-            f"{backup} holds a record this micro-journal cannot read ({problem}); run "
-            f"`micro-journal verify --db {backup}` for the list; nothing was restored")
+    unreadable = (problem,) if problem else tuple(str(p) for p in read_documents(data)[1])
     if journal_path.exists() and backup.resolve() == journal_path.resolve():
         raise PortabilityError(f"{backup} is the journal itself")
     lock = FileLock(str(lock_path_for(journal_path)), timeout=0, mode=0o600)
@@ -1714,7 +1721,7 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
                        - aside_before)
     finally:
         lock.release()
-    return RestoreResult(backup, (kept or aside or [None])[-1])
+    return RestoreResult(backup, (kept or aside or [None])[-1], unreadable)
 
 
 def describe_backups(journal_path: Path) -> list[tuple[Path, int, float]]:

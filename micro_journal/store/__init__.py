@@ -5,6 +5,7 @@
 included)."""
 
 from .errors import (
+    FoldError,
     JournalCorrupt,
     JournalError,
     JournalLocked,
@@ -19,6 +20,7 @@ from .storage import JournalStorage, read_state
 from .table import JournalDB, JournalTable
 
 __all__ = [
+    "FoldError",
     "Journal",
     "JournalCorrupt",
     "JournalDB",

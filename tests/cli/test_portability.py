@@ -708,3 +708,14 @@ def test_an_older_export_is_upgraded_by_the_store_migrations(
     entries = [r for r in incoming.records if isinstance(r, models.Entry)]
     assert entries and all(e.extra["words"] == len(e.body.split()) for e in entries)
     assert any("upgraded" in note for note in incoming.notes)
+
+
+def test_an_export_never_replaces_a_device_or_a_pipe(tmp_path: Path) -> None:
+    """The check the app's Export dialog and the command share: a write is a rename over
+    the target, so a device or a FIFO given as the output would be replaced."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for target, kind in ((Path("/dev/null"), "a device"), (fifo, "a named pipe")):
+        with pytest.raises(pt.PortabilityError, match=kind):
+            pt.check_output_path(target)
+    assert fifo.exists() and Path("/dev/null").is_char_device()

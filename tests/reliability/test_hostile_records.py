@@ -277,7 +277,10 @@ def test_an_import_file_with_a_bad_record_is_refused_naming_it(box, journal):
     assert journal.read_bytes() == before
 
 
-def test_a_restore_file_with_a_bad_record_is_refused_naming_it(box, journal):
+def test_a_restore_file_with_a_bad_record_is_restored_and_names_it(box, journal):
+    """A backup is the user's own journal: a record this version cannot read is no
+    reason to keep it from them. It is restored as it is, the record named (never its
+    text), kept in the file, and left out of what the commands show."""
     before = journal.read_bytes()
     data = json.loads(before)
     key, doc = first(data, "skills")
@@ -286,9 +289,12 @@ def test_a_restore_file_with_a_bad_record_is_refused_naming_it(box, journal):
     backup.write_text(json.dumps(data))
     result = box.run("restore", str(backup), db=journal)
     no_traceback(result)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 0, result.stderr
     assert "skills" in result.stderr and key in result.stderr and "metric" in result.stderr
-    assert journal.read_bytes() == before
+    assert "fillers" not in result.stderr
+    assert json.loads(journal.read_bytes())["skills"][key]["metric"] == "fillers"
+    verify = box.run("verify", db=journal)
+    assert verify.returncode == 1 and key in verify.stdout
 
 
 def _write_draft(path: Path, **fields) -> Path:
