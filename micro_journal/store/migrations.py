@@ -53,43 +53,46 @@ def target_version() -> int:
     return models.SCHEMA_VERSION
 
 
+_NONE = object()
+
+
+def _declared(data: Data | None) -> Any:
+    """The ``schema_version`` value of the meta row as written (``_NONE``: no row)."""
+    meta = (data or {}).get("meta") or {}
+    if isinstance(meta, dict):
+        for doc in meta.values():
+            if isinstance(doc, dict) and "schema_version" in doc:
+                return doc["schema_version"]
+    return _NONE
+
+
 def file_version(data: Data | None) -> int | None:
     """The ``schema_version`` a journal file declares, or None when it declares none or
     one that is no whole number (``version_problem`` says so; the repository then opens
     the journal read-only)."""
-    meta = (data or {}).get("meta") or {}
-    if not isinstance(meta, dict):
-        return None
-    for doc in meta.values():
-        if isinstance(doc, dict) and "schema_version" in doc:
-            version = doc["schema_version"]
-            if type(version) is int:
-                return version
-            if type(version) is float and version.is_integer():
-                return int(version)  # 1.0: a whole number written by another tool
-            return None
+    version = _declared(data)
+    if type(version) is int:
+        return version
+    if type(version) is float and version.is_integer():
+        return int(version)  # 1.0: a whole number written by another tool
     return None
 
 
 def version_problem(data: Data | None) -> str | None:
     """Why the file's ``schema_version`` cannot be read, or None (it is a whole number,
     or there is none). Never raises: 1e999, 1.5, "one", null, [1]…"""
-    meta = (data or {}).get("meta") or {}
-    if not isinstance(meta, dict):
+    version = _declared(data)
+    if version is _NONE or file_version(data) is not None:
         return None
-    for doc in meta.values():
-        if isinstance(doc, dict) and "schema_version" in doc:
-            version = doc["schema_version"]
-            if type(version) is int or (type(version) is float and version.is_integer()):
-                return None
-            shown = (repr(version) if isinstance(version, int | float)
-                     and len(repr(version)) <= 24 else f"a {type(version).__name__}")
-            if isinstance(version, str):
-                shown = "text"
-            elif version is None:
-                shown = "null"
-            return f"its schema_version ({shown}) is not a whole number"
-    return None
+    if isinstance(version, str):
+        shown = "text"
+    elif version is None:
+        shown = "null"
+    elif isinstance(version, int | float) and len(repr(version)) <= 24:
+        shown = repr(version)
+    else:
+        shown = f"a {type(version).__name__}"
+    return f"its schema_version ({shown}) is not a whole number"
 
 
 def set_version(data: Data, version: int) -> None:
