@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,25 @@ def test_the_cli_tightens_too_and_says_so(box, demo):
     assert result.returncode == 0
     assert "Tightened the permissions" in result.stderr
     assert mode(demo) == 0o600
+
+
+def test_exports_and_manual_backups_are_private_under_umask_022(box, demo):
+    out = box.root / "exports"
+    out.mkdir()
+    made = []
+    for fmt in ("json", "md", "csv", "ics"):
+        target = out / f"journal.{fmt}"
+        result = subprocess.run(
+            [sys.executable, "-m", "micro_journal", "--db", str(demo), "export", "--format",
+             fmt, "--output", str(target)], env=box.env, cwd=box.root, capture_output=True,
+            text=True, preexec_fn=lambda: os.umask(0o022), timeout=60)
+        assert result.returncode == 0, result.stderr
+        made.append(target)
+    backup = subprocess.run(
+        [sys.executable, "-m", "micro_journal", "--db", str(demo), "backup"], env=box.env,
+        cwd=box.root, capture_output=True, text=True, preexec_fn=lambda: os.umask(0o022),
+        timeout=60)
+    assert backup.returncode == 0, backup.stderr
+    made.append(Path(backup.stdout.strip().splitlines()[-1]))
+    assert {str(p): oct(mode(p)) for p in made if mode(p) != 0o600} == {}
+    assert mode(made[-1].parent) == 0o700
