@@ -311,7 +311,8 @@ class MicroJournalApp(App[None]):
             self.show_recovery()
         else:
             self.call_after_refresh(self.offer_drafts)
-        self._schedule_day_boundary()
+        # after the first frame: placing the next day's start (DST) imports pendulum
+        self.call_after_refresh(self._schedule_day_boundary)
         # a slow safety net for what no timer sees: a laptop waking up, the clock or the
         # time zone changing
         self.set_interval(60, self.check_day)

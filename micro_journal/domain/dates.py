@@ -1,8 +1,12 @@
-"""Every date rule and every date display format, on pendulum 3.
+"""Every date rule and every date display format: the one home of dates.
 
-**Rules.** Weeks (Monday-first or Sunday-first), calendar months and quarters, the
-day-start hour, daylight-saving days, whole days between dates, weekday names and the
-deadline forms people type are computed here with pendulum, and nowhere else.
+**Rules.** Calendar months and quarters (31 January + 1 month), daylight-saving days
+and the next day's start, the deadline forms people type, weekday names and month
+grids are pendulum 3's. Steps of a fixed length — whole days between two dates, the
+start of a week, the day at a wall-clock time less the day-start hour — are plain
+``datetime`` arithmetic, here and nowhere else: they run once per day of history
+(streaks), where pendulum's pure-Python steps cost seconds at 100 years. pendulum is
+imported when a rule first needs it, after the first frame (its import costs one).
 
 **Types.** The app's API is ``datetime.date``. pendulum's ``Date`` is a subclass, but
 its ``-`` returns an ``Interval`` rather than a ``timedelta``, so every function here
@@ -16,7 +20,7 @@ user's week start is a setting passed in.
 
 **Display.** One style: the day of the month is never zero-padded (``Monday 2 November
 2026``, ``Mon 2 Nov``), months and weekdays are English names. No ``%-d`` (Windows
-rejects it): formats are pendulum tokens.
+rejects it): ``_fmt`` writes pendulum-style tokens from the C library's names.
 """
 
 from __future__ import annotations
@@ -24,9 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-
-import pendulum
-from pendulum import WeekDay
 
 MONDAY = 0
 SUNDAY = 6
@@ -43,9 +44,17 @@ class DateError(ValueError):
 # ---------------------------------------------------------------- conversions
 
 
-def _p(day: dt.date) -> pendulum.Date:
+def _pendulum():
+    """pendulum, imported when a rule first needs it: its import (with dateutil's
+    parser) costs a start-up frame, and Today's first paint needs none of it."""
+    import pendulum
+
+    return pendulum
+
+
+def _p(day: dt.date):
     """``day`` as a pendulum Date (dates only: a datetime's time is dropped)."""
-    return pendulum.Date(day.year, day.month, day.day)
+    return _pendulum().Date(day.year, day.month, day.day)
 
 
 def plain(day: dt.date) -> dt.date:
@@ -54,12 +63,8 @@ def plain(day: dt.date) -> dt.date:
 
 
 def days_between(start: dt.date, end: dt.date) -> int:
-    """Whole days from ``start`` to ``end`` (negative when ``end`` is earlier).
-
-    Days and weeks have a fixed length on the calendar, so this and the week rules
-    below count on ordinals (C arithmetic): they run once per day of history (streaks),
-    where pendulum's pure-Python steps cost seconds at 100 years. Months, quarters,
-    DST and the wall clock are pendulum's."""
+    """Whole days from ``start`` to ``end`` (negative when ``end`` is earlier); on
+    ordinals, like the week rules below (see the module's docstring)."""
     return end.toordinal() - start.toordinal()
 
 
@@ -92,7 +97,7 @@ def week_starts(last_day: dt.date, count: int, first_weekday: int = MONDAY) -> l
 
 def iso_week_key(day: dt.date) -> str:
     """``2026-W53``: the ISO year and week of ``day`` (1 January 2027 is 2026-W53)."""
-    year, week, _ = _p(day).isocalendar()
+    year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -107,12 +112,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def days_in_month(year: int, month: int) -> int:
-    return pendulum.Date(year, month, 1).days_in_month
+    return _pendulum().Date(year, month, 1).days_in_month
 
 
 def quarter_of(day: dt.date) -> int:
     """1–4: the calendar quarter holding ``day``."""
-    return _p(day).quarter
+    return (day.month - 1) // 3 + 1
 
 
 def quarter_start(year: int, quarter: int) -> dt.date:
@@ -127,7 +132,7 @@ def last_day(start: dt.date, months: int) -> dt.date:
 def month_grid(year: int, month: int, first_weekday: int = MONDAY) -> list[list[int]]:
     """The weeks of a month as rows of day numbers in the user's week order; 0 pads the
     days of the neighbouring months (what a wall calendar shows)."""
-    first = pendulum.Date(year, month, 1)
+    first = _pendulum().Date(year, month, 1)
     day = _p(week_start(first, first_weekday))
     end = first.end_of("month")
     rows: list[list[int]] = []
@@ -145,9 +150,8 @@ def local_day(moment: dt.datetime, day_start_hour: int = 0) -> dt.date:
     """The user's date at ``moment``: its wall-clock time shifted back by the day-start
     hour (at 4, 01:30 belongs to the day before). Wall-clock arithmetic, so a DST jump
     between midnight and the day start does not move the date."""
-    wall = pendulum.naive(moment.year, moment.month, moment.day, moment.hour,
-                          moment.minute, moment.second, moment.microsecond)
-    return plain(wall.subtract(hours=day_start_hour))
+    wall = moment.replace(tzinfo=None)  # the wall clock: no zone, no DST step
+    return (wall - dt.timedelta(hours=day_start_hour)).date()
 
 
 def next_day_start(moment: dt.datetime, day_start_hour: int = 0) -> dt.datetime:
@@ -169,6 +173,7 @@ def seconds_until_next_day(
     days. ``place`` puts the naive wall time in a zone instead (the system zone, which a
     fixed-offset ``now`` cannot know).
     """
+    pendulum = _pendulum()
     wall = next_day_start(now, day_start_hour)
     if now.tzinfo is None:
         return max(1.0, (wall - now.replace(tzinfo=None)).total_seconds())
@@ -207,7 +212,7 @@ def weekday_number(word: str) -> int | None:
 
 def next_weekday(today: dt.date, weekday: int) -> dt.date:
     """The next ``weekday`` strictly after ``today`` (today's own weekday: a week later)."""
-    return plain(_p(today).next(WeekDay(weekday)))
+    return plain(_p(today).next(_pendulum().WeekDay(weekday)))
 
 
 def parse_day(text: str, today: dt.date) -> dt.date:
@@ -281,26 +286,48 @@ def late_phrase(late: int) -> str:
 # ---------------------------------------------------------------- display
 
 
+def _fmt(day: dt.date, pattern: str) -> str:
+    """``day`` written with the tokens ``dddd`` (Monday), ``ddd`` (Mon), ``D`` (2),
+    ``MMMM`` (November), ``MMM`` (Nov), ``YYYY``; other characters as they are.
+    Names come from the C library in the C locale (Python never sets LC_TIME), so
+    they are English like the rest of the app; the day number is never padded."""
+    names = {"dddd": "%A", "ddd": "%a", "MMMM": "%B", "MMM": "%b"}
+    out = []
+    for token in _TOKENS.findall(pattern):
+        if token in names:
+            out.append(day.strftime(names[token]))
+        elif token == "D":
+            out.append(str(day.day))
+        elif token == "YYYY":
+            out.append(str(day.year))
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+_TOKENS = re.compile(r"dddd|ddd|MMMM|MMM|YYYY|D|[^dMYD]+|.")
+
+
 def day_long(day: dt.date) -> str:
     """``Monday 2 November 2026``."""
-    return _p(day).format("dddd D MMMM YYYY")
+    return _fmt(day, "dddd D MMMM YYYY")
 
 
 def day_short(day: dt.date, today: dt.date | None = None, *, year: bool = False) -> str:
     """``Mon 2 Nov``; ``Mon 2 Nov 2026`` with ``year``, or when ``day`` is not in
     ``today``'s year."""
     with_year = year or (today is not None and day.year != today.year)
-    return _p(day).format("ddd D MMM YYYY" if with_year else "ddd D MMM")
+    return _fmt(day, "ddd D MMM YYYY" if with_year else "ddd D MMM")
 
 
 def day_month(day: dt.date) -> str:
     """``2 Nov``."""
-    return _p(day).format("D MMM")
+    return _fmt(day, "D MMM")
 
 
 def weekday_day_month(day: dt.date) -> str:
     """``Sunday 22 Nov``."""
-    return _p(day).format("dddd D MMM")
+    return _fmt(day, "dddd D MMM")
 
 
 def list_day(day: dt.date) -> str:
@@ -311,12 +338,12 @@ def list_day(day: dt.date) -> str:
 
 def month_label(day: dt.date) -> str:
     """``November 2026``: the month holding ``day``."""
-    return _p(day).format("MMMM YYYY")
+    return _fmt(day, "MMMM YYYY")
 
 
 def month_short(day: dt.date, *, year: bool = False) -> str:
     """``Nov`` (``Nov 2026`` with ``year``)."""
-    return _p(day).format("MMM YYYY" if year else "MMM")
+    return _fmt(day, "MMM YYYY" if year else "MMM")
 
 
 def quarter_label(year: int, quarter: int) -> str:
@@ -328,12 +355,12 @@ def quarter_label(year: int, quarter: int) -> str:
 
 def weekday_name(day: dt.date) -> str:
     """``Monday``."""
-    return _p(day).format("dddd")
+    return _fmt(day, "dddd")
 
 
 def weekday_abbr(day: dt.date) -> str:
     """``Mon``."""
-    return _p(day).format("ddd")
+    return _fmt(day, "ddd")
 
 
 def weekday_letters(days: list[dt.date]) -> list[str]:
@@ -344,7 +371,7 @@ def weekday_letters(days: list[dt.date]) -> list[str]:
 def weekday_heads(first_weekday: int = MONDAY) -> list[str]:
     """``Mo Tu We …``: two-letter weekday heads in the user's week order."""
     start = week_start(dt.date(2026, 1, 5), first_weekday)  # any week will do
-    return [_p(d).format("dd") for d in week_days(start, first_weekday)]
+    return [weekday_abbr(d)[:2] for d in week_days(start, first_weekday)]
 
 
 def day_range(
@@ -356,17 +383,17 @@ def day_range(
     tail = " YYYY" if year else ""
     dash = "–" if compact else " – "
     if start.year != end.year:
-        return f"{_p(start).format('D MMM YYYY')}{dash}{_p(end).format('D MMM YYYY')}"
+        return f"{_fmt(start, 'D MMM YYYY')}{dash}{_fmt(end, 'D MMM YYYY')}"
     if start.month != end.month:
-        return f"{day_month(start)}{dash}{_p(end).format('D MMM' + tail)}"
-    return f"{start.day}–{_p(end).format('D MMM' + tail)}"
+        return f"{day_month(start)}{dash}{_fmt(end, 'D MMM' + tail)}"
+    return f"{start.day}–{_fmt(end, 'D MMM' + tail)}"
 
 
 def moment_short(moment: dt.datetime) -> str:
     """``Mon 2 Nov 2026 14:03``: when a file was written."""
-    return pendulum.instance(moment).format("ddd D MMM YYYY HH:mm")
+    return f"{_fmt(moment, 'ddd D MMM YYYY')} {moment:%H:%M}"
 
 
 def time_hms(moment: dt.datetime) -> str:
     """``14:03:09``: a wall-clock time."""
-    return pendulum.instance(moment).format("HH:mm:ss")
+    return f"{moment:%H:%M:%S}"
