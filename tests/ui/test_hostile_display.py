@@ -177,6 +177,15 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def visit(pilot, app, key: str, where: str, *shown: str) -> None:
+    """Open what ``key`` opens, check what it paints, and close it again."""
+    await pilot.press(key)
+    await settle(pilot)
+    check(app, where, *shown)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
 # ------------------------------------------------------------------ the walks
 
 SIZES = [(80, 24), (120, 40)]
@@ -190,36 +199,16 @@ async def test_today_starts_and_shows_hostile_text_as_typed(hostile_path, make, 
         await settle(pilot)
         # at 80×24 the overdue goal fills the room for goals; at 120×40 both show
         check(app, "today", OPEN, *([GOAL_TODAY] if size[1] >= 40 else []))
-        await pilot.press("p")  # the practice timer names the skill
-        await settle(pilot)
-        check(app, "timer", OPEN)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("enter")  # check-in details
-        await settle(pilot)
-        check(app, "check-in form", OPEN)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("g")  # goal done (a goal is due today)
-        await settle(pilot)
-        check(app, "complete goal", OPEN)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("n")  # new skill form
-        await settle(pilot)
-        check(app, "skill form")
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        check(app, "help")
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        check(app, "command palette")
-        await pilot.press("escape")
-        await settle(pilot)
+        # the practice timer names the skill
+        await visit(pilot, app, "p", "timer", OPEN)
+        # check-in details
+        await visit(pilot, app, "enter", "check-in form", OPEN)
+        # goal done (a goal is due today)
+        await visit(pilot, app, "g", "complete goal", OPEN)
+        # new skill form
+        await visit(pilot, app, "n", "skill form")
+        await visit(pilot, app, "question_mark", "help")
+        await visit(pilot, app, "ctrl+p", "command palette")
     assert read_journal(hostile_path) == before
 
 
@@ -241,16 +230,10 @@ async def test_today_check_in_keeps_the_text_and_shows_it(hostile_path, make):
         await pilot.press("w")  # weekly review
         await settle(pilot)
         check(app, "weekly review from today", OPEN)
-        await pilot.press("ctrl+o")  # decide
-        await settle(pilot)
-        check(app, "decide")
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("ctrl+n")  # next skill
-        await settle(pilot)
-        check(app, "next skill picker")
-        await pilot.press("escape")
-        await settle(pilot)
+        # decide
+        await visit(pilot, app, "ctrl+o", "decide")
+        # next skill
+        await visit(pilot, app, "ctrl+n", "next skill picker")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -262,11 +245,7 @@ async def test_journal_browser_reader_and_editor(hostile_path, make, size):
         await pilot.press("2")
         await settle(pilot)
         check(app, "journal browser", OPEN)
-        await pilot.press("enter")
-        await settle(pilot)
-        check(app, "reader", OPEN)
-        await pilot.press("escape")
-        await settle(pilot)
+        await visit(pilot, app, "enter", "reader", OPEN)
         await pilot.press("down", "down", "enter")
         await settle(pilot)
         check(app, "reader, older entry", OPEN)
@@ -282,11 +261,7 @@ async def test_journal_browser_reader_and_editor(hostile_path, make, size):
         await pilot.press("e")  # today's entry, with ESC ] 0 ; … BEL in its body
         await settle(pilot)
         check(app, "editor", OPEN)
-        await pilot.press("ctrl+l")
-        await settle(pilot)
-        check(app, "skills & tags")
-        await pilot.press("escape")
-        await settle(pilot)
+        await visit(pilot, app, "ctrl+l", "skills & tags")
         await pilot.press("ctrl+r")  # Markdown preview
         await settle(pilot)
         check(app, "editor preview", OPEN)
@@ -295,11 +270,8 @@ async def test_journal_browser_reader_and_editor(hostile_path, make, size):
         await pilot.press("escape")
         await settle(pilot)
         check(app, "back from the editor")
-        await pilot.press("a")  # archive: the confirmation names the entry
-        await settle(pilot)
-        check(app, "archive confirmation")
-        await pilot.press("escape")
-        await settle(pilot)
+        # archive: the confirmation names the entry
+        await visit(pilot, app, "a", "archive confirmation")
     # leaving the editor without typing changes no byte of any entry
     assert read_journal(hostile_path)["entries"] == before["entries"]
 
@@ -348,11 +320,7 @@ async def test_plan_week_detail_and_dialogs(hostile_path, make, size):
             check(app, f"plan after {key}")
         await pilot.press("up", "up", "up")
         await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
-        check(app, "review of week 1", OPEN)
-        await pilot.press("escape")
-        await settle(pilot)
+        await visit(pilot, app, "w", "review of week 1", OPEN)
         await pilot.press("down", "down", "down")  # the last week: it can still change
         await settle(pilot)
         for key in ("e", "a", "n", "E", "x", "c", "d"):
@@ -413,11 +381,7 @@ async def test_goals_dialogs_and_period_reviews(hostile_path, make, size):
             check(app, "goals filtered")
             await pilot.press("j")
             await settle(pilot)
-            await pilot.press("i")
-            await settle(pilot)
-            check(app, "insight dialog")
-            await pilot.press("escape")
-            await settle(pilot)
+            await visit(pilot, app, "i", "insight dialog")
         for review in ("m", "M"):
             await pilot.press(review)
             await settle(pilot)
@@ -426,11 +390,7 @@ async def test_goals_dialogs_and_period_reviews(hostile_path, make, size):
                 await pilot.press(key)
                 await settle(pilot)
                 check(app, f"review {review} after {key}")
-            await pilot.press("n")
-            await settle(pilot)
-            check(app, f"review {review} note", OPEN)
-            await pilot.press("escape")
-            await settle(pilot)
+            await visit(pilot, app, "n", f"review {review} note", OPEN)
             await pilot.press("escape")
             await settle(pilot)
         await pilot.press("space")  # complete: the celebration names the goal
@@ -454,11 +414,7 @@ async def test_settings_and_theme_picker(hostile_path, make):
         await pilot.press("comma")
         await settle(pilot)
         check(app, "settings")
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        check(app, "theme picker")
-        await pilot.press("escape")
-        await settle(pilot)
+        await visit(pilot, app, "ctrl+t", "theme picker")
 
 
 async def test_a_hostile_journal_path_is_shown_as_text(tmp_path, make):
