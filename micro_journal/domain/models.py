@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
@@ -207,20 +208,21 @@ def _choice(*allowed: str | None):
     return check
 
 
-def check_ids(value: Any, name: str) -> list[str]:
+def _check_list(value: Any, name: str, what: str, check_item: Callable[[Any, str], Any]
+                ) -> list[str]:
     if type(value) is not list:
-        raise _bad(name, f"is not a list of ids (it is {_kind(value)})")
+        raise _bad(name, f"is not a list of {what} (it is {_kind(value)})")
     for n, item in enumerate(value):
-        check_id(item, f"{name}[{n}]")
+        check_item(item, f"{name}[{n}]")
     return value
+
+
+def check_ids(value: Any, name: str) -> list[str]:
+    return _check_list(value, name, "ids", check_id)
 
 
 def check_texts(value: Any, name: str) -> list[str]:
-    if type(value) is not list:
-        raise _bad(name, f"is not a list of text (it is {_kind(value)})")
-    for n, item in enumerate(value):
-        check_text(item, f"{name}[{n}]")
-    return value
+    return _check_list(value, name, "text", check_text)
 
 
 def _check_fields(cls: type, data: dict[str, Any], where: str = "") -> dict[str, Any]:
