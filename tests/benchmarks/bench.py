@@ -4,18 +4,35 @@ Run it as a script (it is not collected by pytest):
 
     .venv/bin/python tests/benchmarks/bench.py            # 1, 10 and 100 years
     .venv/bin/python tests/benchmarks/bench.py --quick    # 1 year, few repeats
+    .venv/bin/python tests/benchmarks/bench.py --years 10 --only journal memory
 
 Machines here are shared and noisy, so nothing is judged in seconds alone: each
 figure is printed with its median, its spread (min–max) and its ratio to a floor
-measured moments before on the same machine:
+measured moments before on the same machine (groups for ``--only`` in brackets):
 
-* start to the interactive Today screen (process spawn to first frame, headless),
-  vs. a bare one-widget Textual app; and the same under a pseudo-terminal;
-* saving one check-in vs. an append + fsync of the same bytes, and vs. a
-  ``json.dump`` + fsync of the whole file (what stock TinyDB does);
-* full-text search of all notes vs. a plain in-memory scan;
-* key press to the next screen painted, for each screen;
-* peak memory vs. the bare app.
+* [start] start to the interactive Today screen (process spawn to first frame,
+  headless), vs. a bare one-widget Textual app; the same under a pseudo-terminal;
+  peak memory at start vs. the bare app; start at 100 years vs. start at 10;
+* [save] saving one check-in vs. an append + fsync of the same bytes, and vs. a
+  ``json.dump`` + fsync of the whole file (what stock TinyDB does); the fold at quit;
+* [cli] the ``checkin`` command vs. a bare Python append + fsync, ``today --json``
+  vs. ``python -c pass`` (a new process each time); both at 100 years vs. 1 year;
+* [search] full-text search of all notes vs. a plain in-memory scan;
+* [keys] key press to the next screen painted, for each screen (press + pause, vs. a
+  key with no action); Today's check-in key → the card painted, vs. a key that
+  repaints one line of the same screen;
+* [journal] first visit to the Journal → its list painted (a fresh process each),
+  and each key typed in its search box → the results painted, vs. the one-line
+  repaint key;
+* [memory] peak memory after visiting every screen vs. the bare app;
+* [export] ``export --format json`` wall time and peak memory vs. a process that
+  reads journal.json with orjson and writes it back (fsynced);
+* [backups] the backups/ folder after days of ``checkin`` (each a new day) vs.
+  journal.json.
+
+"Painted" for the check-in, first-visit and search keys is the first frame the
+compositor renders (headless: what a terminal would be sent) that shows the result,
+read from the screen's widgets; see PaintClock.
 """
 
 from __future__ import annotations
@@ -26,7 +43,9 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -483,115 +502,736 @@ def bench_keys(path: Path, rounds: int) -> dict[str, list[float]]:
     return results
 
 
+# ----------------------------------------------------------------------------- key → painted
+#
+# A key's figure ends at the first frame painted that shows its result. The app is
+# headless, so "painted" is the compositor's update of the screen (what a terminal would
+# be sent), stamped as it happens; the condition is read from what the screen shows (the
+# text of its widgets), never from how a screen builds it.
+
+
+class PaintClock:
+    """Stamps every frame the app paints; times an action to the first frame after which
+    ``done()`` holds (the state a frame is rendered from is the state it shows)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.stamp: float | None = None
+        self._done: Callable[[], bool] | None = None
+        display = app._display  # the compositor's update of the screen goes through here
+
+        def stamped(screen, renderable) -> None:
+            display(screen, renderable)
+            # frames held back (Textual batches updates while a screen is being built)
+            # are not painted
+            if renderable is None or getattr(app, "_batch_count", 0):
+                return
+            if self._done is None or self.stamp is not None:
+                return
+            now = time.perf_counter()
+            if self._done():
+                self.stamp = now
+
+        app._display = stamped
+
+    async def time(self, act: Callable[[], object], done: Callable[[], bool],
+                   timeout: float = 120.0) -> float:
+        self.stamp = None
+        self._done = done
+        t0 = time.perf_counter()
+        act()
+        while self.stamp is None:
+            if time.perf_counter() - t0 > timeout:
+                self._done = None
+                raise RuntimeError(f"nothing painted within {timeout:.0f} s shows {done}")
+            await asyncio.sleep(0.0005)
+        self._done = None
+        return self.stamp - t0
+
+
+def send_key(app, key: str) -> None:
+    """Post a key as the terminal driver does, without waiting for anything."""
+    from textual import events
+
+    char = {"space": " ", "slash": "/", "comma": ","}.get(key, key if len(key) == 1 else None)
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app.post_message(event)
+
+
+def screen_text(app) -> str:
+    """What the current screen's text widgets show (their content, markup included)."""
+    from textual.widgets import Static
+
+    return "\n".join(str(w.content) for w in app.screen.query(Static))
+
+
+def journal_listed(app) -> bool:
+    """The Journal is the screen shown and its list shows entries."""
+    from textual.widgets import OptionList
+
+    return app.current_mode == "journal" and any(
+        ol.option_count > 0 for ol in app.screen.query(OptionList))
+
+
+class RepaintKey:
+    """The floor of a key → painted: a key (f18) whose action changes one line of text
+    (the screen's top bar) and nothing else, in the same app and screen."""
+
+    KEY = "f18"
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.n = 0
+        self.text: str | None = None
+        self.target = None
+        app.action_bench_repaint = self._repaint  # on this instance only
+        app.bind(self.KEY, "bench_repaint", show=False)
+
+    def _repaint(self) -> None:
+        from textual.widgets import Static
+
+        self.n += 1
+        screen = self.app.screen
+        try:
+            target = screen.query_one("#topbar", Static)
+        except Exception:
+            target = next(w for w in screen.query(Static) if w.display)
+        self.target = target
+        target.update(f"bench repaint {self.n}")
+        self.text = f"bench repaint {self.n}"
+
+    def press(self) -> None:
+        self.text = None
+        send_key(self.app, self.KEY)
+
+    def shown(self) -> bool:
+        return self.text is not None and str(self.target.content) == self.text
+
+
+def _key_of(keys, action: str) -> str:
+    return next(k for k in keys if k.action == action).key.split(",")[0]
+
+
+async def _settle(pilot) -> None:
+    """Untimed: let what the last key started finish (pages, timers) before the next."""
+    await asyncio.sleep(0.02)
+    await pilot.pause()
+
+
+def bench_checkin_key(path: Path, n: int) -> tuple[list[float], list[float]]:
+    """Today's check-in key → the card painted "done", then the undo key → painted "not
+    yet" (alternating, so each press saves); vs. the one-line repaint key, interleaved."""
+    from micro_journal.cli import make_app
+    from micro_journal.config import Config
+    from micro_journal.domain.clock import FixedClock
+    from micro_journal.keymap import TODAY_KEYS
+
+    try:
+        from micro_journal.widgets.skill import STATE_MARK
+        done_mark = STATE_MARK["done"]
+    except (ImportError, KeyError):
+        done_mark = "✔ done"
+    check_in, undo = _key_of(TODAY_KEYS, "check_in"), _key_of(TODAY_KEYS, "undo")
+    ours: list[float] = []
+    floor: list[float] = []
+
+    async def run() -> None:
+        app = make_app(path, FixedClock(TODAY), Config())
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            if type(app.screen).__name__ != "TodayScreen" or done_mark in screen_text(app):
+                raise RuntimeError("Today does not show an open check-in to time")
+            clock = PaintClock(app)
+            repaint = RepaintKey(app)
+            for i in range(n):
+                floor.append(await clock.time(repaint.press, repaint.shown))
+                await _settle(pilot)
+                key, done = (check_in, True) if i % 2 == 0 else (undo, False)
+                ours.append(await clock.time(
+                    lambda k=key: send_key(app, k),
+                    lambda d=done: (done_mark in screen_text(app)) == d))
+                await _settle(pilot)
+                app.clear_notifications()
+                await pilot.pause()
+
+    asyncio.run(run())
+    return ours, floor
+
+
+def bench_search_keys(path: Path, phrases: list[str], rounds: int
+                      ) -> tuple[list[float], list[float], str]:
+    """On the Journal, with the search box focused by its key: each key typed → the
+    results of the text typed so far painted. "Shown" is read from the screen: the
+    status line gives the number of matching entries (counted beforehand by the search
+    service), and the listed lines highlight the word being typed. Whatever the screen
+    waits for (a debounce, pages added later) is inside the figure. One settled search
+    comes first, not counted (it also folds the text once, as a session's first does)."""
+    from textual.widgets import Input, OptionList, Static
+
+    from micro_journal.cli import make_app
+    from micro_journal.config import Config
+    from micro_journal.domain.clock import FixedClock
+    from micro_journal.keymap import JOURNAL_KEYS, screen_info
+    from micro_journal.services.journal import JournalService
+
+    journal_key = screen_info("journal").key
+    search_key = _key_of(JOURNAL_KEYS, "search")
+    ours: list[float] = []
+    floor: list[float] = []
+    note = ""
+
+    def number_in(text: str, count: int) -> bool:
+        text = re.sub(r"(?<=\d)[,\u202f\u2009\u00a0 ](?=\d{3}\b)", "", text)
+        return re.search(rf"(?<![\d.]){count}(?![\d.])", text) is not None
+
+    def status_shows(app, count: int) -> bool:
+        for w in app.screen.query(Static):
+            text = str(w.content)
+            if "match" in text.lower() and number_in(text, count):
+                return True
+        return False
+
+    def highlight_shows(app, term: str) -> bool:
+        for ol in app.screen.query(OptionList):
+            for index in range(min(ol.option_count, 12)):
+                prompt = ol.get_option_at_index(index).prompt
+                plain = getattr(prompt, "plain", None)
+                if plain is None:
+                    continue
+                plain = plain.lower()
+                if any(plain[s.start:s.end] == term for s in getattr(prompt, "spans", ())):
+                    return True
+        return False
+
+    def last_term(typed: str) -> str | None:
+        if not typed or typed.endswith(" "):
+            return None
+        word = typed.split()[-1].lower()
+        return None if ":" in word or word.startswith("#") else word
+
+    async def press(pilot, *keys: str) -> None:
+        await pilot.press(*keys)
+        await asyncio.sleep(0.3)  # beyond any debounce
+        await pilot.pause()
+
+    async def run() -> None:
+        nonlocal note
+        app = make_app(path, FixedClock(TODAY), Config())
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press(journal_key)
+            for _ in range(3000):
+                await pilot.pause()
+                if journal_listed(app):
+                    break
+            else:
+                raise RuntimeError("the Journal never listed its entries")
+            service = JournalService(app.repo)
+            counts = {}
+            for phrase in phrases:
+                for i in range(1, len(phrase) + 1):
+                    counts[phrase[:i]] = len(service.search(phrase[:i]))
+            del service
+
+            def keys_of(text: str) -> list[str]:
+                return ["space" if ch == " " else ch for ch in text]
+
+            async def open_search() -> None:
+                await press(pilot, search_key)
+                if not isinstance(app.focused, Input) or app.focused.value:
+                    raise RuntimeError(f"{search_key} did not focus an empty search box")
+
+            async def clear_search() -> None:
+                await press(pilot, "escape")
+                await open_search()
+
+            # one settled search: not counted; finds what the screen shows
+            await open_search()
+            first = phrases[0]
+            await press(pilot, *keys_of(first))
+            use_count = status_shows(app, counts[first])
+            use_highlight = last_term(first) is not None and highlight_shows(app, last_term(first))
+            if not (use_count or use_highlight):
+                raise RuntimeError("the Journal shows neither the number of matches nor the "
+                                   "typed word highlighted: cannot tell when results are shown")
+            if not use_highlight:
+                note = " (keys that change the count)"
+            await clear_search()
+            clock = PaintClock(app)
+            repaint = RepaintKey(app)
+            for _ in range(rounds):
+                for phrase in phrases:
+                    previous = None
+                    for i, key in enumerate(keys_of(phrase), 1):
+                        typed = phrase[:i]
+                        count, term = counts[typed], last_term(typed)
+
+                        def shown(count=count, term=term) -> bool:
+                            return ((not use_count or status_shows(app, count))
+                                    and (not use_highlight or highlight_shows(app, term)))
+
+                        timed = count > 0 and term is not None and (
+                            use_highlight or count != previous)
+                        previous = count
+                        if not timed:
+                            await press(pilot, key)
+                            continue
+                        floor.append(await clock.time(repaint.press, repaint.shown))
+                        await _settle(pilot)
+                        ours.append(await clock.time(lambda k=key: send_key(app, k), shown))
+                        await _settle(pilot)
+                    await clear_search()
+
+    asyncio.run(run())
+    return ours, floor, note
+
+
+# ----------------------------------------------------------------------------- spawned
+
+PEAK_KIB = r'''
+import resource, sys
+def peak_kib():
+    # VmHWM is this address space's peak; ru_maxrss would include the parent's (it
+    # survives exec on Linux)
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+'''
+
+# every screen once, in order (Settings last: its fields take number keys), then the peak
+ALL_SCREENS = PEAK_KIB + r"""
+from micro_journal.cli import make_app
+from micro_journal.config import Config
+from micro_journal.domain.clock import Clock
+from micro_journal.keymap import SCREENS
+from textual.widgets import OptionList
+
+def listed(app):
+    return any(ol.option_count > 0 for ol in app.screen.query(OptionList))
+
+async def ready(pilot):
+    app = pilot.app
+    await pilot.pause()
+    for info in SCREENS[1:]:
+        await pilot.press(info.key)
+        for _ in range(3000):
+            await pilot.pause()
+            if app.current_mode == info.name and (info.name != "journal" or listed(app)):
+                break
+        else:
+            print(f"key {info.key} did not open {info.name}", file=sys.stderr)
+            app.exit(return_code=1)
+            return
+        await pilot.pause()
+    print("READY", flush=True)
+    print(f"RSS {peak_kib()}", flush=True)
+    app.exit()
+
+make_app(sys.argv[1], Clock(), Config()).run(headless=True, size=(120, 40), auto_pilot=ready)
+"""
+
+# a fresh app: the one-line repaint key three times on Today, then the Journal's key once
+FIRST_VISIT = r"""
+import sys
+from micro_journal.cli import make_app
+from micro_journal.config import Config
+from micro_journal.domain.clock import Clock
+from micro_journal.keymap import screen_info
+from tests.benchmarks.bench import PaintClock, RepaintKey, journal_listed, send_key
+
+async def ready(pilot):
+    app = pilot.app
+    await pilot.pause()
+    clock = PaintClock(app)
+    repaint = RepaintKey(app)
+    floor = []
+    for _ in range(3):
+        floor.append(await clock.time(repaint.press, repaint.shown))
+        await pilot.pause()
+    key = screen_info("journal").key
+    first = await clock.time(lambda: send_key(app, key), lambda: journal_listed(app))
+    print("READY", flush=True)
+    print("FIRST", first, flush=True)
+    print("FLOOR", *floor, flush=True)
+    app.exit()
+
+make_app(sys.argv[1], Clock(), Config()).run(headless=True, size=(120, 40), auto_pilot=ready)
+"""
+
+# the command itself (micro_journal.cli.main, as the console script runs it), then its peak
+CLI_LAUNCHER = PEAK_KIB + r"""
+sys.argv[0] = "micro-journal"
+from micro_journal.cli import main
+try:
+    code = main()
+finally:
+    print(f"MJ-BENCH-RSS {peak_kib()}", file=sys.stderr, flush=True)
+raise SystemExit(code)
+"""
+
+# the same data out without the app: orjson reads journal.json and writes it back, fsynced
+EXPORT_FLOOR = PEAK_KIB + r"""
+import os, orjson
+with open(sys.argv[1], "rb") as f:
+    data = orjson.loads(f.read())
+with open(sys.argv[2], "wb") as f:
+    f.write(orjson.dumps(data))
+    f.flush()
+    os.fsync(f.fileno())
+print(f"MJ-BENCH-RSS {peak_kib()}", file=sys.stderr, flush=True)
+"""
+
+
+def run_measured(args: list[str], env: dict) -> tuple[float, float]:
+    """Wall seconds of a command, and its peak RSS in MiB (the MJ-BENCH-RSS line)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(args, env=env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{args[3:]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    rss = [line for line in proc.stderr.splitlines() if line.startswith("MJ-BENCH-RSS")]
+    if not rss:
+        raise RuntimeError(f"{args[3:]} printed no peak: {proc.stderr[-2000:]}")
+    return elapsed, int(rss[-1].split()[1]) / 1024
+
+
+def spawn_first_visit(path: Path, env: dict) -> tuple[float, list[float]]:
+    proc = subprocess.run([sys.executable, "-c", FIRST_VISIT, str(path)], env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    first, floor = None, []
+    for line in proc.stdout.splitlines():
+        if line.startswith("FIRST"):
+            first = float(line.split()[1])
+        elif line.startswith("FLOOR"):
+            floor = [float(x) for x in line.split()[1:]]
+    if first is None or not floor:
+        raise RuntimeError(f"first visit to Journal not measured: {proc.stderr[-2000:]}")
+    return first, floor
+
+
+def backups_size(journal: Path) -> tuple[int, int]:
+    """Bytes of everything in backups/ beside the journal (a hard-linked file counted
+    once), and the number of files."""
+    folder = journal.parent / "backups"
+    seen: set[tuple[int, int]] = set()
+    total = files = 0
+    if folder.is_dir():
+        for p in folder.rglob("*"):
+            st = p.lstat()
+            if p.is_file() and (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+                files += 1
+    return total, files
+
+
 # ----------------------------------------------------------------------------- main
+
+GROUPS = {
+    "start": "start to Today (headless, pty) and peak memory at start, vs a bare Textual "
+             "app; start at 100 years vs 10",
+    "save": "save one check-in in the app's store; fold the change log",
+    "cli": "`checkin` and `today --json` (a new process each), 100 years vs 1",
+    "search": "search all notes (the service, in memory)",
+    "keys": "key to each screen painted; Today's check-in key → painted",
+    "journal": "first visit to the Journal; search key → results painted",
+    "memory": "peak memory after visiting every screen",
+    "export": "`export --format json`: wall time and peak memory vs orjson",
+    "backups": "backups on disk after days of use vs journal.json",
+}
+
+
+@dataclass
+class Run:
+    tmp: Path
+    env: dict
+    years: list[int]
+    n: int
+    quick: bool
+    journals: dict
+    backup_days: int | None
+    figures: list[Figure]
+    notes: list[str]
+
+    def path(self, y: int) -> Path:
+        return self.tmp / f"y{y}" / "journal.json"
+
+    def fresh(self, y: int, group: str) -> Path:
+        """A copy of the journal as generated, which no other figure has written to."""
+        folder = self.tmp / f"{group}-y{y}"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        shutil.copyfile(self.tmp / "generated" / f"y{y}.json", folder / "journal.json")
+        return folder / "journal.json"
+
+    def count(self, minimum: int, divisor: int = 1) -> int:
+        """Samples for a figure: --repeat itself in a quick run, else a share of it."""
+        return self.n if self.quick else max(minimum, self.n // divisor)
+
+    def add(self, *figures: Figure) -> None:
+        self.figures.extend(figures)
+
+
+def group_start(r: Run) -> None:
+    py = sys.executable
+    env, years, n = r.env, r.years, r.n
+    # floors first, interleaved with ours so drift hits both alike
+    bare, ours_by_year, bare_rss, ours_rss = [], {y: [] for y in years}, [], {
+        y: [] for y in years}
+    # warm-up, not counted: fills the bytecode cache and takes each journal's backup
+    spawn_until_ready([py, "-c", BARE_APP], env)
+    for y in years:
+        spawn_until_ready([py, "-c", OUR_APP, str(r.path(y))], env)
+    for _ in range(n):
+        t, rss = spawn_until_ready([py, "-c", BARE_APP], env)
+        bare.append(t)
+        bare_rss.append(rss)
+        for y in years:
+            t, rss = spawn_until_ready([py, "-c", OUR_APP, str(r.path(y))], env)
+            ours_by_year[y].append(t)
+            ours_rss[y].append(rss)
+    for y in years:
+        r.add(Figure(f"start to Today, {y}y journal (headless)", ours_by_year[y],
+                     bare, "bare app", budget=1.3 if y <= 10 else None))
+    for y in [y for y in years if y > 10 and 10 in years]:
+        r.add(Figure(f"start to Today, {y}y vs 10y (headless)", ours_by_year[y],
+                     ours_by_year[10], "start, 10y", budget=1.15))
+    for y in years:
+        r.add(Figure(f"peak memory, {y}y journal", ours_rss[y], bare_rss,
+                     "bare app", unit="MiB", budget=1.5 if y <= 10 else None))
+
+    pty_years = [y for y in years if y in (1, 10)] or years[:1]
+    pty_n = max(2, n // 3)
+    bare_pty = []
+    ours_pty = {y: [] for y in pty_years}
+    for _ in range(pty_n):
+        bare_pty.append(spawn_in_pty([py, "-c", BARE_TTY], env, b"bare app ready"))
+        for y in pty_years:
+            ours_pty[y].append(spawn_in_pty(
+                [py, "-m", "micro_journal", "--db", str(r.path(y))], env, b"Micro-skill"))
+    for y in pty_years:
+        r.add(Figure(f"start to Today, {y}y journal (pty)", ours_pty[y],
+                     bare_pty, "bare app", budget=1.3 if y <= 10 else None))
+
+
+def group_save(r: Run) -> None:
+    for y in r.years:
+        saves, appends, dumps_, folds = bench_save(r.path(y), r.journals[y]["skill_id"],
+                                                   max(r.n, 10))
+        r.add(Figure(f"save one check-in, {y}y", saves, appends, "append+fsync",
+                     budget_abs=5.0 if y <= 10 else None),
+              Figure(f"save one check-in, {y}y (vs json.dump)", saves, dumps_,
+                     "json.dump+fsync"),
+              Figure(f"fold the change log in (at quit), {y}y", folds, dumps_,
+                     "json.dump+fsync"))
+    big = [y for y in r.years if y >= 100]
+    if big and 10 in r.years:
+        ten = statistics.median(next(f for f in r.figures
+                                     if f.name == "save one check-in, 10y").samples)
+        hundred = statistics.median(next(f for f in r.figures
+                                         if f.name == f"save one check-in, {big[0]}y").samples)
+        r.notes.append(f"save at {big[0]} years is {hundred / ten:.2f}× the save at 10 years "
+                       "(budget ≤ 2×)")
+
+
+def group_cli(r: Run) -> None:
+    py = sys.executable
+    cli: dict[int, list[float]] = {}
+    today: dict[int, list[float]] = {}
+    for y in r.years:
+        path = r.path(y)
+        cli[y], floor_cli = bench_cli_checkin(path, r.env, max(3, r.n // 2),
+                                              r.tmp / "append-floor.log")
+        r.add(Figure(f"CLI checkin, {y}y", cli[y], floor_cli, "python append+fsync"))
+        cmd = [py, "-m", "micro_journal", "--db", str(path), "today", "--json"]
+        out = subprocess.run(cmd, env=r.env, capture_output=True, check=True, text=True)
+        json.loads(out.stdout)  # it is JSON (and the bytecode is warm)
+        today[y], floor = [], []
+        for _ in range(r.count(3, 2)):
+            t0 = time.perf_counter()
+            subprocess.run([py, "-c", "pass"], env=r.env, check=True)
+            floor.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            subprocess.run(cmd, env=r.env, capture_output=True, check=True)
+            today[y].append(time.perf_counter() - t0)
+        r.add(Figure(f"today --json, {y}y", today[y], floor, "python -c pass"))
+    if 1 in r.years:
+        for y in [y for y in r.years if y >= 100]:
+            r.add(Figure(f"CLI checkin, {y}y vs 1y", cli[y], cli[1], "CLI checkin, 1y",
+                         budget=1.2),
+                  Figure(f"today --json, {y}y vs 1y", today[y], today[1], "today --json, 1y",
+                         budget=1.2))
+
+
+def group_search(r: Run) -> None:
+    for y in r.years:
+        ours, floor = bench_search(r.path(y), max(r.n, 10))
+        r.add(Figure(f"search all notes, {y}y", ours, floor, "in-memory scan",
+                     budget_abs=5.0 if y <= 10 else None))
+
+
+def group_keys(r: Run) -> None:
+    years = r.years
+    key_year = 10 if 10 in years else years[0]
+    keys = bench_keys(r.path(key_year), max(2, r.n // 3))
+    floor_keys = keys.pop("(no action)")
+    for name, samples in keys.items():
+        if samples:
+            net = [max(1e-6, x - statistics.median(floor_keys)) for x in samples]
+            r.add(Figure(f"key to {name} painted, {key_year}y", samples,
+                         floor_keys, "key with no action"),
+                  Figure(f"  … less the no-action key, {key_year}y", net, budget_abs=40.0))
+    for y in years:
+        ours, floor = bench_checkin_key(r.fresh(y, "keys"), r.count(6))
+        r.add(Figure(f"check-in key on Today → painted, {y}y", ours, floor,
+                     "one-line repaint key", budget=2.0))
+
+
+def group_journal(r: Run) -> None:
+    if not r.quick:  # the bytecode of every module the Journal imports, warm (not counted)
+        spawn_first_visit(r.fresh(r.years[0], "journal"), r.env)
+    for y in r.years:
+        path = r.fresh(y, "journal")  # its daily backup is taken by the first sample
+        firsts, floor = [], []
+        for _ in range(r.count(3, 3)):
+            first, repaint = spawn_first_visit(path, r.env)
+            firsts.append(first)
+            floor.extend(repaint)
+        net = [max(1e-6, x - statistics.median(floor)) for x in firsts]
+        r.add(Figure(f"first visit to Journal → painted, {y}y", firsts, floor,
+                     "one-line repaint key"),
+              Figure(f"  … less the repaint key, {y}y", net,
+                     budget_abs=100.0 if y <= 10 else None))
+    phrases = ["ca"] if r.quick else ["calm slower", "audience question"]
+    for y in r.years:
+        ours, floor, note = bench_search_keys(r.fresh(y, "journal"), phrases,
+                                              1 if r.quick else max(1, r.n // 5))
+        r.add(Figure(f"search key → results painted, {y}y{note}", ours, floor,
+                     "one-line repaint key", budget_abs=50.0 if y <= 10 else 100.0))
+
+
+def group_memory(r: Run) -> None:
+    py = sys.executable
+    if not r.quick:  # warm-up, not counted: every screen's bytecode (compiling costs memory)
+        spawn_until_ready([py, "-c", BARE_APP], r.env)
+        spawn_until_ready([py, "-c", ALL_SCREENS, str(r.fresh(r.years[0], "memory"))], r.env)
+    paths = {y: r.fresh(y, "memory") for y in r.years}
+    bare: list[float] = []
+    ours: dict[int, list[float]] = {y: [] for y in r.years}
+    for _ in range(r.count(2, 5)):
+        bare.append(spawn_until_ready([py, "-c", BARE_APP], r.env)[1])
+        for y in r.years:
+            ours[y].append(spawn_until_ready([py, "-c", ALL_SCREENS, str(paths[y])], r.env)[1])
+    for y in r.years:
+        r.add(Figure(f"peak memory after every screen, {y}y", ours[y], bare, "bare app",
+                     unit="MiB", budget=1.5 if y <= 10 else 2.5))
+
+
+def group_export(r: Run) -> None:
+    py = sys.executable
+    out = r.tmp / "export-out.json"
+    for y in r.years:
+        path = r.fresh(y, "export")
+        ours_cmd = [py, "-c", CLI_LAUNCHER, "--db", str(path), "export", "--format", "json",
+                    "-o", str(out)]
+        floor_cmd = [py, "-c", EXPORT_FLOOR, str(path), str(out)]
+        run_measured(ours_cmd, r.env)  # warm-up: bytecode, the day's backup
+        out.unlink(missing_ok=True)
+        times, rss, floor_times, floor_rss = [], [], [], []
+        for _ in range(r.count(3, 5)):
+            t, m = run_measured(floor_cmd, r.env)
+            floor_times.append(t)
+            floor_rss.append(m)
+            out.unlink()
+            t, m = run_measured(ours_cmd, r.env)
+            if not out.exists() or out.stat().st_size == 0:
+                raise RuntimeError("export wrote nothing")
+            times.append(t)
+            rss.append(m)
+            out.unlink()
+        r.add(Figure(f"JSON export, {y}y", times, floor_times, "orjson load+dump+fsync",
+                     budget=3.0 if y >= 100 else None),
+              Figure(f"peak memory of JSON export, {y}y", rss, floor_rss, "the same, orjson",
+                     unit="MiB", budget=1.5 if y >= 100 else None))
+
+
+def group_backups(r: Run) -> None:
+    py = sys.executable
+    for y in r.years:
+        days = r.backup_days or (3 if r.quick else 70 if y <= 10 else 21)
+        path = r.fresh(y, "backups")
+        cmd = [py, "-m", "micro_journal", "--db", str(path), "checkin", "--minutes", "5"]
+        t0 = time.perf_counter()
+        for d in range(days):
+            env = dict(r.env, MICRO_JOURNAL_TODAY=(TODAY + dt.timedelta(days=d)).isoformat())
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise RuntimeError(f"checkin on day {d} failed: {proc.stderr[-2000:]}")
+        size, files = backups_size(path)
+        if not files:
+            raise RuntimeError(f"no backups after {days} days in {path.parent}")
+        journal = path.stat().st_size
+        r.add(Figure(f"backups on disk after {days} days of use, {y}y", [size / 2**20],
+                     [journal / 2**20], "journal.json", unit="MiB", budget=3.0))
+        r.notes.append(f"backups, {y}y: {files} files after {days} days of `checkin` "
+                       f"({time.perf_counter() - t0:.0f} s)")
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="groups: " + "; ".join(f"{k}: {v}" for k, v in GROUPS.items()))
     parser.add_argument("--quick", action="store_true", help="1 year, few repeats (smoke)")
     parser.add_argument("--years", type=int, nargs="*", help="journal sizes (default 1 10 100)")
     parser.add_argument("--repeat", type=int, default=None, help="repeats per figure")
+    parser.add_argument("--only", nargs="+", choices=list(GROUPS), metavar="GROUP",
+                        help=f"run only these groups of figures ({', '.join(GROUPS)})")
+    parser.add_argument("--backup-days", type=int, default=None,
+                        help="days of use simulated for the backups figure (default 70, "
+                             "21 at 100 years, 3 with --quick)")
     args = parser.parse_args(argv)
     years = args.years or ([1] if args.quick else [1, 10, 100])
     n = args.repeat or (3 if args.quick else 15)
+    groups = args.only or list(GROUPS)
     figures: list[Figure] = []
-    py = sys.executable
     with tempfile.TemporaryDirectory(prefix="mj-bench-") as tmp:
         tmp_path = Path(tmp)
         env = env_for(tmp_path / "config")
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-              f"{sys.platform}")
+              f"{sys.platform}; groups: {' '.join(groups)}")
         journals = {}
         for y in years:
             t0 = time.perf_counter()
             info = generate(tmp_path / f"y{y}" / "journal.json", y)
             journals[y] = info
+            (tmp_path / "generated").mkdir(exist_ok=True)
+            shutil.copyfile(tmp_path / f"y{y}" / "journal.json",
+                            tmp_path / "generated" / f"y{y}.json")
             print(f"generated {y:>3} years: {info['checkins']} check-ins, {info['entries']} "
                   f"entries, {info['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
         print()
+        run = Run(tmp_path, env, years, n, args.quick, journals, args.backup_days, figures, [])
+        for name in GROUPS:
+            if name in groups:
+                t0 = time.perf_counter()
+                globals()[f"group_{name}"](run)
+                print(f"  {name}: {time.perf_counter() - t0:.1f} s", flush=True)
 
-        # floors first, interleaved with ours so drift hits both alike
-        bare, ours_by_year, bare_rss, ours_rss = [], {y: [] for y in years}, [], {
-            y: [] for y in years}
-        # warm-up, not counted: fills the bytecode cache and takes each journal's backup
-        spawn_until_ready([py, "-c", BARE_APP], env)
-        for y in years:
-            spawn_until_ready([py, "-c", OUR_APP, str(tmp_path / f"y{y}" / "journal.json")], env)
-        for _ in range(n):
-            t, rss = spawn_until_ready([py, "-c", BARE_APP], env)
-            bare.append(t)
-            bare_rss.append(rss)
-            for y in years:
-                t, rss = spawn_until_ready(
-                    [py, "-c", OUR_APP, str(tmp_path / f"y{y}" / "journal.json")], env)
-                ours_by_year[y].append(t)
-                ours_rss[y].append(rss)
-        for y in years:
-            figures.append(Figure(f"start to Today, {y}y journal (headless)", ours_by_year[y],
-                                  bare, "bare app", budget=1.3 if y <= 10 else None))
-        for y in years:
-            figures.append(Figure(f"peak memory, {y}y journal", ours_rss[y], bare_rss,
-                                  "bare app", unit="MiB", budget=1.5 if y <= 10 else None))
-
-        pty_years = [y for y in years if y in (1, 10)] or years[:1]
-        pty_n = max(2, n // 3)
-        bare_pty = []
-        ours_pty = {y: [] for y in pty_years}
-        for _ in range(pty_n):
-            bare_pty.append(spawn_in_pty([py, "-c", BARE_TTY], env, b"bare app ready"))
-            for y in pty_years:
-                ours_pty[y].append(spawn_in_pty(
-                    [py, "-m", "micro_journal", "--db", str(tmp_path / f"y{y}" / "journal.json")],
-                    env, b"Micro-skill"))
-        for y in pty_years:
-            figures.append(Figure(f"start to Today, {y}y journal (pty)", ours_pty[y],
-                                  bare_pty, "bare app", budget=1.3 if y <= 10 else None))
-
-        for y in years:
-            path = tmp_path / f"y{y}" / "journal.json"
-            saves, appends, dumps_, folds = bench_save(path, journals[y]["skill_id"], max(n, 10))
-            budget_abs = 5.0 if y <= 10 else None
-            figures.append(Figure(f"save one check-in, {y}y", saves, appends,
-                                  "append+fsync", budget_abs=budget_abs))
-            figures.append(Figure(f"save one check-in, {y}y (vs json.dump)", saves, dumps_,
-                                  "json.dump+fsync"))
-            figures.append(Figure(f"fold the change log in (at quit), {y}y", folds, dumps_,
-                                  "json.dump+fsync"))
-            cli, floor_cli = bench_cli_checkin(path, env, max(3, n // 2),
-                                               tmp_path / "append-floor.log")
-            figures.append(Figure(f"CLI checkin, {y}y", cli, floor_cli,
-                                  "python append+fsync"))
-            ours, floor = bench_search(path, max(n, 10))
-            figures.append(Figure(f"search all notes, {y}y", ours, floor, "in-memory scan",
-                                  budget_abs=5.0 if y <= 10 else None))
-
-        key_year = 10 if 10 in years else years[0]
-        keys = bench_keys(tmp_path / f"y{key_year}" / "journal.json", max(2, n // 3))
-        floor_keys = keys.pop("(no action)")
-        for name, samples in keys.items():
-            if samples:
-                net = [max(1e-6, x - statistics.median(floor_keys)) for x in samples]
-                figures.append(Figure(f"key to {name} painted, {key_year}y", samples,
-                                      floor_keys, "key with no action"))
-                figures.append(Figure(f"  … less the no-action key, {key_year}y", net,
-                                      budget_abs=40.0))
-
-    saves = {f.name: f for f in figures}
-    print(f"{'figure':<42} {'median':>13} {'spread':<16} {'ratio':>7}  {'budget':<14} "
+    print(f"\n{'figure':<42} {'median':>13} {'spread':<16} {'ratio':>7}  {'budget':<14} "
           f"{'':<4}  floor")
     for figure in figures:
         print(figure.row())
-    big = [y for y in years if y >= 100]
-    small = [y for y in years if y == 10]
-    if big and small:
-        ten = saves[f"save one check-in, {small[0]}y"].median
-        hundred = saves[f"save one check-in, {big[0]}y"].median
-        print(f"\nsave at {big[0]} years is {hundred / ten:.2f}× the save at 10 years "
-              "(budget ≤ 2×)")
-    if big and 1 in years:
-        one = saves["CLI checkin, 1y"].median
-        hundred = saves[f"CLI checkin, {big[0]}y"].median
-        print(f"CLI checkin at {big[0]} years is {hundred / one:.2f}× the same at 1 year")
+    if run.notes:
+        print()
+        for note in run.notes:
+            print(note)
     return figures
 
 
