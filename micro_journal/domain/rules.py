@@ -170,31 +170,40 @@ def streaks(
     """
     target = max(1, min(7, frequency_target))
     allowance = 7 - target
-    past = {d: s for d, s in states.items() if d <= today}
+    end = today.toordinal()
+    past = {d.toordinal(): s for d, s in states.items() if d <= today}
     if not past:
         return Streaks(0, 0)
-    start = min(since, min(past)) if since else min(past)
+    start = min(past)
+    if since is not None:
+        start = min(start, since.toordinal())
+
+    def week_of(ordinal: int) -> int:  # the ordinal of the week's first day
+        return ordinal - ((ordinal + 6) % 7 - first_weekday) % 7
+
+    # Only weeks holding a check-in (and the first and last week) are walked day by
+    # day: a week with none misses all seven days, more than any allowance, so it
+    # ends the run. The cost follows the check-ins, not the days since the first.
+    weeks = sorted({week_of(o) for o in past} | {week_of(start), week_of(end)})
     run = best = 0
-    misses_in_week = 0
-    current_week = None
-    day = start
-    while day <= today:
-        wk = week_start(day, first_weekday)
-        if wk != current_week:
-            current_week, misses_in_week = wk, 0
-        state = past.get(day)
-        if state == "done":
-            run += 1
-        elif state == "skipped":
-            pass
-        elif day == today:
-            pass  # still open
-        else:
-            misses_in_week += 1
-            if misses_in_week > allowance:
-                run = 0
-        best = max(best, run)
-        day += DAY
+    previous = None
+    for first in weeks:
+        if previous is not None and first - previous > 7:
+            run = 0  # a whole week between with nothing checked in
+        previous = first
+        misses_in_week = 0
+        for day in range(max(first, start), min(first + 7, end + 1)):
+            state = past.get(day)
+            if state == "done":
+                run += 1
+                if run > best:
+                    best = run
+            elif state == "skipped" or day == end:
+                pass  # a rest day, or today still open
+            else:
+                misses_in_week += 1
+                if misses_in_week > allowance:
+                    run = 0
     return Streaks(run, best)
 
 
