@@ -143,8 +143,8 @@ def build_goals(repo: Repository, today: dt.date, filter: str = "open") -> Goals
 def due_goals(repo: Repository, today: dt.date) -> list[GoalRow]:
     """Open goals due today or late, the most overdue first (what Today lists)."""
     rows = [
-        row_of(repo, g, today) for g in repo.goals()
-        if g.status == "open" and rules_goals.days_late(g, today) >= 0
+        row_of(repo, g, today) for g in repo.open_goals()
+        if rules_goals.days_late(g, today) >= 0
     ]
     rows.sort(key=lambda r: (-r.late, r.goal.action))
     return rows
@@ -183,8 +183,8 @@ def action_key(action: str) -> str:
 def open_duplicate(repo: Repository, action: str, objective_id: str) -> MicroGoal | None:
     """An open goal of the objective with the same action (case and spaces aside)."""
     key = action_key(action)
-    for goal in repo.goals():
-        if (goal.status == "open" and goal.objective_id == objective_id
+    for goal in repo.open_goals():
+        if (goal.objective_id == objective_id
                 and action_key(goal.action) == key):
             return goal
     return None

@@ -51,11 +51,13 @@ class Measures:
     """One objective's reviews and its skills' check-in values, indexed by day once, so
     a long plan over years of check-ins stays fast to draw."""
 
-    def __init__(self, repo: Repository, objective_id: str | None) -> None:
+    def __init__(self, repo: Repository, objective_id: str | None,
+                 weeks: tuple[dt.date, dt.date] | None = None) -> None:
         self.repo = repo
         self.objective_id = objective_id
         self.by_week: dict[dt.date, list[WeeklyReview]] = {}
-        for review in repo.reviews():
+        # ``weeks``: only reviews keyed from the first to the last day are asked for
+        for review in repo.reviews() if weeks is None else repo.reviews_between(*weeks):
             if review.objective_id == objective_id:
                 self.by_week.setdefault(_date(review.week), []).append(review)
         self._days: dict[str, dict[dt.date, CheckIn]] = {}
@@ -105,7 +107,8 @@ def _date(text: str) -> dt.date:
 def find_review(
     repo: Repository, objective_id: str | None, week_first: dt.date
 ) -> WeeklyReview | None:
-    return Measures(repo, objective_id).review(week_first)
+    return Measures(repo, objective_id, (week_first, week_first + rules.WEEK)
+                    ).review(week_first)
 
 
 def measure(
@@ -283,7 +286,7 @@ def build_plan_view(
             if skill is None:
                 continue
             if skill_id not in states_cache:
-                states_cache[skill_id] = rules.day_states(repo.checkins(skill_id))
+                states_cache[skill_id] = repo.day_states(skill_id)
             marks = rules.week_marks(states_cache[skill_id], start, today, first_weekday)
             if when == "unused":
                 marks = [(d, "none") for d, _ in marks]
@@ -641,7 +644,7 @@ def review_data(
         else:
             role = "new" if skill_id == new_id else ("held" if n == 0 else "stacked")
         this = measures.get(skill_id, start)
-        states = rules.day_states(repo.checkins(skill_id))
+        states = repo.day_states(skill_id)
         history = _history(measures, skill, start, plan, first_weekday)
         earlier = [
             _skill_week(states, start - (len(history) - k) * rules.WEEK, today, first_weekday,

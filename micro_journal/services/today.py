@@ -138,7 +138,7 @@ class TodayView:
 def skill_today(
     repo: Repository, skill: MicroSkill, today: dt.date, first_weekday: int, is_focus: bool
 ) -> SkillToday:
-    states = rules.day_states(repo.checkins(skill.id))
+    states = repo.day_states(skill.id)
     return SkillToday(
         skill=skill,
         objective=repo.get(Objective, skill.objective_id),
@@ -176,9 +176,7 @@ def build_today(repo: Repository, today: dt.date, first_weekday: int = rules.MON
             )
         )
     goals = []
-    for goal in repo.goals():
-        if goal.status != "open":
-            continue
+    for goal in repo.open_goals():
         late = dates.days_between(rules.to_date(goal.deadline), today)
         if late >= 0:
             goals.append(GoalToday(goal, repo.get(Objective, goal.objective_id), late))

@@ -92,6 +92,39 @@ class _LazyTables(dict):
         return records
 
 
+class _CheckIns:
+    """The check-ins by skill and day, as document ids of the ``checkins`` table.
+
+    Built from the documents without making a record of each (a hundred years are
+    36,500 check-ins; Today shows this week's): one pass sorts the documents by skill,
+    a skill's days are indexed when that skill is first asked about, and a record is
+    made (and checked) only when one is asked for."""
+
+    __slots__ = ("groups", "per_skill", "states")
+
+    def __init__(self, groups: dict[str, list[int]]) -> None:
+        self.groups = groups  # skill id -> doc ids, not yet indexed by day
+        self.per_skill: dict[str, dict[str, int]] = {}  # skill id -> {date: doc id}
+        self.states: dict[str, dict[dt.date, str]] = {}  # skill id -> states, when asked
+
+    def put(self, days: dict[str, int], skill_id: str, date: str, doc_id: int,
+            status: str) -> None:
+        days[date] = doc_id
+        states = self.states.get(skill_id)
+        if states is not None:  # kept up to date, not read again
+            states[dt.date.fromisoformat(date)] = status
+
+    def drop(self, days: dict[str, int], skill_id: str, date: str, doc_id: int) -> None:
+        if days.get(date) == doc_id:
+            del days[date]
+            states = self.states.get(skill_id)
+            if states is not None:
+                try:
+                    states.pop(dt.date.fromisoformat(date), None)
+                except ValueError:  # a date that is none: read them again when asked
+                    del self.states[skill_id]
+
+
 class Repository:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
@@ -99,7 +132,9 @@ class Repository:
         self.storage = journal.storage
         self._records: dict[type[Record], dict[str, Record]] = {}
         self._doc_ids: dict[str, int] = {}
-        self._checkin_index: dict[tuple[str, str], CheckIn] | None = None
+        self._checkin_index: _CheckIns | None = None
+        # records made from documents one at a time, by table and document id
+        self._made: dict[tuple[str, int], Record] = {}
         # documents left out, by table (filled as each table is first read)
         self._skipped: dict[str, list[Skipped]] = {}
         self._load()
@@ -121,14 +156,16 @@ class Repository:
         self._doc_ids = {}
         self._skipped = {}
         self._checkin_index = None
+        self._made = {}
         self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
         records: dict[str, Record] = {}
         skipped: list[Skipped] = []
+        made = self._made
         for doc_id, doc in self.db.table(cls.TABLE).documents():
             try:
-                record = read_document(cls, doc_id, doc)
+                record = made.get((cls.TABLE, doc_id)) or read_document(cls, doc_id, doc)
                 if record.id in records:
                     raise RecordError("id", "is used by two records",
                                       f"id is used by two records (#{self._doc_ids[record.id]}"
@@ -141,6 +178,10 @@ class Repository:
             records[record.id] = record
             self._doc_ids[record.id] = doc_id
         self._skipped[cls.TABLE] = skipped
+        if cls is CheckIn:
+            for record in records.values():
+                made[(cls.TABLE, self._doc_ids[record.id])] = record
+            self._checkin_index = None  # built again from the records just read
         return records
 
     @property
@@ -160,12 +201,91 @@ class Repository:
         return skipped_notice(self.skipped)
 
     @property
-    def _checkins(self) -> dict[tuple[str, str], CheckIn]:
+    def _checkins(self) -> _CheckIns:
         if self._checkin_index is None:
-            self._checkin_index = {
-                (c.skill_id, c.date): c for c in self._records[CheckIn].values()
-            }
+            self._checkin_index = self._index_checkins()
         return self._checkin_index
+
+    def _index_checkins(self) -> _CheckIns:
+        """The check-ins' documents sorted by skill (from their records when every one
+        was read); a document whose skill is no text is read as a record at once."""
+        groups: dict[str, list[int]] = {}
+        if dict.__contains__(self._records, CheckIn):
+            for record in dict.__getitem__(self._records, CheckIn).values():
+                groups.setdefault(record.skill_id, []).append(self._doc_ids[record.id])
+            return _CheckIns(groups)
+        table = CheckIn.TABLE
+        skipped = self._skipped.setdefault(table, [])
+        for doc_id, doc in self.db.table(table).documents():
+            skill_id = doc.get("skill_id") if type(doc) is dict else None
+            if type(skill_id) is not str or type(doc_id) is not int:
+                try:  # read in full: it says what is wrong (or it is a check-in after all)
+                    record = read_document(CheckIn, doc_id, doc)
+                except RecordError as err:
+                    skipped.append(Skipped(table, str(doc_id), err.field, err.message))
+                    continue
+                skill_id = record.skill_id
+            group = groups.get(skill_id)
+            if group is None:
+                groups[skill_id] = [doc_id]  # type: ignore[list-item]
+            else:
+                group.append(doc_id)  # type: ignore[arg-type]
+        return _CheckIns(groups)
+
+    def _skill_days(self, skill_id: str) -> dict[str, int]:
+        """``{date: doc id}`` of one skill's check-ins (the last document of a day wins,
+        as when every record is read)."""
+        index = self._checkins
+        days = index.per_skill.get(skill_id)
+        if days is not None:
+            return days
+        days = index.per_skill[skill_id] = {}
+        table = self.db.table(CheckIn.TABLE)
+        doc_ids = self._doc_ids
+        for doc_id in index.groups.pop(skill_id, ()):
+            doc = table.document(doc_id)
+            rid, date = doc.get("id"), doc.get("date")
+            if type(rid) is not str or type(date) is not str or rid in doc_ids:
+                record = self._checkin_record(doc_id)
+                if record is None:
+                    continue
+                rid, date = record.id, record.date
+                if doc_ids.get(rid, doc_id) != doc_id:
+                    self._made.pop((CheckIn.TABLE, doc_id), None)
+                    self._skip_checkin(doc_id, RecordError(
+                        "id", "is used by two records",
+                        f"id is used by two records (#{doc_ids[rid]} too)"))
+                    continue
+            doc_ids[rid] = doc_id
+            days[date] = doc_id
+        return days
+
+    def _skip_checkin(self, doc_id: int, err: RecordError) -> None:
+        self._skipped.setdefault(CheckIn.TABLE, []).append(
+            Skipped(CheckIn.TABLE, str(doc_id), err.field, err.message))
+
+    def _checkin_record(self, doc_id: int) -> CheckIn | None:
+        """The check-in document ``doc_id`` holds, made (and checked) once; None, and
+        left out like any unreadable document, when it does not read as a check-in."""
+        key = (CheckIn.TABLE, doc_id)
+        record = self._made.get(key)
+        if record is None:
+            doc = self.db.table(CheckIn.TABLE).document(doc_id)
+            try:
+                record = read_document(CheckIn, doc_id, doc)
+            except RecordError as err:
+                self._skip_checkin(doc_id, err)
+                skill_id, date, rid = (
+                    (doc.get("skill_id"), doc.get("date"), doc.get("id"))
+                    if isinstance(doc, dict) else (None, None, None))
+                days = self._checkins.per_skill.get(skill_id) if type(skill_id) is str else None
+                if days is not None and type(date) is str:
+                    self._checkins.drop(days, skill_id, date, doc_id)  # type: ignore[arg-type]
+                if type(rid) is str and self._doc_ids.get(rid) == doc_id:
+                    del self._doc_ids[rid]
+                return None
+            self._made[key] = record
+        return record  # type: ignore[return-value]
 
     def reload(self) -> None:
         self.storage.reload()
@@ -205,7 +325,10 @@ class Repository:
     def save(self, record: R) -> R:
         """Insert or replace ``record`` (by id). Raises SaveError/ReadOnlyJournal."""
         cls = type(record)
-        self._records[cls]  # loaded first, so its doc ids are known
+        if cls is CheckIn:
+            self._checkins  # indexed first, so the check-ins' doc ids are known
+        else:
+            self._records[cls]  # loaded first, so its doc ids are known
         table = self.db.table(cls.TABLE)
         doc_id = self._doc_ids.get(record.id)
         doc = record.to_dict()
@@ -213,6 +336,14 @@ class Repository:
             check_storable(doc)
         except (UnicodeError, ValueError) as err:
             raise SaveError(self.storage.path, describe_os_error(err)) from None
+        before = None
+        if doc_id is not None and cls is CheckIn:
+            old = self._made.get((cls.TABLE, doc_id))
+            if isinstance(old, CheckIn):
+                before = (old.skill_id, old.date)
+            elif isinstance(raw := table.document(doc_id), dict) and type(
+                    raw.get("skill_id")) is str and type(raw.get("date")) is str:
+                before = (raw["skill_id"], raw["date"])
         # one save: the meta row (a new journal's first record) and the record together
         with self.storage.batch():
             self.ensure_meta()
@@ -221,24 +352,36 @@ class Repository:
             else:
                 table.replace(doc_id, doc)
         self._doc_ids[record.id] = doc_id
-        previous = self._records[cls].get(record.id)
-        self._records[cls][record.id] = record
+        records = dict.get(self._records, cls)  # (not read: nothing to keep up to date)
+        if records is not None:
+            records[record.id] = record
         self.version += 1
         if isinstance(record, CheckIn):
-            if isinstance(previous, CheckIn):
-                key = (previous.skill_id, previous.date)
-                if self._checkins.get(key) is previous:
-                    del self._checkins[key]  # moved to another day or skill
-            self._checkins[(record.skill_id, record.date)] = record
+            index = self._checkins
+            if before is not None:  # it may have moved to another day or skill
+                index.drop(self._skill_days(before[0]), before[0], before[1], doc_id)
+            index.put(self._skill_days(record.skill_id), record.skill_id, record.date, doc_id,
+                      record.status)
+            self._made[(cls.TABLE, doc_id)] = record
         return record
 
     def _delete(self, record: Record) -> None:
-        self._records[type(record)]
+        cls = type(record)
+        if cls is CheckIn:
+            self._checkins
+        else:
+            self._records[cls]
         doc_id = self._doc_ids.get(record.id)
         if doc_id is not None:
-            self.db.table(type(record).TABLE).remove(doc_ids=[doc_id])
+            self.db.table(cls.TABLE).remove(doc_ids=[doc_id])
             del self._doc_ids[record.id]
-        self._records[type(record)].pop(record.id, None)
+            self._made.pop((cls.TABLE, doc_id), None)
+            if isinstance(record, CheckIn):
+                self._checkins.drop(self._skill_days(record.skill_id), record.skill_id,
+                                    record.date, doc_id)
+        records = dict.get(self._records, cls)
+        if records is not None:
+            records.pop(record.id, None)
         self.version += 1
 
     # ----------------------------------------------------------------- queries
@@ -258,20 +401,100 @@ class Repository:
 
     def checkin(self, skill_id: str, day: dt.date | str) -> CheckIn | None:
         key = day.isoformat() if isinstance(day, dt.date) else day
-        return self._checkins.get((skill_id, key))
+        doc_id = self._skill_days(skill_id).get(key)
+        return None if doc_id is None else self._checkin_record(doc_id)
 
     def checkins(self, skill_id: str | None = None) -> list[CheckIn]:
-        items = [
-            c for c in self._checkins.values() if skill_id is None or c.skill_id == skill_id
-        ]
+        index = self._checkins
+        skills = list(index.groups) + list(index.per_skill) if skill_id is None else [skill_id]
+        doc_ids = [d for s in dict.fromkeys(skills) for d in self._skill_days(s).values()]
+        items = [c for c in map(self._checkin_record, doc_ids) if c is not None]
         return sorted(items, key=lambda c: (c.date, c.created_at))
+
+    def day_states(self, skill_id: str) -> dict[dt.date, str]:
+        """``{day: "done" | "skipped"}`` of a skill's check-ins (what streaks and the
+        week's progress count), read from the documents; kept until the skill's
+        check-ins change. A document that does not look as the app writes it is read
+        as a record first (and left out when it is none)."""
+        index = self._checkins
+        states = index.states.get(skill_id)
+        if states is not None:
+            return states
+        states = {}
+        table = self.db.table(CheckIn.TABLE)
+        made = self._made
+        fromisoformat = dt.date.fromisoformat
+        for date, doc_id in list(self._skill_days(skill_id).items()):
+            record = made.get((CheckIn.TABLE, doc_id))
+            if record is None:
+                status = table.document(doc_id).get("status")
+                if status in ("done", "skipped") and len(date) == 10:
+                    try:
+                        states[fromisoformat(date)] = status
+                        continue
+                    except ValueError:
+                        pass
+                record = self._checkin_record(doc_id)  # unusual: read it as a record
+                if record is None:
+                    continue
+            states[fromisoformat(record.date)] = record.status
+        index.states[skill_id] = states
+        return states
 
     def entries(self, *, include_archived: bool = False) -> list[Entry]:
         items = sorted(self.all(Entry), key=lambda e: (e.date, e.created_at), reverse=True)
         return [e for e in items if include_archived or not e.archived]
 
+    def open_goals(self) -> list[MicroGoal]:
+        """The goals still open, as ``goals()`` orders them: the closed ones (most of a
+        long journal's goals) are passed over as documents, never made into records."""
+        if dict.__contains__(self._records, MicroGoal):
+            return [g for g in self.goals() if g.status == "open"]
+        table = MicroGoal.TABLE
+        found = []
+        for doc_id, doc in self.db.table(table).documents():
+            if type(doc) is dict and doc.get("status", "open") not in ("done", "dropped"):
+                record = self._made.get((table, doc_id))
+                if record is None:
+                    try:
+                        record = read_document(MicroGoal, doc_id, doc)
+                    except RecordError:
+                        continue  # left out; reading every goal lists it
+                    self._made[(table, doc_id)] = record
+                if record.status == "open":
+                    found.append(record)
+        ids = {g.id for g in found}
+        if len(ids) != len(found):  # two documents with one id: read them all to judge
+            return [g for g in self.goals() if g.status == "open"]
+        return sorted(found, key=lambda g: (g.deadline, g.created_at))
+
     def goals(self) -> list[MicroGoal]:
         return sorted(self.all(MicroGoal), key=lambda g: (g.deadline, g.created_at))
+
+    def reviews_between(self, first: dt.date, last: dt.date) -> list[WeeklyReview]:
+        """The reviews of the weeks keyed from ``first`` to ``last`` (both included), as
+        ``reviews()`` orders them; the others are passed over as documents."""
+        if dict.__contains__(self._records, WeeklyReview):
+            return [r for r in self.reviews() if first.isoformat() <= r.week <= last.isoformat()]
+        low, high = first.isoformat(), last.isoformat()
+        table = WeeklyReview.TABLE
+        found = []
+        for doc_id, doc in self.db.table(table).documents():
+            week = doc.get("week") if type(doc) is dict else None
+            if type(week) is str and not low <= week <= high:
+                continue
+            record = self._made.get((table, doc_id))
+            if record is None:
+                try:
+                    record = read_document(WeeklyReview, doc_id, doc)
+                except RecordError:
+                    continue  # left out; reading every review lists it
+                self._made[(table, doc_id)] = record
+            if low <= record.week <= high:
+                found.append(record)
+        if len({r.id for r in found}) != len(found):  # one id twice: judge them all
+            return [r for r in self.reviews() if low <= r.week <= high]
+        return sorted(found, key=lambda r: r.week)
 
     def reviews(self) -> list[WeeklyReview]:
         return sorted(self.all(WeeklyReview), key=lambda r: r.week)
@@ -312,7 +535,6 @@ class Repository:
         if existing is None:
             return None
         self._delete(existing)
-        del self._checkins[(skill_id, existing.date)]
         return existing
 
     def save_many(self, records: Iterable[Record]) -> None:

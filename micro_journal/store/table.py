@@ -143,6 +143,10 @@ class JournalTable(Table):
         for key, doc in self._read_table().items():
             yield self.document_id_class(key), doc
 
+    def document(self, doc_id: int | str) -> Any:
+        """Document ``doc_id`` as stored (read only), or None."""
+        return self._read_table().get(str(doc_id))
+
     def replace(self, doc_id: int, document: Mapping) -> None:
         """Put ``document`` in place of document ``doc_id`` (inserted if it is new):
         fields it lacks are dropped, unlike ``update``."""
