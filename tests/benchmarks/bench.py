@@ -294,6 +294,16 @@ def env_for(config_dir: Path) -> dict:
     return env
 
 
+def label(args: list[str]) -> str:
+    """A command for a message: a ``-c`` script of this file is named, not quoted."""
+    scripts = {v: k for k, v in globals().items() if k.isupper() and isinstance(v, str)}
+    out = list(args)
+    for i, arg in enumerate(out[:-1]):
+        if arg == "-c":
+            out[i + 1] = scripts.get(out[i + 1], "<script>")
+    return " ".join(out[1:])
+
+
 def spawn_until_ready(args: list[str], env: dict) -> tuple[float, float]:
     """Seconds from spawn to the child's READY line, and its peak RSS in MiB."""
     t0 = time.perf_counter()
@@ -309,7 +319,7 @@ def spawn_until_ready(args: list[str], env: dict) -> tuple[float, float]:
             rss = int(line.split()[1]) / 1024
     proc.wait(timeout=60)
     if ready is None:
-        raise RuntimeError(f"{args} never became ready: {proc.stderr.read()[-2000:]}")
+        raise RuntimeError(f"{label(args)} never became ready: {proc.stderr.read()[-2000:]}")
     return ready, rss
 
 
@@ -894,10 +904,10 @@ def run_measured(args: list[str], env: dict) -> tuple[float, float]:
                           stdin=subprocess.DEVNULL)
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise RuntimeError(f"{args[3:]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        raise RuntimeError(f"{label(args)} failed ({proc.returncode}): {proc.stderr[-2000:]}")
     rss = [line for line in proc.stderr.splitlines() if line.startswith("MJ-BENCH-RSS")]
     if not rss:
-        raise RuntimeError(f"{args[3:]} printed no peak: {proc.stderr[-2000:]}")
+        raise RuntimeError(f"{label(args)} printed no peak: {proc.stderr[-2000:]}")
     return elapsed, int(rss[-1].split()[1]) / 1024
 
 
@@ -1184,6 +1194,9 @@ def group_backups(r: Run) -> None:
                        f"({time.perf_counter() - t0:.0f} s)")
 
 
+FAILURES: list[str] = []  # groups that stopped, with why (main() clears it)
+
+
 def main(argv: list[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
@@ -1201,6 +1214,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     n = args.repeat or (3 if args.quick else 15)
     groups = args.only or list(GROUPS)
     figures: list[Figure] = []
+    FAILURES.clear()
     with tempfile.TemporaryDirectory(prefix="mj-bench-") as tmp:
         tmp_path = Path(tmp)
         env = env_for(tmp_path / "config")
@@ -1216,24 +1230,32 @@ def main(argv: list[str] | None = None) -> list[Figure]:
                             tmp_path / "generated" / f"y{y}.json")
             print(f"generated {y:>3} years: {info['checkins']} check-ins, {info['entries']} "
                   f"entries, {info['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
-        print()
+        print(f"\n{'figure':<42} {'median':>13} {'spread':<16} {'ratio':>7}  "
+              f"{'budget':<14} {'':<4}  floor")
         run = Run(tmp_path, env, years, n, args.quick, journals, args.backup_days, figures, [])
+        timings = []
         for name in GROUPS:
-            if name in groups:
-                t0 = time.perf_counter()
+            if name not in groups:
+                continue
+            t0 = time.perf_counter()
+            done = len(figures)
+            try:
                 globals()[f"group_{name}"](run)
-                print(f"  {name}: {time.perf_counter() - t0:.1f} s", flush=True)
+            except Exception as err:  # the other groups still run; the failure is shown
+                FAILURES.append(f"{name}: {type(err).__name__}: {err}")
+            # each group's rows as soon as they exist: a run stopped later keeps them
+            for figure in figures[done:]:
+                print(figure.row(), flush=True)
+            timings.append(f"{name} {time.perf_counter() - t0:.0f} s")
 
-    print(f"\n{'figure':<42} {'median':>13} {'spread':<16} {'ratio':>7}  {'budget':<14} "
-          f"{'':<4}  floor")
-    for figure in figures:
-        print(figure.row())
-    if run.notes:
-        print()
-        for note in run.notes:
-            print(note)
+    print(f"\ngroups: {', '.join(timings)}")
+    for note in run.notes:
+        print(note)
+    for failure in FAILURES:
+        print(f"FAILED {failure}")
     return figures
 
 
 if __name__ == "__main__":
     main()
+    sys.exit(1 if FAILURES else 0)

@@ -11,6 +11,7 @@ from tests.benchmarks import bench
 
 def test_quick_benchmark_produces_every_figure(capsys):
     figures = bench.main(["--quick", "--repeat", "1"])
+    assert not bench.FAILURES, bench.FAILURES
     names = [f.name for f in figures]
     for expected in (
         "start to Today, 1y journal (headless)",
@@ -41,3 +42,12 @@ def test_quick_benchmark_produces_every_figure(capsys):
             assert figure.ratio() is not None and figure.ratio() > 0
     printed = capsys.readouterr().out
     assert "start to Today, 1y journal (headless)" in printed and "×" in printed
+
+
+def test_only_runs_the_named_groups(capsys):
+    figures = bench.main(["--quick", "--repeat", "1", "--only", "save", "search"])
+    names = {f.name for f in figures}
+    assert "save one check-in, 1y" in names and "search all notes, 1y" in names
+    assert not any(n.startswith(("start to Today", "CLI checkin", "key to")) for n in names)
+    assert "groups: save search" in capsys.readouterr().out
+    assert not bench.FAILURES
