@@ -18,6 +18,7 @@ from .config import Config
 from .domain.clock import Clock
 from .keymap import GLOBAL_KEYS, SCREENS, Key, bindings, screen_info
 from .store import JournalError, Repository, open_journal
+from .store.backups import daily_in_background
 from .store.journal import Journal
 from .themes import ThemeCatalog
 
@@ -134,9 +135,11 @@ class MicroJournalApp(App[None]):
         """(Re)open ``db_path``; on failure keep the error for the recovery screen."""
         self.close_journal()
         try:
-            with _start_up_allocations():
+            # the day's backup is compressed in a thread: the first frame never waits
+            with _start_up_allocations(), daily_in_background():
                 journal = open_journal(
-                    self.db_path, today=self.clock.today, backups_keep=self.config.backup_keep
+                    self.db_path, today=self.clock.today, backups_keep=self.config.backup_keep,
+                    first_weekday=self.config.first_weekday,
                 )
                 repo = Repository(journal)
         except JournalError as err:
@@ -201,7 +204,7 @@ class MicroJournalApp(App[None]):
         try:
             journal = open_journal(
                 self.db_path, today=self.clock.today, on_locked="refuse",
-                backups_keep=self.config.backup_keep,
+                backups_keep=self.config.backup_keep, first_weekday=self.config.first_weekday,
             )
         except JournalLocked:
             if not quiet:

@@ -477,6 +477,7 @@ def _open(args: argparse.Namespace, config: Config, clock: Clock, *, write: bool
         return open_journal(
             path, today=clock.today, on_locked="refuse" if write else "read-only",
             backups_keep=config.backup_keep, fold=False, read_only=read_only,
+            first_weekday=config.first_weekday,
         )
 
     try:

@@ -152,6 +152,91 @@ def day_states(checkins: Iterable[CheckIn]) -> dict[dt.date, str]:
     return {to_date(c.date): c.status for c in checkins}
 
 
+@dataclass(frozen=True)
+class StreakSpan:
+    """What a run of whole days does to a streak, so that spans can be joined: one kept
+    for the years before a journal's recent weeks, one counted from those weeks.
+
+    ``head``: done days before the span's first break (all of them if none);
+    ``tail``: the run at its end (counted from its last break); ``best``: the longest
+    run inside it, counting from zero at its start; ``first``: its first day."""
+
+    first: int  # a date's ordinal
+    broken: bool
+    head: int
+    tail: int
+    best: int
+
+    def then(self, later: StreakSpan) -> StreakSpan:
+        """This span followed by ``later`` (which must start on a week's first day, so
+        that no week's misses are split between them)."""
+        return StreakSpan(
+            first=self.first,
+            broken=self.broken or later.broken,
+            head=self.head if self.broken else self.head + later.head,
+            tail=later.tail if later.broken else self.tail + later.tail,
+            best=max(self.best, later.best, self.tail + later.head),
+        )
+
+    def to_list(self) -> list[int]:
+        return [self.first, int(self.broken), self.head, self.tail, self.best]
+
+    @classmethod
+    def from_list(cls, value: object) -> StreakSpan | None:
+        if (isinstance(value, list) and len(value) == 5
+                and all(type(v) is int and v >= 0 for v in value)):
+            first, broken, head, tail, best = value
+            if first > 0 and broken in (0, 1):
+                return cls(first, bool(broken), head, tail, best)
+        return None
+
+
+def streak_span(
+    states: Mapping[dt.date, str],
+    first: dt.date,
+    end: dt.date,
+    frequency_target: int = 7,
+    first_weekday: int = MONDAY,
+    today: dt.date | None = None,
+) -> StreakSpan:
+    """The streak over the days from ``first`` to ``end`` (both included), counted as
+    :func:`streaks` counts; ``today``, when it is ``end``, is still open (no miss).
+    Only weeks holding a check-in are walked day by day: a week with none misses all
+    seven days, more than any allowance, so it breaks the run."""
+    allowance = 7 - max(1, min(7, frequency_target))
+    start, last = first.toordinal(), end.toordinal()
+    open_day = today.toordinal() if today is not None else None
+    marks = {d.toordinal(): s for d, s in states.items() if first <= d <= end}
+
+    def week_of(ordinal: int) -> int:  # the ordinal of the week's first day
+        return ordinal - ((ordinal + 6) % 7 - first_weekday) % 7
+
+    weeks = sorted({week_of(o) for o in marks} | {week_of(start), week_of(last)})
+    run = best = head = 0
+    broken = False
+    previous = None
+    for week in weeks:
+        if previous is not None and week - previous > 7:
+            broken, run = True, 0  # a whole week between with nothing checked in
+        previous = week
+        misses_in_week = 0
+        for day in range(max(week, start), min(week + 7, last + 1)):
+            state = marks.get(day)
+            if state == "done":
+                run += 1
+                if run > best:
+                    best = run
+                if not broken:
+                    head += 1
+            elif state == "skipped" or day == open_day:
+                pass  # a rest day, or today still open
+            else:
+                misses_in_week += 1
+                if misses_in_week > allowance:
+                    broken, run = True, 0
+    return StreakSpan(start, broken, head, run, best)
+
+
 def streaks(
     states: Mapping[dt.date, str],
     today: dt.date,
@@ -166,45 +251,16 @@ def streaks(
     up to 7 − x days. The first miss beyond that allowance ends the run. Today counts
     only once checked in: an unchecked today is still open and breaks nothing.
     Days after ``today`` are ignored; ``since`` (default: the first check-in) is where
-    counting starts.
+    counting starts. The cost follows the weeks holding a check-in, not the days.
     """
-    target = max(1, min(7, frequency_target))
-    allowance = 7 - target
-    end = today.toordinal()
-    past = {d.toordinal(): s for d, s in states.items() if d <= today}
+    past = [d for d in states if d <= today]
     if not past:
         return Streaks(0, 0)
     start = min(past)
     if since is not None:
-        start = min(start, since.toordinal())
-
-    def week_of(ordinal: int) -> int:  # the ordinal of the week's first day
-        return ordinal - ((ordinal + 6) % 7 - first_weekday) % 7
-
-    # Only weeks holding a check-in (and the first and last week) are walked day by
-    # day: a week with none misses all seven days, more than any allowance, so it
-    # ends the run. The cost follows the check-ins, not the days since the first.
-    weeks = sorted({week_of(o) for o in past} | {week_of(start), week_of(end)})
-    run = best = 0
-    previous = None
-    for first in weeks:
-        if previous is not None and first - previous > 7:
-            run = 0  # a whole week between with nothing checked in
-        previous = first
-        misses_in_week = 0
-        for day in range(max(first, start), min(first + 7, end + 1)):
-            state = past.get(day)
-            if state == "done":
-                run += 1
-                if run > best:
-                    best = run
-            elif state == "skipped" or day == end:
-                pass  # a rest day, or today still open
-            else:
-                misses_in_week += 1
-                if misses_in_week > allowance:
-                    run = 0
-    return Streaks(run, best)
+        start = min(start, since)
+    span = streak_span(states, start, today, frequency_target, first_weekday, today)
+    return Streaks(span.tail, span.best)
 
 
 @dataclass(frozen=True)

@@ -138,13 +138,13 @@ class TodayView:
 def skill_today(
     repo: Repository, skill: MicroSkill, today: dt.date, first_weekday: int, is_focus: bool
 ) -> SkillToday:
-    states = repo.day_states(skill.id)
+    states = repo.day_states(skill.id, since=dates.week_start(today, first_weekday))
     return SkillToday(
         skill=skill,
         objective=repo.get(Objective, skill.objective_id),
         checkin=repo.checkin(skill.id, today),
         week=rules.week_progress(states, today, skill.days_target, first_weekday),
-        streaks=rules.streaks(states, today, skill.days_target, first_weekday),
+        streaks=repo.streaks(skill, today, first_weekday),
         is_focus=is_focus,
         states=states,
     )

@@ -102,6 +102,8 @@ class ChangeLog:
         self.file: list[int] | None = None  # [size, mtime_ns] of journal.json at its start
         self.tokens: set[str | None] = set()  # the tokens its lines name
         self.foreign: list[list[Op]] = []  # batches of lines naming another token
+        # keys of the documents journal.json holds in its split tables' recent parts
+        self.recent_at_open: dict[str, frozenset[str]] = {}
         self.merged = False  # laid on a journal.json that changed under it (storage.py)
         self.stale = False  # nothing in it for this journal.json: folded in already
 

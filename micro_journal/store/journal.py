@@ -132,13 +132,17 @@ def open_journal(
     backups_keep: int = backups.DAILY_KEEP,
     fold: bool = True,
     read_only: bool = False,
+    first_weekday: int = 0,
 ) -> Journal:
     """Open (creating if needed) the journal at ``path``. See the module docstring.
 
     ``read_only``: for reading only — no lock, no fold, no backup, no upgrade written,
-    no permission tightened: nothing on disk changes (``import --dry-run``)."""
+    no permission tightened: nothing on disk changes (``import --dry-run``).
+    ``first_weekday`` (0 Monday … 6 Sunday): the user's week, by which rewrites keep
+    the older check-ins apart with their streaks (store/history.py)."""
     db = JournalDB(path, on_locked=on_locked, read_only=read_only)
     storage = db.storage
+    storage.history = (today, first_weekday)
     journal = Journal(db, storage.notices, today=today, backups_keep=backups_keep,
                       fold_on_close=fold)
     data = storage.read()

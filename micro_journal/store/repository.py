@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..domain import rules
 from ..domain.models import (
     CheckIn,
     Entry,
@@ -36,6 +37,7 @@ from .errors import SaveError
 from .files import check_storable, describe_os_error
 from .journal import Journal
 from .migrations import target_version, version_problem
+from .table import doc_id as document_id
 
 R = TypeVar("R", bound=Record)
 
@@ -100,9 +102,10 @@ class _CheckIns:
     a skill's days are indexed when that skill is first asked about, and a record is
     made (and checked) only when one is asked for."""
 
-    __slots__ = ("groups", "per_skill", "states")
+    __slots__ = ("generation", "groups", "per_skill", "states")
 
-    def __init__(self, groups: dict[str, list[int]]) -> None:
+    def __init__(self, groups: dict[str, list[int]], generation: int = 0) -> None:
+        self.generation = generation  # the storage's, when built (it moves check-ins)
         self.groups = groups  # skill id -> doc ids, not yet indexed by day
         self.per_skill: dict[str, dict[str, int]] = {}  # skill id -> {date: doc id}
         self.states: dict[str, dict[dt.date, str]] = {}  # skill id -> states, when asked
@@ -202,21 +205,34 @@ class Repository:
 
     @property
     def _checkins(self) -> _CheckIns:
-        if self._checkin_index is None:
-            self._checkin_index = self._index_checkins()
-        return self._checkin_index
+        index = self._checkin_index
+        if index is None or index.generation != self.storage.checkins_generation:
+            index = self._checkin_index = self._index_checkins()
+        return index
+
+    def _raw_checkins(self) -> dict[str, Any]:
+        """The check-in documents in memory (the recent ones while the older are left
+        in the file: layout.py), without reading the older ones."""
+        return self.storage.peek(CheckIn.TABLE) or {}
+
+    def _read_older(self) -> None:
+        """Read the older check-ins the file holds (an answer needs every one)."""
+        if self.storage.older_left() is not None:
+            self.storage.read_older()
 
     def _index_checkins(self) -> _CheckIns:
         """The check-ins' documents sorted by skill (from their records when every one
         was read); a document whose skill is no text is read as a record at once."""
         groups: dict[str, list[int]] = {}
+        generation = self.storage.checkins_generation
         if dict.__contains__(self._records, CheckIn):
             for record in dict.__getitem__(self._records, CheckIn).values():
                 groups.setdefault(record.skill_id, []).append(self._doc_ids[record.id])
-            return _CheckIns(groups)
+            return _CheckIns(groups, generation)
         table = CheckIn.TABLE
-        skipped = self._skipped.setdefault(table, [])
-        for doc_id, doc in self.db.table(table).documents():
+        skipped = self._skipped[table] = []
+        for key, doc in self._raw_checkins().items():
+            doc_id = document_id(key)
             skill_id = doc.get("skill_id") if type(doc) is dict else None
             if type(skill_id) is not str or type(doc_id) is not int:
                 try:  # read in full: it says what is wrong (or it is a check-in after all)
@@ -230,7 +246,7 @@ class Repository:
                 groups[skill_id] = [doc_id]  # type: ignore[list-item]
             else:
                 group.append(doc_id)  # type: ignore[arg-type]
-        return _CheckIns(groups)
+        return _CheckIns(groups, generation)
 
     def _skill_days(self, skill_id: str) -> dict[str, int]:
         """``{date: doc id}`` of one skill's check-ins (the last document of a day wins,
@@ -240,10 +256,12 @@ class Repository:
         if days is not None:
             return days
         days = index.per_skill[skill_id] = {}
-        table = self.db.table(CheckIn.TABLE)
+        raw = self._raw_checkins()
         doc_ids = self._doc_ids
         for doc_id in index.groups.pop(skill_id, ()):
-            doc = table.document(doc_id)
+            doc = raw.get(str(doc_id))
+            if doc is None:
+                continue
             rid, date = doc.get("id"), doc.get("date")
             if type(rid) is not str or type(date) is not str or rid in doc_ids:
                 record = self._checkin_record(doc_id)
@@ -270,7 +288,10 @@ class Repository:
         key = (CheckIn.TABLE, doc_id)
         record = self._made.get(key)
         if record is None:
-            doc = self.db.table(CheckIn.TABLE).document(doc_id)
+            doc = self._raw_checkins().get(str(doc_id))
+            if doc is None and self.storage.older_left() is not None:
+                self._read_older()  # it is one of the older check-ins
+                doc = self._raw_checkins().get(str(doc_id))
             try:
                 record = read_document(CheckIn, doc_id, doc)
             except RecordError as err:
@@ -322,13 +343,15 @@ class Repository:
     def get(self, cls: type[R], record_id: str) -> R | None:
         return self._records[cls].get(record_id)  # type: ignore[return-value]
 
+    def _know_doc_ids(self, cls: type[Record]) -> None:
+        """Read enough of ``cls``'s table that its records' document ids are known: the
+        check-ins' index, or every record of the other tables."""
+        _ = self._checkins if cls is CheckIn else self._records[cls]
+
     def save(self, record: R) -> R:
         """Insert or replace ``record`` (by id). Raises SaveError/ReadOnlyJournal."""
         cls = type(record)
-        if cls is CheckIn:
-            self._checkins  # indexed first, so the check-ins' doc ids are known
-        else:
-            self._records[cls]  # loaded first, so its doc ids are known
+        self._know_doc_ids(cls)
         table = self.db.table(cls.TABLE)
         doc_id = self._doc_ids.get(record.id)
         doc = record.to_dict()
@@ -341,7 +364,7 @@ class Repository:
             old = self._made.get((cls.TABLE, doc_id))
             if isinstance(old, CheckIn):
                 before = (old.skill_id, old.date)
-            elif isinstance(raw := table.document(doc_id), dict) and type(
+            elif isinstance(raw := self._raw_checkins().get(str(doc_id)), dict) and type(
                     raw.get("skill_id")) is str and type(raw.get("date")) is str:
                 before = (raw["skill_id"], raw["date"])
         # one save: the meta row (a new journal's first record) and the record together
@@ -367,10 +390,7 @@ class Repository:
 
     def _delete(self, record: Record) -> None:
         cls = type(record)
-        if cls is CheckIn:
-            self._checkins
-        else:
-            self._records[cls]
+        self._know_doc_ids(cls)
         doc_id = self._doc_ids.get(record.id)
         if doc_id is not None:
             self.db.table(cls.TABLE).remove(doc_ids=[doc_id])
@@ -401,33 +421,54 @@ class Repository:
 
     def checkin(self, skill_id: str, day: dt.date | str) -> CheckIn | None:
         key = day.isoformat() if isinstance(day, dt.date) else day
+        older = self.storage.older_left()
+        if older is not None and key < older["cut"]:
+            self._read_older()  # a day whose check-in may be one of the older ones
         doc_id = self._skill_days(skill_id).get(key)
         return None if doc_id is None else self._checkin_record(doc_id)
 
     def checkins(self, skill_id: str | None = None) -> list[CheckIn]:
+        self._read_older()
         index = self._checkins
         skills = list(index.groups) + list(index.per_skill) if skill_id is None else [skill_id]
         doc_ids = [d for s in dict.fromkeys(skills) for d in self._skill_days(s).values()]
         items = [c for c in map(self._checkin_record, doc_ids) if c is not None]
         return sorted(items, key=lambda c: (c.date, c.created_at))
 
-    def day_states(self, skill_id: str) -> dict[dt.date, str]:
+    def day_states(self, skill_id: str, since: dt.date | None = None
+                   ) -> dict[dt.date, str]:
         """``{day: "done" | "skipped"}`` of a skill's check-ins (what streaks and the
-        week's progress count), read from the documents; kept until the skill's
-        check-ins change. A document that does not look as the app writes it is read
-        as a record first (and left out when it is none)."""
+        week's progress count), read from the documents; kept up to date by saves. A
+        document that does not look as the app writes it is read as a record first
+        (and left out when it is none).
+
+        ``since``: only the days from then on are wanted — while the older check-ins
+        are left in the file and ``since`` is in the recent weeks, they stay there
+        (the states then hold the recent weeks only)."""
+        older = self.storage.older_left()
+        if older is not None and (since is None or since.isoformat() < older["cut"]):
+            self._read_older()
+        return self._states(skill_id)
+
+    def _states(self, skill_id: str) -> dict[dt.date, str]:
+        """``day_states`` of the check-ins in memory: every one, or — while the older
+        ones are left in the file — those of the recent weeks (from the ``cut`` of
+        ``storage.older_left()``), with any day checked in since the journal opened."""
         index = self._checkins
         states = index.states.get(skill_id)
         if states is not None:
             return states
         states = {}
-        table = self.db.table(CheckIn.TABLE)
+        raw = self._raw_checkins()
         made = self._made
         fromisoformat = dt.date.fromisoformat
         for date, doc_id in list(self._skill_days(skill_id).items()):
             record = made.get((CheckIn.TABLE, doc_id))
             if record is None:
-                status = table.document(doc_id).get("status")
+                doc = raw.get(str(doc_id))
+                if doc is None:
+                    continue  # now one of the older check-ins (after a rewrite)
+                status = doc.get("status")
                 if status in ("done", "skipped") and len(date) == 10:
                     try:
                         states[fromisoformat(date)] = status
@@ -445,6 +486,30 @@ class Repository:
         items = sorted(self.all(Entry), key=lambda e: (e.date, e.created_at), reverse=True)
         return [e for e in items if include_archived or not e.archived]
 
+    def streaks(self, skill: MicroSkill, today: dt.date, first_weekday: int) -> rules.Streaks:
+        """The skill's current and best streak. While the older check-ins are left in
+        the file, their streak kept beside them (store/history.py) is joined to the
+        recent weeks' — exactly what counting every day gives (domain.rules) — unless
+        something makes it unusable: another week start, a changed weekly target, a
+        check-in dated before the recent weeks, one standing for an older one."""
+        target = skill.days_target
+        older = self.storage.older_left()
+        if older is not None and older["week_start"] == first_weekday:
+            cut = dt.date.fromisoformat(older["cut"])
+            kept = older["streaks"].get(skill.id)
+            states = self._states(skill.id)
+            span = (rules.StreakSpan.from_list(kept[1:])
+                    if isinstance(kept, list) and len(kept) == 6 and kept[0] == target
+                    else None)
+            if (today >= cut and (kept is None or span is not None)
+                    and all(d >= cut for d in states) and not self.storage.older_shadowed()):
+                if span is None:
+                    return rules.streaks(states, today, target, first_weekday)
+                joined = span.then(
+                    rules.streak_span(states, cut, today, target, first_weekday, today))
+                return rules.Streaks(joined.tail, joined.best)
+        return rules.streaks(self.day_states(skill.id), today, target, first_weekday)
+
     def open_goals(self) -> list[MicroGoal]:
         """The goals still open, as ``goals()`` orders them: the closed ones (most of a
         long journal's goals) are passed over as documents, never made into records."""
@@ -452,8 +517,9 @@ class Repository:
             return [g for g in self.goals() if g.status == "open"]
         table = MicroGoal.TABLE
         found = []
-        for doc_id, doc in self.db.table(table).documents():
+        for key, doc in (self.storage.peek(table) or {}).items():
             if type(doc) is dict and doc.get("status", "open") not in ("done", "dropped"):
+                doc_id = document_id(key)
                 record = self._made.get((table, doc_id))
                 if record is None:
                     try:
@@ -478,11 +544,15 @@ class Repository:
             return [r for r in self.reviews() if first.isoformat() <= r.week <= last.isoformat()]
         low, high = first.isoformat(), last.isoformat()
         table = WeeklyReview.TABLE
+        older = self.storage.older_left(table)
+        if older is not None and low < older["cut"]:
+            self.storage.read_older(table)  # weeks among the older reviews
         found = []
-        for doc_id, doc in self.db.table(table).documents():
+        for key, doc in (self.storage.peek(table) or {}).items():
             week = doc.get("week") if type(doc) is dict else None
             if type(week) is str and not low <= week <= high:
                 continue
+            doc_id = document_id(key)
             record = self._made.get((table, doc_id))
             if record is None:
                 try:

@@ -42,7 +42,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from . import changes, layout
+from . import changes, history, layout
 from .backups import list_backups, newest_good_backup
 from .errors import (
     FoldError,
@@ -147,9 +147,11 @@ def lacks_owner_write(path: Path) -> int | None:
     return None if mode & stat.S_IWUSR else mode
 
 
-def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None]:
-    """Read and parse journal.json; its entries may stay in the file (layout.Cold).
-    OSError when it cannot be read, ValueError when it does not parse."""
+def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None,
+                                           dict[str, layout.Split]]:
+    """Read and parse journal.json; its entries and older check-ins may stay in the
+    file (layout.Cold, layout.Split). OSError when it cannot be read, ValueError when
+    it does not parse."""
     # O_NONBLOCK: a FIFO swapped in since the check must not hang the open
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     try:
@@ -157,7 +159,7 @@ def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None]:
         if kind is not None:
             raise JournalUnreadable(path, f"it is {kind}, not a regular file")
         os.set_blocking(fd, True)
-        parts = layout.read_head(fd, check_shape)
+        parts = layout.read_layout(fd, check_shape)
         if parts is None:
             data = parse_journal_bytes(layout.read_all(fd))
     except BaseException:
@@ -165,8 +167,25 @@ def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None]:
         raise
     if parts is None:
         os.close(fd)
-        return data, None
-    return parts[0], layout.Cold(fd, *parts[1:])
+        return data, None, {}
+    head, entries, splits = parts
+    if entries is None:
+        os.close(fd)
+        return head, None, splits
+    return head, layout.Cold(fd, *entries), splits
+
+
+def join_older(data: Data, name: str, split: layout.Split) -> None:
+    """Put table ``name``'s older documents back in ``data`` (its own, newer, win)."""
+    older = split.cold.load()
+    recent = data.get(name)
+    if not isinstance(recent, dict):
+        data[name] = older
+        return
+    newer = dict(recent)
+    recent.clear()
+    recent.update(older)
+    recent.update(newer)
 
 
 class _Tables(dict):
@@ -179,6 +198,14 @@ class _Tables(dict):
         storage = self.storage()
         if storage is not None and storage._cold is not None:
             storage._load_cold()
+        if storage is not None and storage._splits:
+            storage._load_older()
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        storage = self.storage()
+        if storage is not None and name in storage._splits:
+            storage._load_older(name)  # a TinyDB operation sees the whole table
+        return dict.__getitem__(self, name)
 
     def __missing__(self, name: str) -> dict[str, Any]:
         if name == layout.COLD_TABLE:
@@ -214,6 +241,14 @@ class JournalStorage(Storage):
         self.rewrites = 0
         self._lock: Any = None
         self._cold: layout.Cold | None = None
+        # tables whose older documents are left in the file (layout.py), until read
+        self._splits: dict[str, layout.Split] = {}
+        # each such table's document keys in its recent part as read (history.py)
+        self._recent_at_open: dict[str, frozenset[str]] = {}
+        # bumped whenever check-ins appear in or leave memory (the repository's index)
+        self.checkins_generation = 0
+        # (today, first weekday): when set, rewrites keep older check-ins apart
+        self.history: tuple[Any, int] | None = None
         self._batch_depth = 0
         self._pending = False
         self._ops: list[list] = []
@@ -246,12 +281,13 @@ class JournalStorage(Storage):
             self._take_lock(on_locked)
         try:
             opened_as = identity_of(self.path)  # taken before the read: a later change differs
-            data, self._cold, log = read_with_changes(
+            data, self._cold, self._splits, log = read_with_changes(
                 self.path, writable=self.writable, notices=self.notices)
         except BaseException:
             self._release_lock()
             raise
         self._data = self._tables(data or {})
+        self._recent_at_open = log.recent_at_open
         self._token = changes.snapshot_token(data)
         self._log_size = log.size
         self._must_fold = log.merged
@@ -320,6 +356,7 @@ class JournalStorage(Storage):
             if cold_gone:
                 self._cold.close()
                 self._cold = None
+            self._drop_older()  # the tables handed over are the whole journal
             self._data = self._tables(data)
         self._rewrite = True
         self._changed()
@@ -336,6 +373,7 @@ class JournalStorage(Storage):
         if self._cold is not None:
             self._cold.close()
             self._cold = None
+        self._drop_older()
         self._release_lock()
 
     # documents ----------------------------------------------------------------
@@ -360,12 +398,113 @@ class JournalStorage(Storage):
         """Whether the journal holds anything besides its meta row."""
         if self._cold is not None and self._cold.length > 2:  # more than "{}"
             return True
+        if any(split.cold.length for split in self._splits.values()):
+            return True
         return any(docs for name, docs in dict.items(self._data) if name != "meta")
 
     def _tables(self, data: Data) -> _Tables:
         tables = data if isinstance(data, _Tables) else _Tables(data)
         tables.storage = weakref.ref(self)
         return tables
+
+    # the older check-ins -------------------------------------------------------
+    def peek(self, name: str) -> dict[str, Any] | None:
+        """Table ``name`` as held in memory, without reading what is left in the file:
+        for the check-ins, only the recent ones while ``older_left()``."""
+        return dict.get(self._data, name)
+
+    def older_left(self, name: str = layout.SPLIT_TABLE) -> dict[str, Any] | None:
+        """The record of table ``name``'s older documents while they are still in the
+        file (cut, max_id; for the check-ins week_start and streaks: layout.py), else
+        None."""
+        split = self._splits.get(name)
+        return split.info if split is not None else None
+
+    def may_be_older(self, key: str, name: str = layout.SPLIT_TABLE) -> bool:
+        """Whether document ``key`` of table ``name`` may be one of the older ones left
+        in the file (which an operation on it must read first)."""
+        split = self._splits.get(name)
+        if split is None or key in self._recent_at_open.get(name, ()):
+            return False
+        return not (key.isdigit() and int(key) > split.info["max_id"])
+
+    def read_older(self, name: str | None = None) -> None:
+        """Read the older documents left in the file (of table ``name``, or of all)
+        into memory: ``peek`` then sees every one."""
+        self._load_older(name)
+
+    def older_shadowed(self, name: str = layout.SPLIT_TABLE) -> bool:
+        """Whether a document in memory may stand for one of the older ones (changed or
+        moved since): what is kept of the older part then no longer describes it."""
+        recent = dict.get(self._data, name) or {}
+        return any(self.may_be_older(key, name) for key in recent)
+
+    def _load_older(self, name: str | None = None) -> None:
+        for table in [name] if name is not None else list(self._splits):
+            split = self._splits.pop(table, None)
+            if split is None:
+                continue
+            if table == layout.SPLIT_TABLE:
+                self.checkins_generation += 1
+            try:
+                join_older(self._data, table, split)
+            except (OSError, ValueError):
+                # changed in place by another program since it was opened: take what
+                # the file holds now (its newer documents in memory still win)
+                try:
+                    now = parse_journal_bytes(self.path.read_bytes()).get(table, {})
+                except (OSError, ValueError) as err:
+                    raise JournalUnreadable(
+                        self.path, "it was changed on disk by another program while open "
+                        f"and can no longer be read ({describe_os_error(err)})") from err
+                recent = dict.get(self._data, table) or {}
+                dict.__setitem__(self._data, table, {**now, **recent})
+
+    def _drop_older(self) -> None:
+        for split in self._splits.values():
+            split.cold.close()
+        if layout.SPLIT_TABLE in self._splits:
+            self.checkins_generation += 1
+        self._splits = {}
+
+    def _older_for_write(self) -> dict[str, tuple[bytes, dict[str, Any], dict[str, Any]]]:
+        """What the rewrite keeps apart, by table (history.py)."""
+        if self.history is None:
+            self._load_older()
+            return {}
+        today, first_weekday = self.history
+        day = today()
+        skills = dict.get(self._data, "skills")
+        out = {}
+        for name in layout.SPLIT_TABLES:
+            split = self._splits.get(name)
+            opened = self._recent_at_open.get(name, frozenset())
+            if name == layout.SPLIT_TABLE:
+                cut = history.cut_for(day, first_weekday)
+            else:  # goals and reviews: a month further back than the check-ins
+                cut = history.cut_for(day, first_weekday, history.RECENT_WEEKS + 4)
+            found = None
+            if split is not None:
+                docs = dict.get(self._data, name) or {}
+                if name == layout.SPLIT_TABLE:
+                    found = history.append_aged(split.cold.read(), split.info, docs, opened,
+                                                skills, cut, first_weekday)
+                else:
+                    found = history.append_plain(name, split.cold.read(), split.info, docs,
+                                                 opened, cut)
+                if found is None:
+                    self._load_older(name)
+            if found is None:
+                docs = dict.get(self._data, name)
+                if not isinstance(docs, dict):
+                    continue
+                if name == layout.SPLIT_TABLE:
+                    found = history.split_all(docs, skills, cut, first_weekday)
+                else:
+                    found = history.split_plain(name, docs, cut)
+            if found is not None:
+                out[name] = found
+        return out
 
     def _load_cold(self) -> None:
         cold, self._cold = self._cold, None
@@ -527,7 +666,15 @@ class JournalStorage(Storage):
         before = dict(row) if row is not None else None
         holds_token = changes.set_token(self._data, token)
         try:
-            atomic_write(self.path, layout.serialise(self._data, self._cold))
+            try:
+                older, pieces = self._pieces()
+            except ValueError:
+                # a part left in the file fails its checksum (changed in place since
+                # it was opened): read what the file holds now, and write from memory
+                self._load_cold()
+                self._load_older()
+                older, pieces = self._pieces()
+            atomic_write(self.path, pieces)
         except BaseException:
             if row is not None and before is not None:  # memory names the file on disk
                 row.clear()
@@ -540,6 +687,8 @@ class JournalStorage(Storage):
         self.rewrites += 1
         self._token = token if holds_token else None
         self._rewrite = False
+        if self._splits and older:
+            self._reopen_older(older)
         # the log is folded in; its lines name the old token, so even a log that
         # survives (a failed unlink, a crash right here) is never applied again
         self._close_log()
@@ -554,6 +703,42 @@ class JournalStorage(Storage):
         self._log_broken = False
         self._must_fold = False
 
+    def _pieces(self) -> tuple[dict[str, tuple[bytes, dict[str, Any], dict[str, Any]]],
+                               list[bytes]]:
+        older = self._older_for_write()
+        data = self._data
+        if older:  # the file's part of each split table holds its recent documents
+            data = dict(dict.items(self._data))
+            for name, (_old, _info, recent) in older.items():
+                data[name] = recent
+        return older, layout.serialise(
+            data, self._cold, {name: found[:2] for name, found in older.items()})
+
+    def _reopen_older(self, older: dict[str, tuple[bytes, dict[str, Any], dict[str, Any]]]
+                      ) -> None:
+        """After a rewrite that added aged documents to older parts still unread:
+        memory keeps the recent ones, and the older parts are the new file's (as a
+        fresh open would have them)."""
+        unread = set(self._splits)
+        self._drop_older()
+        try:
+            _data, cold, splits = load_journal_file(self.path)
+        except (OSError, ValueError, JournalUnreadable):
+            cold, splits = None, {}
+        if cold is not None:
+            cold.close()
+        for name, split in splits.items():
+            if name not in unread or name not in older:
+                split.cold.close()  # read already: memory holds them all
+                continue
+            recent = older[name][2]
+            table = dict.get(self._data, name)
+            if isinstance(table, dict):
+                for key in [k for k in table if k not in recent]:
+                    del table[key]  # now in the older part, read from there when needed
+            self._splits[name] = split
+            self._recent_at_open[name] = frozenset(recent)
+
     def _close_log(self) -> None:
         if self._log_fd is not None:
             with contextlib.suppress(OSError):
@@ -565,6 +750,7 @@ class JournalStorage(Storage):
         if self._cold is not None:
             self._cold.close()
             self._cold = None
+        self._drop_older()
         self._data = self._tables(data)
         self._token = changes.snapshot_token(data)
 
@@ -574,12 +760,15 @@ class JournalStorage(Storage):
         self._ops = []
         self._rewrite = False
         try:
-            data, cold, log = read_with_changes(self.path, writable=False, notices=[])
+            data, cold, splits, log = read_with_changes(self.path, writable=False, notices=[])
         except (OSError, ValueError, JournalCorrupt, JournalUnreadable):
             return  # unreadable: keep memory, the caller reports
         if self._cold is not None:
             self._cold.close()
+        self._drop_older()
         self._data, self._cold = self._tables(data or {}), cold
+        self._splits, self._recent_at_open = splits, log.recent_at_open
+        self.checkins_generation += 1
         self._token, self._log_size = changes.snapshot_token(data), log.size
 
     @contextlib.contextmanager
@@ -603,16 +792,16 @@ class JournalStorage(Storage):
 
 def read_with_changes(
     path: Path, *, writable: bool, notices: list[str]
-) -> tuple[Data | None, layout.Cold | None, changes.ChangeLog]:
+) -> tuple[Data | None, layout.Cold | None, dict[str, layout.Split], changes.ChangeLog]:
     """The journal as it stands: journal.json with its change log applied, and the
-    entries' bytes when they were left unparsed (layout.py).
+    entries' bytes and older check-ins when they were left unparsed (layout.py).
 
     A reader (no lock) may race a writer folding the log into a new journal.json;
     it reads again when the file changed under it."""
     for _attempt in range(5):
         before = identity_of(path)
         try:
-            data, cold = _read(path, writable=writable, notices=notices)
+            data, cold, splits = _read(path, writable=writable, notices=notices)
         except JournalCorrupt:
             if writable:  # its change log goes with it: it applies to no other file
                 with contextlib.suppress(OSError):
@@ -621,15 +810,25 @@ def read_with_changes(
             raise
         if data is None:
             _log_without_journal(path, writable, notices)
-            return data, None, changes.ChangeLog()
+            return data, None, {}, changes.ChangeLog()
         log = changes.read(path, changes.snapshot_token(data))
         if writable or identity_of(path) == before:
             break
         if cold is not None:
             cold.close()
+        for split in splits.values():
+            split.cold.close()
     merging = _changed_under_log(data, log, before)
     if cold is not None and (changes.touches(log, layout.COLD_TABLE) or merging):
         data[layout.COLD_TABLE], cold = cold.load(), None
+    log.recent_at_open = {}
+    for name, split in list(splits.items()):
+        recent = data.get(name)
+        log.recent_at_open[name] = (frozenset(recent) if isinstance(recent, dict)
+                                    else frozenset())
+        if merging or _touches_older(log, name, split, log.recent_at_open[name]):
+            join_older(data, name, split)
+            del splits[name]
     log.stale = not log.batches and log.file is None and not merging
     if merging:
         log.merged = True
@@ -649,7 +848,20 @@ def read_with_changes(
             "be read (the file is damaged) and were skipped"
             + (f"; the file is kept as {kept}." if kept else ".")
         )
-    return data, cold, log
+    return data, cold, splits, log
+
+
+def _touches_older(log: changes.ChangeLog, name: str, split: layout.Split,
+                   recent: frozenset[str]) -> bool:
+    """Whether a waiting save removes or replaces one of table ``name``'s older
+    documents (the log must then be laid over all of them)."""
+    max_id = split.info["max_id"]
+    for ops in log.batches:
+        for op in ops:
+            if op[0] == name and op[1] not in recent and not (
+                    isinstance(op[1], str) and op[1].isdigit() and int(op[1]) > max_id):
+                return True
+    return False
 
 
 def _orphaned(data: Data, log: changes.ChangeLog) -> bool:
@@ -674,9 +886,11 @@ def read_state(path: Path | str) -> Data:
     """What the journal at ``path`` holds — journal.json with its change log applied —
     read without a lock and without changing anything (verify, tests, tools).
     Raises JournalCorrupt/JournalUnreadable like opening it."""
-    data, cold, _log = read_with_changes(real_path(path), writable=False, notices=[])
+    data, cold, splits, _log = read_with_changes(real_path(path), writable=False, notices=[])
     if cold is not None:
         data[layout.COLD_TABLE] = cold.load()
+    for name, split in splits.items():
+        join_older(data, name, split)
     return data or {}
 
 
@@ -705,7 +919,7 @@ def _log_without_journal(path: Path, writable: bool, notices: list[str]) -> None
 
 
 def _read(path: Path, *, writable: bool, notices: list[str]
-          ) -> tuple[Data | None, layout.Cold | None]:
+          ) -> tuple[Data | None, layout.Cold | None, dict[str, layout.Split]]:
     if writable:
         for tmp in leftover_temps(path):
             with contextlib.suppress(OSError):
@@ -716,11 +930,12 @@ def _read(path: Path, *, writable: bool, notices: list[str]
         if (backup is not None or set_aside) and writable:
             # never start silently empty where a journal used to be
             raise JournalMissing(path, backup, set_aside[-1] if set_aside else None)
-        return None, None
+        return None, None, {}
     reason = None
     cold = None
+    splits: dict[str, layout.Split] = {}
     try:
-        data, cold = load_journal_file(path)
+        data, cold, splits = load_journal_file(path)
     except OSError as err:
         raise JournalUnreadable(path, f"it cannot be read ({describe_os_error(err)})") from err
     except ValueError as err:
@@ -751,4 +966,4 @@ def _read(path: Path, *, writable: bool, notices: list[str]
                 )
             except OSError:
                 notices.append(f"{path} is readable by others ({mode:04o}); chmod 600 it.")
-    return data, cold
+    return data, cold, splits

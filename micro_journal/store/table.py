@@ -98,12 +98,28 @@ class JournalTable(Table):
     # a key that is no number (another program wrote it) reads as itself, not a crash
     document_id_class = staticmethod(doc_id)  # type: ignore[assignment]
 
+    # set while an operation touches only documents it names (insert, replace, remove
+    # by id): it may then run on the recent check-ins alone (layout.py)
+    _named_only = False
+
+    def _older_left(self) -> dict[str, Any] | None:
+        storage = self._storage
+        if isinstance(storage, JournalStorage):
+            return storage.older_left(self.name)
+        return None
+
     def _get_next_id(self) -> int:
         """TinyDB's next id (one above the highest), counting only the numeric ids: a
         document filed under ``"abc"`` must not stop every insert into its table."""
         if self._next_id is None:
-            numbers = [i for i in map(doc_id, self._read_table()) if type(i) is int]
-            self._next_id = max(numbers, default=0) + 1
+            older = self._older_left()
+            if older is not None:  # the older check-ins are numbered up to max_id
+                keys = self._storage.peek(self.name) or {}  # type: ignore[attr-defined]
+                floor = older["max_id"]
+            else:
+                keys, floor = self._read_table(), 0
+            numbers = [i for i in map(doc_id, keys) if type(i) is int]
+            self._next_id = max(max(numbers, default=0), floor) + 1
         next_id = self._next_id
         self._next_id = next_id + 1
         return next_id
@@ -116,7 +132,12 @@ class JournalTable(Table):
         tables = storage.read()
         created = False
         try:
-            raw = tables[self.name]
+            if self._named_only and storage.older_left(self.name) is not None:
+                raw = storage.peek(self.name)
+                if raw is None:
+                    raise KeyError(self.name)
+            else:
+                raw = tables[self.name]
         except KeyError:
             raw, created = {}, True
             dict.__setitem__(tables, self.name, raw)
@@ -147,13 +168,38 @@ class JournalTable(Table):
         """Document ``doc_id`` as stored (read only), or None."""
         return self._read_table().get(str(doc_id))
 
+    def insert(self, document: Mapping) -> int:
+        # a new document needs none of the older check-ins: its id is above theirs
+        self._named_only = not isinstance(document, self.document_class)
+        try:
+            return super().insert(document)
+        finally:
+            self._named_only = False
+
+    def remove(self, cond=None, doc_ids=None):  # type: ignore[no-untyped-def]
+        storage = self._storage
+        doc_ids = list(doc_ids) if doc_ids is not None else None
+        self._named_only = (
+            cond is None and doc_ids is not None and isinstance(storage, JournalStorage)
+            and not any(storage.may_be_older(str(i), self.name) for i in doc_ids))
+        try:
+            return super().remove(cond, doc_ids)
+        finally:
+            self._named_only = False
+
     def replace(self, doc_id: int, document: Mapping) -> None:
         """Put ``document`` in place of document ``doc_id`` (inserted if it is new):
         fields it lacks are dropped, unlike ``update``."""
         def updater(table: dict) -> None:
             table[doc_id] = dict(document)
 
-        self._update_table(updater)
+        # a document that stands for an older check-in is fine: the recent part wins,
+        # and the next rewrite reads the older part first (history.py)
+        self._named_only = True
+        try:
+            self._update_table(updater)
+        finally:
+            self._named_only = False
         if self._next_id is not None and type(doc_id) is int and doc_id >= self._next_id:
             self._next_id = doc_id + 1
 

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from micro_journal.domain import rules
 from micro_journal.domain.models import (
-    CheckIn,
     Metric,
     MicroGoal,
     MicroSkill,
@@ -29,13 +28,14 @@ TODAY = dt.date(2026, 11, 18)
 SKILLS = 3
 
 step = st.one_of(
-    st.tuples(st.just("check"), st.integers(0, SKILLS - 1), st.integers(0, 40),
+    st.tuples(st.just("check"), st.integers(0, SKILLS - 1), st.integers(0, 150),
               st.sampled_from(["done", "skipped"])),
-    st.tuples(st.just("undo"), st.integers(0, SKILLS - 1), st.integers(0, 40)),
-    st.tuples(st.just("move"), st.integers(0, SKILLS - 1), st.integers(0, 40),
-              st.integers(0, 40)),
+    st.tuples(st.just("undo"), st.integers(0, SKILLS - 1), st.integers(0, 150)),
+    st.tuples(st.just("move"), st.integers(0, SKILLS - 1), st.integers(0, 150),
+              st.integers(0, 150)),
     st.tuples(st.just("goal"), st.integers(0, 5), st.sampled_from(["open", "done", "dropped"])),
     st.tuples(st.just("review"), st.integers(0, 8)),
+    st.tuples(st.just("fold")),  # journal.json rewritten while open (its log grew)
 )
 
 
@@ -71,6 +71,8 @@ def apply(repo: Repository, skills: list[str], steps) -> None:
             n, status = args
             goal = sorted(repo.goals(), key=lambda g: g.action)[n]
             repo.save(goal.touched(status=status))
+        elif kind == "fold":
+            repo.storage.compact()
         else:
             (weeks,) = args
             week = rules.week_start(TODAY) - dt.timedelta(weeks=weeks)
@@ -80,13 +82,14 @@ def apply(repo: Repository, skills: list[str], steps) -> None:
 def seen(repo: Repository, skills: list[str]) -> dict:
     """What the screens and commands ask the repository for, read the cheap way."""
     first, last = TODAY - dt.timedelta(days=20), TODAY
-    return {
+    return {  # (in this order: what Today reads comes before what reads every check-in)
+        "view": build_today(repo, TODAY).to_json(),
+        "streaks": {s: repo.streaks(repo.get(MicroSkill, s), TODAY, 0) for s in skills},
         "states": {s: dict(repo.day_states(s)) for s in skills},
         "checkins": {s: [c.to_dict() for c in repo.checkins(s)] for s in skills},
         "today": {s: (c.to_dict() if (c := repo.checkin(s, TODAY)) else None) for s in skills},
         "open goals": [g.id for g in repo.open_goals()],
         "reviews": [r.id for r in repo.reviews_between(first, last)],
-        "view": build_today(repo, TODAY).to_json(),
     }
 
 
@@ -97,13 +100,16 @@ def every_record(path: Path, skills: list[str]) -> dict:
         repo.load_all()
         first, last = (TODAY - dt.timedelta(days=20)).isoformat(), TODAY.isoformat()
         return {
+            "view": build_today(repo, TODAY).to_json(),
+            "streaks": {s: rules.streaks(rules.day_states(repo.checkins(s)), TODAY,
+                                         repo.get(MicroSkill, s).days_target)
+                        for s in skills},
             "states": {s: rules.day_states(repo.checkins(s)) for s in skills},
             "checkins": {s: [c.to_dict() for c in repo.checkins(s)] for s in skills},
             "today": {s: (c.to_dict() if (c := repo.checkin(s, TODAY)) else None)
                       for s in skills},
             "open goals": [g.id for g in repo.goals() if g.status == "open"],
             "reviews": [r.id for r in repo.reviews() if first <= r.week <= last],
-            "view": build_today(repo, TODAY).to_json(),
         }
 
 

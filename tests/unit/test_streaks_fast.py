@@ -66,3 +66,30 @@ def test_a_month_away_ends_the_run_but_keeps_the_best():
     assert rules.streaks(done, today, 7) == rules.Streaks(3, 10)
     # five of seven: two free days a week, but not a whole week away
     assert rules.streaks(done, today, 5) == rules.Streaks(3, 10)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    marks=st.dictionaries(days, st.sampled_from(["done", "done", "done", "skipped"]),
+                          max_size=90),
+    today=st.integers(min_value=30, max_value=120),
+    cut_week=st.integers(min_value=1, max_value=4),
+    target=st.integers(min_value=1, max_value=7),
+    first_weekday=st.sampled_from([0, 6]),
+)
+def test_a_span_kept_for_the_old_weeks_joins_the_recent_one(marks, today, cut_week, target,
+                                                            first_weekday):
+    """What the journal keeps for the weeks before its recent ones (StreakSpan), joined
+    to the recent weeks, gives the streaks of the whole history."""
+    states = {BASE + dt.timedelta(days=n): s for n, s in marks.items()}
+    day = BASE + dt.timedelta(days=today)
+    cut = week_start(day, first_weekday) - dt.timedelta(weeks=cut_week)
+    old = {d: s for d, s in states.items() if d < cut}
+    whole = rules.streaks(states, day, target, first_weekday)
+    recent = {d: s for d, s in states.items() if cut <= d <= day}
+    if not old:
+        return
+    kept = rules.streak_span(old, min(old), cut - dt.timedelta(days=1), target, first_weekday)
+    assert rules.StreakSpan.from_list(kept.to_list()) == kept
+    joined = kept.then(rules.streak_span(recent, cut, day, target, first_weekday, day))
+    assert rules.Streaks(joined.tail, joined.best) == whole
