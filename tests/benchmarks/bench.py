@@ -438,24 +438,6 @@ os.close(fd)
 """
 
 
-def bench_cli_checkin(path: Path, env: dict, n: int, floor_file: Path
-                      ) -> tuple[list[float], list[float]]:
-    """Wall time of the `checkin` command (a new process each time), and of a bare Python
-    process that appends one line and fsyncs it (the same work without the app)."""
-    py = sys.executable
-    cmd = [py, "-m", "micro_journal", "--db", str(path), "checkin", "--minutes", "5"]
-    subprocess.run(cmd, env=env, capture_output=True, check=True)  # the day's backup: once
-    ours, floor = [], []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        subprocess.run([py, "-c", APPEND_FSYNC, str(floor_file)], env=env, check=True)
-        floor.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        subprocess.run(cmd, env=env, capture_output=True, check=True)
-        ours.append(time.perf_counter() - t0)
-    return ours, floor
-
-
 def bench_search(path: Path, n: int) -> tuple[list[float], list[float]]:
     from micro_journal.services.journal import JournalService
 
@@ -1052,26 +1034,39 @@ def group_save(r: Run) -> None:
 
 
 def group_cli(r: Run) -> None:
+    """Each round runs every size once, with its floor just before, so that the load
+    of a shared machine drifting over the minutes hits every size alike."""
     py = sys.executable
-    cli: dict[int, list[float]] = {}
-    today: dict[int, list[float]] = {}
+    cli: dict[int, list[float]] = {y: [] for y in r.years}
+    today: dict[int, list[float]] = {y: [] for y in r.years}
+    floor_cli: dict[int, list[float]] = {y: [] for y in r.years}
+    floor_today: dict[int, list[float]] = {y: [] for y in r.years}
+    floor_file = r.tmp / "append-floor.log"
+
+    def timed(cmd: list[str]) -> float:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=r.env, capture_output=True, check=True)
+        return time.perf_counter() - t0
+
+    commands = {}
     for y in r.years:
         path = r.path(y)
-        cli[y], floor_cli = bench_cli_checkin(path, r.env, max(3, r.n // 2),
-                                              r.tmp / "append-floor.log")
-        r.add(Figure(f"CLI checkin, {y}y", cli[y], floor_cli, "python append+fsync"))
-        cmd = [py, "-m", "micro_journal", "--db", str(path), "today", "--json"]
-        out = subprocess.run(cmd, env=r.env, capture_output=True, check=True, text=True)
+        checkin = [py, "-m", "micro_journal", "--db", str(path), "checkin", "--minutes", "5"]
+        show = [py, "-m", "micro_journal", "--db", str(path), "today", "--json"]
+        subprocess.run(checkin, env=r.env, capture_output=True, check=True)  # the day's backup
+        out = subprocess.run(show, env=r.env, capture_output=True, check=True, text=True)
         json.loads(out.stdout)  # it is JSON (and the bytecode is warm)
-        today[y], floor = [], []
-        for _ in range(r.count(3, 2)):
-            t0 = time.perf_counter()
-            subprocess.run([py, "-c", "pass"], env=r.env, check=True)
-            floor.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            subprocess.run(cmd, env=r.env, capture_output=True, check=True)
-            today[y].append(time.perf_counter() - t0)
-        r.add(Figure(f"today --json, {y}y", today[y], floor, "python -c pass"))
+        commands[y] = (checkin, show)
+    for _ in range(max(3, r.n // 2)):
+        for y in r.years:
+            checkin, show = commands[y]
+            floor_cli[y].append(timed([py, "-c", APPEND_FSYNC, str(floor_file)]))
+            cli[y].append(timed(checkin))
+            floor_today[y].append(timed([py, "-c", "pass"]))
+            today[y].append(timed(show))
+    for y in r.years:
+        r.add(Figure(f"CLI checkin, {y}y", cli[y], floor_cli[y], "python append+fsync"),
+              Figure(f"today --json, {y}y", today[y], floor_today[y], "python -c pass"))
     if 1 in r.years:
         for y in [y for y in r.years if y >= 100]:
             r.add(Figure(f"CLI checkin, {y}y vs 1y", cli[y], cli[1], "CLI checkin, 1y",
