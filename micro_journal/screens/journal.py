@@ -1,22 +1,29 @@
 """Journal: browse, search and read past entries (the browser half of the Journal screen).
 
-The list never holds everything: it shows entries a page at a time and adds the next
-page when the highlight gets near the end, so ten years of daily entries stay quick.
+The list never holds everything: it holds a window of the listed entries, about a
+screenful plus a margin, and adds the next page when the highlight gets near an edge of
+the window or the list is scrolled to one; End and Home jump by moving the window. Ten
+or a hundred years of daily entries then cost what is on the screen, at the first visit
+and at every key of a search.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import time
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..domain import dates
 from ..domain import journal as jr
@@ -30,7 +37,9 @@ from ..widgets.footer import KeyFooter
 from ..widgets.text_fields import SafeInput
 from .base import JournalScreen
 
-PAGE = 150
+MARGIN = 10  # entries built beyond what the list can show, so a step down never waits
+FAST_SCAN = 0.008  # a search scan quicker than this (half a frame) runs at every key
+DEBOUNCE = 0.04  # slower scans wait for this pause in the typing (a key after a pause runs)
 
 
 def entries(n: int) -> str:
@@ -59,15 +68,50 @@ def entry_line(entry: Entry, skills: dict, width: int = 48) -> Text:
     return line
 
 
-def _same_records(a: list, b: list) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+def _same_records(a: Sequence, b: Sequence) -> bool:
+    return a is b or (len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True)))
+
+
+def _index_of(results: Sequence[Entry], entry_id: str, entry: Entry | None) -> int | None:
+    """Where the entry ``entry_id`` is in ``results`` (newest first), or None.
+
+    Bisected by date when the entry is known (a search's results keep the journal's
+    order), so finding the highlighted entry again does not walk ten years of entries.
+    """
+    if entry is None:
+        return None
+    lo, hi = 0, len(results)
+    while lo < hi:  # the first entry not newer than this one's day
+        mid = (lo + hi) // 2
+        if results[mid].date > entry.date:
+            lo = mid + 1
+        else:
+            hi = mid
+    for index in range(lo, len(results)):
+        if results[index].date != entry.date:
+            break
+        if results[index].id == entry_id:
+            return index
+    return None
 
 
 class EntryList(OptionList):
+    """The listed entries (a window of them); End and Home reach the journal's ends."""
+
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
+
+    def action_first(self) -> None:
+        browser = self.screen
+        if not (isinstance(browser, JournalBrowser) and browser.jump(-1)):
+            super().action_first()
+
+    def action_last(self) -> None:
+        browser = self.screen
+        if not (isinstance(browser, JournalBrowser) and browser.jump(1)):
+            super().action_last()
 
 
 class JournalBrowser(JournalScreen):
@@ -81,12 +125,23 @@ class JournalBrowser(JournalScreen):
         super().__init__(name="journal")
         self.service: JournalService | None = None
         self.show_archived = False
-        self.results: list[Entry] = []
-        self.shown = 0
+        # what the list lists, newest first: the service's records (never copied)
+        self.results: Sequence[Entry] = ()
         self.query_text = ""
         self._search_timer: Timer | None = None
         self._built_width: int | None = None  # the width the listed lines are cut to
         self._listing: tuple = ()  # what else the listed lines were made from
+        # the window of ``results`` in the list: results[_lo:_hi], and for each option
+        # the index in ``results`` of its entry (None for a month's heading)
+        self._lo = self._hi = 0
+        self._rows: list[int | None] = []
+        self._searched: tuple | None = None  # (text, archived, journal version) listed
+        self._scan_seconds = 0.0  # how long the last search scan took
+        self._searched_at = 0.0  # when the last search finished (perf_counter)
+        self._edge_check_due = False
+        self._previewed: tuple | None = None  # (entry, journal version) in the preview
+        self._status_text: str | None = None
+        self._topbar_text: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -104,21 +159,39 @@ class JournalBrowser(JournalScreen):
 
     def on_mount(self) -> None:
         self.refresh_view()
-        self.query_one(EntryList).focus()
-        self.call_after_refresh(self._fit_lines)  # lines fitted to the real width
+        option_list = self.query_one(EntryList)
+        option_list.focus()
+        self.watch(option_list, "scroll_y", self._scrolled, init=False)
+        self.call_after_refresh(self._fit_lines)  # the width the layout gave the list
 
     def on_resize(self) -> None:
         self._fit_lines()
 
     def _lines_width(self) -> int:
-        """The width entry lines are cut to: the list's, once it has one."""
-        width = self.query_one(EntryList).size.width
+        """The width entry lines are cut to: the list's (less its scrollbar)."""
+        width = self.query_one(EntryList).size.width or self._width_before_layout()
         return max(20, width - 2) if width else 200
 
+    def _width_before_layout(self) -> int:
+        """The list's width as the stylesheet will lay it out, before it has been: the
+        first frame then shows the entries (not an empty list, then a second frame).
+        ``_fit_lines`` lists them again if the layout gives another width."""
+        size = self.app.size
+        right = self.query_one("#journal-right").styles
+        left = self.query_one("#journal-left").styles
+        if right.width is None or right.display == "none" or not size.width:
+            return 0
+        return max(0, size.width - int(right.width.resolve(size, size)) - left.padding.width)
+
     def _fit_lines(self) -> None:
-        """Rebuild the list when its width is not the one its lines were cut to."""
-        if self.service is not None and self._lines_width() != self._built_width:
+        """Rebuild the list when its width is not the one its lines were cut to; add
+        entries when it grew taller than what is built."""
+        if self.service is None:
+            return
+        if self._lines_width() != self._built_width:
             self.run_search(keep_highlight=True)
+        else:
+            self._fill_view()
 
     # ------------------------------------------------------------------ data
     def _service(self) -> JournalService | None:
@@ -137,110 +210,251 @@ class JournalBrowser(JournalScreen):
         if service is None:
             return
         calendar.setup(today, self.mj.config.first_weekday, service.days_with_entries)
-        if not self.query_one(EntryList).size.width:
-            return  # not laid out yet: _fit_lines fills the list once it has its width
         self.run_search(keep_highlight=True)
+
+    def _search_key(self) -> tuple:
+        repo = self.mj.repo
+        return (self.query_text, self.show_archived, None if repo is None else repo.version)
 
     def run_search(self, keep_highlight: bool = False) -> None:
         service = self._service()
         if service is None:
             return
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
         option_list = self.query_one(EntryList)
         keep = None
         if keep_highlight and option_list.highlighted is not None:
             keep = option_list.get_option_at_index(option_list.highlighted).id
         text = self.query_text
         query = jr.parse_query(text)
-        results = [h.entry for h in service.search(text, archived=self.show_archived)]
+        started = time.perf_counter()
+        results = service.matches(text, archived=self.show_archived)
+        self._searched_at = time.perf_counter()
+        self._scan_seconds = self._searched_at - started
+        self._searched = self._search_key()
         listing = (
             self._lines_width(), tuple(query.terms), self.show_archived,
             tuple((s.id, s.title) for s in service.skills().values()),
         )
         if listing != self._listing or not _same_records(results, self.results):
             # the lines would not be the same ones: list them again (entries and skills
-            # are replaced, never changed in place, when saved)
+            # are replaced, never changed in place, when saved), from the highlighted
+            # entry when it is still listed, else from the newest
             self.results = results
             self._listing = listing
-            self.shown = 0
             self._built_width = listing[0]
-            option_list.clear_options()
-            self._month = None
-            self._add_page()
+            at = None
+            if keep is not None:
+                at = _index_of(results, keep, service.repo.get(Entry, keep))
+            visible_count = self._visible_entries()
+            lo = 0 if at is None or at < visible_count else at - visible_count
+            self._fill(lo, min(len(results), max(lo, at or 0) + self._page()))
         self._status(query)
         self._topbar()
-        if keep and keep in {e.id for e in self.results[: self.shown]}:
-            option_list.highlighted = option_list.get_option_index(keep)
+        index = self._option_index(keep) if keep else None
+        if index is not None:
+            option_list.highlighted = index
         elif self.results:
+            if self._lo > 0:  # the newest entry, as a new listing starts
+                self._fill(0, min(len(self.results), self._page()))
             option_list.highlighted = self._first_entry_index()
         self._preview()
+        self.call_after_refresh(self._fill_view)
 
-    def _first_entry_index(self) -> int:
-        option_list = self.query_one(EntryList)
-        for index in range(option_list.option_count):
-            if not option_list.get_option_at_index(index).disabled:
-                return index
-        return 0
+    # ------------------------------------------------------------------ the window
+    def _visible_entries(self) -> int:
+        """How many entries the list can show at once (at one or two lines each)."""
+        # before the first layout: the terminal's height (a few rows more than the list's)
+        height = self.query_one(EntryList).size.height or self.app.size.height or 40
+        per_entry = 2 if self._listing and self._listing[1] else 1  # a search's snippets
+        return max(5, math.ceil(height / per_entry))
 
-    def _add_page(self) -> None:
+    def _page(self) -> int:
+        """Entries built at a time: a screenful and a margin."""
+        return self._visible_entries() + MARGIN
+
+    def _option_index(self, entry_id: str) -> int | None:
+        try:
+            return self.query_one(EntryList).get_option_index(entry_id)
+        except OptionDoesNotExist:  # not in the window
+            return None
+
+    def _options(self, lo: int, hi: int, reuse: dict[str, Option] | None = None
+                 ) -> tuple[list[Option], list[int | None]]:
+        """The options of results[lo:hi]: each month's heading, then its entries."""
         service = self.service
-        if service is None:
-            return
-        option_list = self.query_one(EntryList)
+        if service is None or lo >= hi:
+            return [], []
         skills = service.skills()
         terms = list(jr.parse_query(self.query_text).terms)
-        options: list[Option] = []
         width = self._built_width or self._lines_width()
-        page = self.results[self.shown : self.shown + PAGE]
-        for entry in page:
-            month = entry.date[:7]
-            if month != self._month:
-                self._month = month
+        month = self.results[lo - 1].date[:7] if lo > 0 else None
+        options: list[Option] = []
+        rows: list[int | None] = []
+        for index in range(lo, hi):
+            entry = self.results[index]
+            if entry.date[:7] != month:
+                month = entry.date[:7]
                 label = dates.month_label(dt.date.fromisoformat(entry.date))
                 options.append(Option(Text(label, style="bold underline"), disabled=True))
-            prompt = entry_line(entry, skills, max(24, width - 40))
-            prompt.truncate(width, overflow="ellipsis")
-            if terms:
-                spans = jr.find_spans(entry.body, terms)
-                excerpt, shifted = jr.snippet(entry.body, spans, 60)
-                line = Text("   " + visible(excerpt), style="dim", no_wrap=True,
-                            overflow="ellipsis")
-                for start, end in shifted:
-                    line.stylize("bold reverse", start + 3, end + 3)
-                line.truncate(width, overflow="ellipsis")
-                prompt = Text.assemble(prompt, "\n", line)
-            options.append(Option(prompt, id=entry.id))
-        self.shown += len(page)
-        option_list.add_options(options)
+                rows.append(None)
+            option = reuse.get(entry.id) if reuse else None
+            options.append(option or Option(self._prompt(entry, skills, terms, width),
+                                            id=entry.id))
+            rows.append(index)
+        return options, rows
+
+    def _prompt(self, entry: Entry, skills: dict, terms: list[str], width: int) -> Text:
+        prompt = entry_line(entry, skills, max(24, width - 40))
+        prompt.truncate(width, overflow="ellipsis")
+        if terms:
+            spans = jr.find_spans(entry.body, terms)
+            excerpt, shifted = jr.snippet(entry.body, spans, 60)
+            line = Text("   " + visible(excerpt), style="dim", no_wrap=True,
+                        overflow="ellipsis")
+            for start, end in shifted:
+                line.stylize("bold reverse", start + 3, end + 3)
+            line.truncate(width, overflow="ellipsis")
+            prompt = Text.assemble(prompt, "\n", line)
+        return prompt
+
+    def _fill(self, lo: int, hi: int, reuse: dict[str, Option] | None = None) -> None:
+        """List results[lo:hi] (the highlight is cleared)."""
+        option_list = self.query_one(EntryList)
+        options, rows = self._options(lo, hi, reuse)
+        # one change of the list's height, not a clear to nothing first (the scrollbar
+        # would go and come back: two layouts of the screen at every key of a search)
+        if options:
+            option_list.set_options(options)
+        else:
+            option_list.clear_options()
+        self._lo, self._hi, self._rows = lo, max(lo, hi), rows
+
+    def _append(self) -> None:
+        """The next page below the window."""
+        if self._hi >= len(self.results):
+            return
+        hi = min(len(self.results), self._hi + self._page())
+        options, rows = self._options(self._hi, hi)
+        self.query_one(EntryList).add_options(options)
+        self._rows.extend(rows)
+        self._hi = hi
+
+    def _prepend(self) -> None:
+        """The page above the window, the view and the highlight staying where they are."""
+        if self._lo <= 0:
+            return
+        option_list = self.query_one(EntryList)
+        highlighted = option_list.highlighted
+        keep = (option_list.get_option_at_index(highlighted).id
+                if highlighted is not None else None)
+        lines, scrolled = option_list.virtual_size.height, option_list.scroll_y
+        reuse = {o.id: o for o in option_list.options if o.id is not None}
+        with self.prevent(OptionList.OptionHighlighted):  # the same entry: no new preview
+            self._fill(max(0, self._lo - self._page()), self._hi, reuse)
+            index = self._option_index(keep) if keep else None
+            if index is not None:
+                option_list.highlighted = index
+        # the lines added are all above what was shown: scroll down by as many
+        option_list.scroll_to(y=scrolled + option_list.virtual_size.height - lines,
+                              animate=False, immediate=True)
+
+    def jump(self, direction: int) -> bool:
+        """End (1) or Home (-1) beyond the window: list that end of the results and
+        highlight its last or first entry. False when the window already holds it."""
+        total = len(self.results)
+        if (self._hi >= total) if direction > 0 else (self._lo <= 0):
+            return False
+        page = self._page()
+        if direction > 0:
+            self._fill(max(0, total - page), total)
+            last = len(self._rows) - 1
+            self.query_one(EntryList).highlighted = last
+        else:
+            self._fill(0, min(total, page))
+            self.query_one(EntryList).highlighted = self._first_entry_index()
+        return True
+
+    def _near_edge(self, option_index: int | None) -> None:
+        """Grow the window when the highlight is within a screenful of one of its edges."""
+        if option_index is None or not 0 <= option_index < len(self._rows):
+            return
+        row = self._rows[option_index]
+        if row is None:
+            return
+        visible_count = self._visible_entries()
+        if self._hi - 1 - row < visible_count and self._hi < len(self.results):
+            self._append()
+        elif row - self._lo < visible_count and self._lo > 0:
+            self._prepend()
+
+    def _scrolled(self, old: float, new: float) -> None:
+        if not self._edge_check_due:
+            self._edge_check_due = True
+            self.call_later(self._fill_view)
+
+    def _fill_view(self) -> None:
+        """Scrolled to an edge of the window (or the list is taller than it): add the
+        page beyond that edge."""
+        self._edge_check_due = False
+        option_list = self.query_one(EntryList)
+        if not option_list.size.height:
+            return
+        if self._hi < len(self.results) and self._at_end(option_list):
+            while self._hi < len(self.results) and self._at_end(option_list):
+                self._append()  # more than one page when the list is taller than a page
+        elif self._lo > 0 and option_list.scroll_y == 0:
+            self._prepend()
+
+    def _at_end(self, option_list: EntryList) -> bool:
+        """The list shows the end of the window (or has fewer options than rows)."""
+        if len(self._rows) < option_list.size.height:
+            return True
+        # the lines are counted when the list is first drawn: until then, not the end
+        return option_list.virtual_size.height > 0 and option_list.is_vertical_scroll_end
+
+    def _first_entry_index(self) -> int:
+        for index, row in enumerate(self._rows):
+            if row is not None:
+                return index
+        return 0
 
     def _status(self, query: jr.Query) -> None:
         status = self.query_one("#search-status", Static)
         if query.problems:
-            status.update("[$error]" + markup_line("; ".join(query.problems)) + "[/]")
+            text = "[$error]" + markup_line("; ".join(query.problems)) + "[/]"
         elif not query.empty:
             n = len(self.results)
-            status.update(
+            text = (
                 f"{entries(n)} {'matches' if n == 1 else 'match'} · esc clears"
                 if n else "[$warning]No entry matches.[/] esc clears the search"
             )
         elif not self.results:
-            status.update(
-                "No archived entries." if self.show_archived
-                else "No entries yet. Press [b]e[/b] to write today's."
-            )
+            text = ("No archived entries." if self.show_archived
+                    else "No entries yet. Press [b]e[/b] to write today's.")
         else:
-            status.update(
-                "[$text-muted]Archived entries · u restores · A goes back[/]"
-                if self.show_archived else ""
-            )
-        status.display = bool(query.problems or not query.empty or not self.results
-                              or self.show_archived)
+            text = ("[$text-muted]Archived entries · u restores · A goes back[/]"
+                    if self.show_archived else "")
+        display = bool(query.problems or not query.empty or not self.results
+                       or self.show_archived)
+        if text != self._status_text:
+            # one line before and after (a count that changed): no layout of the screen
+            one_line = (status.display and display and self._status_text is not None
+                        and max(Content.from_markup(t).cell_length
+                                for t in (text, self._status_text)) <= status.content_size.width)
+            self._status_text = text
+            status.update(text, layout=not one_line)
+        status.display = display
 
     def _topbar(self) -> None:
-        total = len(self.service.entries()) if self.service else 0
-        self.query_one("#topbar", Static).update(
-            f"[b]Journal[/b]  {entries(total)}"
-            + ("  ·  [$warning]showing archived[/]" if self.show_archived else "")
-        )
+        total = self.service.entry_count() if self.service else 0
+        text = (f"[b]Journal[/b]  {entries(total)}"
+                + ("  ·  [$warning]showing archived[/]" if self.show_archived else ""))
+        if text != self._topbar_text:
+            self._topbar_text = text
+            self.query_one("#topbar", Static).update(text, layout=False)  # one line high
 
     def highlighted_entry(self) -> Entry | None:
         option_list = self.query_one(EntryList)
@@ -253,6 +467,12 @@ class JournalBrowser(JournalScreen):
 
     def _preview(self) -> None:
         entry = self.highlighted_entry()
+        repo = self.mj.repo
+        shown = (entry, None if repo is None else repo.version)
+        if self._previewed is not None and self._previewed[0] is shown[0] \
+                and self._previewed[1] == shown[1]:
+            return  # drawn already (the highlight message after a search that drew it)
+        self._previewed = shown
         preview = self.query_one("#preview", Static)
         if entry is None:
             preview.update("")
@@ -269,17 +489,14 @@ class JournalBrowser(JournalScreen):
             head.append("[$text-muted]" + " · ".join(m for m in mood if m) + "[/]")
         body = entry.body if len(entry.body) < 1500 else entry.body[:1500] + "…"
         preview.update("\n".join(head) + "\n\n" + markup_lines(body))
-        self.query_one(MonthCalendar).show_day(day)
+        calendar = self.query_one(MonthCalendar)
+        if calendar.cursor != day:
+            calendar.show_day(day)
 
     # ------------------------------------------------------------------ events
     @on(OptionList.OptionHighlighted, "#entries")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        option_list = self.query_one(EntryList)
-        if (
-            event.option_index >= option_list.option_count - 10
-            and self.shown < len(self.results)
-        ):
-            self._add_page()
+        self._near_edge(event.option_index)
         self._preview()
 
     @on(OptionList.OptionSelected, "#entries")
@@ -288,10 +505,28 @@ class JournalBrowser(JournalScreen):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value
+        # the box as it is now, not as it was when this message left it: keys typed
+        # faster than they are listed are then listed once, with the final text
+        self.query_text = self.query_one("#search", Input).value
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(0.05, self.run_search)
+            self._search_timer = None
+        if self._search_key() == self._searched:
+            return  # listed already (by an earlier message, escape or the calendar)
+        if (
+            self._scan_seconds < FAST_SCAN
+            or time.perf_counter() - self._searched_at > DEBOUNCE
+        ):
+            # a scan cheaper than a frame, or the first key after a pause: list it now
+            self.run_search()
+        else:
+            # slow scans while keys come quickly: wait for the typing to pause
+            self._search_timer = self.set_timer(DEBOUNCE, self._search_now)
+
+    def _search_now(self) -> None:
+        self._search_timer = None
+        self.query_text = self.query_one("#search", Input).value
+        self.run_search()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

@@ -4,6 +4,7 @@ quick capture from the shell (``write_entry``, ``list_entries``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..domain import journal as jr
@@ -46,7 +47,8 @@ class JournalService:
         self.drafts = DraftStore(repo.journal.path)
         self._folded: dict[str, tuple[str, str]] = {}  # id -> (updated_at, folded body)
         self._folded_tags: dict[str, tuple[str, list[str]]] = {}  # id -> (updated_at, tags)
-        self._sorted: tuple[tuple[int, bool], list[Entry]] | None = None
+        # newest first, per (journal version, archived); a tuple: handed out as it is
+        self._sorted: tuple[tuple[int, bool], tuple[Entry, ...]] | None = None
         self._days: tuple[int, dict[str, set[int]]] | None = None  # version, month -> days
         # (entry, folded body) newest first, per journal version: what search scans
         self._scan: tuple[tuple[int, bool], list[tuple[Entry, str]]] | None = None
@@ -58,11 +60,18 @@ class JournalService:
 
         Sorted once per change of the journal, not at every keystroke of a search.
         """
+        return list(self._entries(archived))
+
+    def _entries(self, archived: bool) -> tuple[Entry, ...]:
         key = (self.repo.version, archived)
         if self._sorted is None or self._sorted[0] != key:
             items = self.repo.entries(include_archived=True)
-            self._sorted = (key, [e for e in items if e.archived == archived])
-        return list(self._sorted[1])
+            self._sorted = (key, tuple(e for e in items if e.archived == archived))
+        return self._sorted[1]
+
+    def entry_count(self, *, archived: bool = False) -> int:
+        """How many entries ``entries()`` lists, without a copy of the list."""
+        return len(self._entries(archived))
 
     def today_entries(self, today: dt.date) -> list[Entry]:
         key = today.isoformat()
@@ -94,16 +103,21 @@ class JournalService:
     def days_with_entries(self, year: int, month: int) -> set[int]:
         """Day numbers of ``year``-``month`` that have an entry (not archived).
 
-        The calendar asks at every move of the list's highlight: the days of every month
-        are indexed once per change of the journal.
+        The calendar asks at every move of the list's highlight: the month is found by
+        bisecting the sorted entries (newest first) and kept until the journal changes,
+        so a month costs its own entries, not the whole history.
         """
         version = self.repo.version
         if self._days is None or self._days[0] != version:
-            days: dict[str, set[int]] = {}
-            for e in self.entries():
-                days.setdefault(e.date[:7], set()).add(int(e.date[8:10]))
-            self._days = (version, days)
-        return set(self._days[1].get(f"{year:04d}-{month:02d}", ()))
+            self._days = (version, {})
+        key = f"{year:04d}-{month:02d}"
+        days = self._days[1].get(key)
+        if days is None:
+            items = self._entries(False)
+            start = _first_before(items, f"{key}-99")  # past the month's last day
+            end = _first_before(items, f"{key}-00")
+            days = self._days[1][key] = {int(e.date[8:10]) for e in items[start:end]}
+        return set(days)
 
     # ---------------------------------------------------------------- drafts
     def write_draft(self, entry: Entry, body: str) -> None:
@@ -154,7 +168,7 @@ class JournalService:
     def _scan_list(self, archived: bool) -> list[tuple[Entry, str]]:
         key = (self.repo.version, archived)
         if self._scan is None or self._scan[0] != key:
-            self._scan = (key, [(e, self._fold(e)) for e in self.entries(archived=archived)])
+            self._scan = (key, [(e, self._fold(e)) for e in self._entries(archived)])
         return self._scan[1]
 
     def _tag_strings(self, archived: bool) -> list[str]:
@@ -172,11 +186,12 @@ class JournalService:
         self._folded_tags[entry.id] = (entry.updated_at, folded)
         return folded
 
-    def search(self, text: str, *, archived: bool = False, limit: int | None = None) -> list[Hit]:
-        """Entries matching the search box, newest first, with match spans in the body."""
+    def matches(self, text: str, *, archived: bool = False) -> Sequence[Entry]:
+        """Entries matching the search box, newest first (the whole journal when it is
+        empty). Made of the repository's own records: nothing is copied but the list."""
         query = jr.parse_query(text)
         if query.empty:  # the whole journal (the list as it opens)
-            return [Hit(e, []) for e in self.entries(archived=archived)[:limit]]
+            return self._entries(archived)
         if not (query.skills or query.start or query.end):
             # words and #tags (search as you type): one tight scan of what is folded
             terms, wanted = query.terms, query.tags
@@ -190,16 +205,30 @@ class JournalService:
                         if all(mark in tags for mark in marks)]
             for term in terms:  # each word narrows the list, at the speed of a plain scan
                 scan = [pair for pair in scan if term in pair[1]]
-            return [Hit(e, []) for e, _ in scan[:limit]]
+            return [e for e, _ in scan]
         skills = self.skills()
-        hits: list[Hit] = []
-        for entry in self.entries(archived=archived):
+        hits: list[Entry] = []
+        for entry in self._entries(archived):
             tags = self._fold_tags(entry) if query.tags else None
             if jr.entry_matches(entry, query, self._fold(entry), skills, tags):
-                hits.append(Hit(entry, []))
-                if limit is not None and len(hits) >= limit:
-                    break
+                hits.append(entry)
         return hits
+
+    def search(self, text: str, *, archived: bool = False, limit: int | None = None) -> list[Hit]:
+        """Entries matching the search box, newest first, with match spans in the body."""
+        return [Hit(e, []) for e in self.matches(text, archived=archived)[:limit]]
 
     def spans(self, entry: Entry, text: str) -> list[tuple[int, int]]:
         return jr.find_spans(entry.body, list(jr.parse_query(text).terms))
+
+
+def _first_before(items: Sequence[Entry], date: str) -> int:
+    """The index of the first of ``items`` (newest first) dated before ``date``."""
+    lo, hi = 0, len(items)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if items[mid].date >= date:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
