@@ -1131,8 +1131,10 @@ def verify_data(raw: bytes, path: Path) -> VerifyReport:
 
 
 def verify_path(path: Path) -> VerifyReport:
+    from ..store.backups import DamagedBackup, read_backup
+
     try:
-        raw = path.read_bytes()
+        raw = read_backup(path)  # a backup's journal, uncompressed (.gz, .bz2)
     except FileNotFoundError:
         report = VerifyReport(path)
         report.problems.append("there is no journal file there")
@@ -1140,6 +1142,10 @@ def verify_path(path: Path) -> VerifyReport:
     except OSError as err:
         report = VerifyReport(path)
         report.problems.append(f"it cannot be read ({describe_os_error(err)})")
+        return report
+    except DamagedBackup as err:
+        report = VerifyReport(path)
+        report.problems.append(str(err))
         return report
     from ..store import changes
 
@@ -1661,11 +1667,15 @@ def backup_now(journal: Journal, now: dt.datetime) -> Path:
 
 def find_backup(journal_path: Path, name: str) -> Path:
     """The backup called ``name``: a path, a file name in backups/, or its label."""
+    from ..store.backups import SUFFIXES
+
     given = Path(name).expanduser()
     journal_path = real_path(journal_path)
     folder = backup_dir_for(journal_path)
-    candidates = [given, folder / name, folder / f"{name}.json",
-                  folder / f"{journal_path.stem}-{name}.json"]
+    # a label names one backup, in whichever format it was written (.json.gz, .json.bz2,
+    # or .json by earlier versions)
+    candidates = [given, folder / name, *(folder / f"{name}{s}" for s in SUFFIXES),
+                  *(folder / f"{journal_path.stem}-{name}{s}" for s in SUFFIXES)]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
@@ -1687,13 +1697,16 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
     is kept first (as a backup, or set aside when it does not parse)."""
     from filelock import FileLock, Timeout
 
+    from ..store.backups import DamagedBackup, read_backup
     from ..store.errors import JournalLocked
 
     journal_path = real_path(journal_path)  # the file the app locks and writes
     try:
-        raw = backup.read_bytes()
+        raw = read_backup(backup)  # uncompressed: journal.json gets the plain bytes
     except OSError as err:
         raise PortabilityError(f"{backup} cannot be read ({describe_os_error(err)})") from None
+    except DamagedBackup as err:
+        raise PortabilityError(f"{backup} is a damaged backup: {err}") from None
     try:
         data = parse_journal_bytes(raw)
     except ValueError as err:
@@ -1715,7 +1728,7 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
     try:
         before = set(list_backups(journal_path))
         aside_before = set(journal_path.parent.glob(f"{journal_path.name}.corrupt-*"))
-        restore_backup(journal_path, backup)
+        restore_backup(journal_path, backup, raw)
         kept = sorted(set(list_backups(journal_path)) - before)
         aside = sorted(set(journal_path.parent.glob(f"{journal_path.name}.corrupt-*"))
                        - aside_before)
@@ -1725,7 +1738,8 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
 
 
 def describe_backups(journal_path: Path) -> list[tuple[Path, int, float]]:
-    """(path, size, modified time) of each backup, oldest first."""
+    """(path, size on disk, modified time) of each backup, oldest first (plain or
+    compressed alike)."""
     result = []
     for p in list_backups(real_path(journal_path)):
         try:

@@ -17,7 +17,7 @@ from micro_journal.store import (
     Repository,
     open_journal,
 )
-from micro_journal.store.backups import WEEKLY_KEEP, list_backups
+from micro_journal.store.backups import WEEKLY_KEEP, backup_label, list_backups, read_backup
 from micro_journal.store.files import parse_journal_bytes
 
 START = dt.date(2026, 1, 1)
@@ -37,7 +37,7 @@ def use_for_days(path, days, keep, *, start=START, saves=3, body="day"):
 def dated(path):
     out = {}
     for p in list_backups(path):
-        label = p.stem[len(path.stem) + 1 :]
+        label = backup_label(path, p)
         try:
             out[dt.date.fromisoformat(label[:10])] = p
         except ValueError:
@@ -61,7 +61,7 @@ def test_rotation_over_months_keeps_the_configured_number_and_all_parse(tmp_path
     assert len({d.isocalendar()[:2] for d in older}) == len(older)
     assert len(backups) <= keep + WEEKLY_KEEP
     for day, backup in backups.items():
-        data = parse_journal_bytes(backup.read_bytes())
+        data = parse_journal_bytes(read_backup(backup))
         bodies = [d["body"] for d in data["entries"].values()]
         # taken at the day's first open: everything up to the day before, nothing of the day
         assert len(bodies) == 3 * (day - START).days
@@ -103,7 +103,7 @@ def test_starting_empty_after_corruption_keeps_the_old_journal_s_last_backup(tmp
     os.chmod(path, 0o600)
     use_for_days(path, 80, keep=3, start=day + dt.timedelta(days=1), body="new life")
     assert good.exists() and good.read_bytes() == good_bytes
-    assert "old life" in good.read_text(encoding="utf-8")
+    assert b"old life" in read_backup(good)
 
 
 def test_an_emptied_journal_is_not_backed_up_over_its_history(tmp_path):
@@ -116,4 +116,4 @@ def test_an_emptied_journal_is_not_backed_up_over_its_history(tmp_path):
         with open_journal(path, today=lambda day=day: day, backups_keep=3):
             pass
     assert max(dated(path).items())[1].read_bytes() == newest
-    assert all(json.loads(p.read_bytes()).get("entries") for p in list_backups(path))
+    assert all(json.loads(read_backup(p)).get("entries") for p in list_backups(path))

@@ -27,7 +27,12 @@ import pytest
 from micro_journal.domain.models import Entry
 from micro_journal.services import portability as pt
 from micro_journal.store import Repository, open_journal, read_state
-from micro_journal.store.backups import list_backups, pre_migration_backup
+from micro_journal.store.backups import (
+    backup_label,
+    list_backups,
+    pre_migration_backup,
+    read_backup,
+)
 from micro_journal.store.files import TMP_MARK, parse_journal_bytes
 from tests.cli.cli_helpers import OUTLINE, Sandbox, assert_one_line_error, sealed_env
 
@@ -102,16 +107,16 @@ def test_two_restores_in_the_same_second_keep_both_safety_copies(sandbox, journa
     second = ok(run_same_second(sandbox, journal, "restore", made.name))
 
     safety = [p for p in list_backups(journal) if "before-restore" in p.name]
-    kept = [records(p.read_bytes()) for p in safety]
+    kept = [records(read_backup(p)) for p in safety]
     assert state_b in kept, "the first restore's safety copy was overwritten"
     assert state_c in kept
     # the command names the copy it really made
     named = Path(second.stdout.strip().splitlines()[-1].split(" kept as ")[1].rstrip("."))
-    assert records(named.read_bytes()) == state_c
+    assert records(read_backup(named)) == state_c
     # both are offered by `restore` and each can be put back
     listing = ok(sandbox.run("restore", db=journal)).stdout
     assert all(p.name in listing for p in safety)
-    first = next(p for p in safety if records(p.read_bytes()) == state_b)
+    first = next(p for p in safety if records(read_backup(p)) == state_b)
     ok(sandbox.run("restore", first.name, db=journal))
     assert journal_records(journal) == state_b
 
@@ -127,7 +132,7 @@ def test_a_pre_migration_copy_never_replaces_an_earlier_one(tmp_path, monkeypatc
                          % n)
         seen.append(pre_migration_backup(path, 1))
     assert len(set(seen)) == 3
-    assert [parse_journal_bytes(p.read_bytes())["entries"]["1"]["n"] for p in seen] == [0, 1, 2]
+    assert [parse_journal_bytes(read_backup(p))["entries"]["1"]["n"] for p in seen] == [0, 1, 2]
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in seen)
 
 
@@ -146,7 +151,7 @@ def use_for_days(path: Path, first: dt.date, days: int) -> dt.date:
 def dailies(path: Path) -> set[dt.date]:
     days = set()
     for p in list_backups(path):
-        label = p.stem[len(path.stem) + 1 :]
+        label = backup_label(path, p)
         try:
             days.add(dt.date.fromisoformat(label))
         except ValueError:
@@ -180,9 +185,9 @@ def test_sixteen_manual_backups_in_a_day_cost_no_daily(sandbox, tmp_path):
             assert p.name in listing
     before = journal_records(path)
     ok(sandbox.run("restore", made[-1].name, db=path))
-    assert journal_records(path) == records(made[-1].read_bytes()) != before
+    assert journal_records(path) == records(read_backup(made[-1])) != before
     for p in list_backups(path):
-        parse_journal_bytes(p.read_bytes())
+        parse_journal_bytes(read_backup(p))
 
 
 def test_an_hourly_backup_cron_job_keeps_every_daily(tmp_path, figures):
@@ -234,6 +239,8 @@ PART_OF_THE_JOURNAL = [
     "journal/journal.json.drafts/new.json",
     "journal/backups/journal-2026-11-17.json",
     "journal/backups/journal-2026-11-19.json",
+    "journal/backups/journal-2026-11-19.json.gz",  # the name a new backup has
+    "journal/backups/journal-2026-11-19.json.bz2",
     "journal/backups",
     "journal/journal.json.corrupt-20261101T000000Z",
     "journal/journal.json.changes.damaged-20261101T000000Z",
@@ -282,6 +289,8 @@ def test_export_refuses_the_journal_s_files_through_a_symlinked_db(sandbox, jour
 
 def test_a_backup_killed_half_way_leaves_no_temp_file_behind(sandbox, journal):
     ok(sandbox.run("backup", db=journal))  # today's daily exists: the next copy is manual
+    # a change since: the next backup is a copy (of an unchanged journal: a hard link)
+    ok(sandbox.run("checkin", OUTLINE, "--note", "after the first backup", db=journal))
     stall = """
 import os, sys, time
 real = os.fsync
@@ -313,7 +322,7 @@ raise SystemExit(main(sys.argv[1:]))
     ok(sandbox.run("backup", db=journal))
     assert not [p for p in folder.iterdir() if TMP_MARK in p.name]
     for p in list_backups(journal):
-        parse_journal_bytes(p.read_bytes())
+        parse_journal_bytes(read_backup(p))
 
 
 # ============================================================ restore through a symlink
@@ -333,7 +342,7 @@ def test_restore_through_a_symlinked_db_writes_the_real_journal(sandbox, journal
     assert made.name in listing
     ok(sandbox.run("restore", made.name, db=alias))
     assert alias.is_symlink() and alias.resolve() == journal
-    assert journal_records(journal) == records(made.read_bytes())
+    assert journal_records(journal) == records(read_backup(made))
     kept = [p for p in list_backups(journal) if "before-restore" in p.name]
-    assert [records(p.read_bytes()) for p in kept] == [changed]
+    assert [records(read_backup(p)) for p in kept] == [changed]
     assert not (alias.parent / "backups").exists()
