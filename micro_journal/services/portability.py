@@ -2,10 +2,11 @@
 
 * exporters: the whole journal as lossless JSON (with its schema version), a Markdown
   document week by week, the check-ins as CSV, and an iCalendar (RFC 5545) file of the
-  plan's daily practice and the micro-goal deadlines;
+  plan's daily practice and the micro-goal deadlines; each written as it is made
+  (``iter_export``, ``export_to_file``), never held whole in memory;
 * importers: our own JSON export (or a journal/backup file), matched by record id, and
   jrnl's ``jrnl --export json``; everything is parsed and checked before anything is
-  written, then saved as one atomic batch;
+  written, then saved in atomic batches of a thousand records;
 * verify (parse, schema, fields, every reference resolves), the week's summary in
   Markdown, stats, and backup/restore under the journal's lock.
 
@@ -19,8 +20,11 @@ import contextlib
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
 import json
+import operator
+import re
 import sys
 import uuid
 from collections import Counter, defaultdict
@@ -30,12 +34,16 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import dates, rules
-from ..domain.journal import entry_tags
+from ..domain.journal import entry_tags, normalise_tags, tags_of
 from ..domain.models import (
     ALL_RECORD_TYPES,
+    DECISIONS,
     GOAL_STATUSES,
+    MINUTES_MAX,
+    NUMBER_MAX,
     CheckIn,
     Entry,
+    Measurement,
     MicroGoal,
     MicroSkill,
     Objective,
@@ -47,11 +55,12 @@ from ..domain.models import (
 )
 from ..store import migrations
 from ..store.backups import MANUAL_PREFIX, backup_dir_for, list_backups, restore_backup
+from ..store.errors import JournalError
 from ..store.files import (
     TMP_MARK,
     atomic_write,
+    check_shape,
     describe_os_error,
-    dumps,
     json_text,
     parse_journal_bytes,
 )
@@ -171,37 +180,100 @@ def _num(value: float | None) -> str:
 # ===================================================================== the journal in memory
 
 
-class Snapshot:
-    """Every record of a repository, with the look-ups the exporters need."""
+def _phases(progress: Progress) -> tuple[Progress, Progress]:
+    """``progress`` split in two halves: reading the records, then making and writing
+    the export; it never goes back (a kind of record read late counts for nothing)."""
+    scale, last = 1000, [0]
 
-    def __init__(self, repo: Repository) -> None:
-        self.records: dict[type[Record], list[Record]] = {
-            cls: sorted(repo.all(cls), key=lambda r: (r.created_at, r.id))
-            for cls in ALL_RECORD_TYPES
-        }
-        self.objectives = {o.id: o for o in self.records[Objective]}
-        self.skills = {s.id: s for s in self.records[MicroSkill]}
-        self.plans: list[Plan] = list(self.records[Plan])  # type: ignore[arg-type]
-        self.checkins: list[CheckIn] = sorted(
-            self.records[CheckIn], key=lambda c: (c.date, c.created_at, c.id)  # type: ignore[attr-defined]
-        )
-        self.entries: list[Entry] = sorted(
-            self.records[Entry], key=lambda e: (e.date, e.created_at, e.id)  # type: ignore[attr-defined]
-        )
-        self.reviews: list[WeeklyReview] = sorted(
-            self.records[WeeklyReview], key=lambda r: (r.week, r.created_at)  # type: ignore[attr-defined]
-        )
-        self.goals: list[MicroGoal] = sorted(
-            self.records[MicroGoal], key=lambda g: (g.deadline, g.created_at, g.id)  # type: ignore[attr-defined]
-        )
-        self.by_skill: dict[str, list[CheckIn]] = defaultdict(list)
-        for c in self.checkins:
-            self.by_skill[c.skill_id].append(c)
-        self.reviews_by_week: dict[str, list[WeeklyReview]] = defaultdict(list)
-        for r in self.reviews:
-            self.reviews_by_week[r.week].append(r)
+    def report(done: int, total: int, start: int) -> None:
+        at = start + min(scale, done * scale // max(1, total))
+        if at >= last[0]:
+            last[0] = at
+            progress(at, 2 * scale)
+
+    return (lambda done, total: report(done, total, 0),
+            lambda done, total: report(done, total, scale))
+
+
+class _RecordsByType(dict):
+    """record class -> its records sorted by (created, id), read when first asked for:
+    a CSV of the check-ins never reads a hundred years of entries."""
+
+    def __init__(self, repo: Repository, loaded: Callable[[type[Record]], None]) -> None:
+        super().__init__()
+        self._repo, self._loaded = repo, loaded
+
+    def __missing__(self, cls: type[Record]) -> list[Record]:
+        records = self[cls] = sorted(self._repo.all(cls), key=lambda r: (r.created_at, r.id))
+        self._loaded(cls)
+        return records
+
+
+class Snapshot:
+    """Every record of a repository, with the look-ups the exporters need; each kind is
+    read the first time it is used (nothing is read to count them first). ``progress``
+    moves on as each kind is read: 1 of 2, 2 of 3, 3 of 4…"""
+
+    def __init__(self, repo: Repository, progress: Progress = _noop) -> None:
+        read: list[int] = [0]
+
+        def loaded(cls: type[Record]) -> None:
+            read[0] += 1
+            progress(read[0], read[0] + 1)
+
+        self.records: dict[type[Record], list[Record]] = _RecordsByType(repo, loaded)
         self._weeks: dict[dt.date, list[CheckIn]] = {}
         self._weeks_start: int | None = None
+
+    @functools.cached_property
+    def objectives(self) -> dict[str, Objective]:
+        return {o.id: o for o in self.records[Objective]}  # type: ignore[misc]
+
+    @functools.cached_property
+    def skills(self) -> dict[str, MicroSkill]:
+        return {s.id: s for s in self.records[MicroSkill]}  # type: ignore[misc]
+
+    @functools.cached_property
+    def plans(self) -> list[Plan]:
+        return list(self.records[Plan])  # type: ignore[arg-type]
+
+    @functools.cached_property
+    def checkins(self) -> list[CheckIn]:
+        return sorted(
+            self.records[CheckIn], key=lambda c: (c.date, c.created_at, c.id)  # type: ignore[attr-defined]
+        )
+
+    @functools.cached_property
+    def entries(self) -> list[Entry]:
+        return sorted(
+            self.records[Entry], key=lambda e: (e.date, e.created_at, e.id)  # type: ignore[attr-defined]
+        )
+
+    @functools.cached_property
+    def reviews(self) -> list[WeeklyReview]:
+        return sorted(
+            self.records[WeeklyReview], key=lambda r: (r.week, r.created_at)  # type: ignore[attr-defined]
+        )
+
+    @functools.cached_property
+    def goals(self) -> list[MicroGoal]:
+        return sorted(
+            self.records[MicroGoal], key=lambda g: (g.deadline, g.created_at, g.id)  # type: ignore[attr-defined]
+        )
+
+    @functools.cached_property
+    def by_skill(self) -> dict[str, list[CheckIn]]:
+        found: dict[str, list[CheckIn]] = defaultdict(list)
+        for c in self.checkins:
+            found[c.skill_id].append(c)
+        return found
+
+    @functools.cached_property
+    def reviews_by_week(self) -> dict[str, list[WeeklyReview]]:
+        found: dict[str, list[WeeklyReview]] = defaultdict(list)
+        for r in self.reviews:
+            found[r.week].append(r)
+        return found
 
     def week_checkins(self, first: dt.date) -> list[CheckIn]:
         """The check-ins of the week that starts on ``first``."""
@@ -214,7 +286,7 @@ class Snapshot:
         return self._weeks.get(first, [])
 
     def total(self) -> int:
-        return sum(len(v) for v in self.records.values())
+        return sum(len(self.records[cls]) for cls in ALL_RECORD_TYPES)
 
     def skill_title(self, skill_id: str | None) -> str:
         skill = self.skills.get(skill_id or "")
@@ -242,32 +314,274 @@ def export_doc(record: Record) -> dict[str, Any]:
     return doc
 
 
-def export_json(
-    repo: Repository, *, span: DateRange = DateRange(), progress: Progress = _noop,
-) -> str:
-    """The journal as JSON: lossless (unknown fields kept), stable order, schema version.
+# A piece of an export as it is produced: bytes (orjson's) or text (the stdlib's and
+# the text formats'); ``encode_chunk`` makes either the bytes that are written.
+Chunk = str | bytes
 
-    With a date range, dated records (check-ins, entries, reviews, goals) are limited to
-    it; objectives, skills and plans are always included so every reference resolves.
-    """
+# records per orjson call: enough that the calls cost nothing, few enough that a piece
+# of the file (and its re-indented copy) stays small
+JSON_CHUNK = 256
+try:
+    import orjson as _orjson
+
+    _ORJSON_OPTS = _orjson.OPT_INDENT_2 | _orjson.OPT_SORT_KEYS
+except ImportError:  # pragma: no cover - the stdlib writes the same bytes, slower
+    _orjson = None  # type: ignore[assignment]
+    _ORJSON_OPTS = 0
+
+# orjson writes a float under 1e-4 in forms of its own (``0.00001``, ``1e-7``) where the
+# stdlib writes ``1e-05``; every other number, string and the layout come out the same
+# (tests/cli/test_export_stream.py holds the two to it). A piece that may hold one of
+# those forms — or text that only looks like one — is written by the stdlib instead.
+_ORJSON_EXPONENT = re.compile(rb"e-\d")  # (a literal first: searched at memchr speed)
+
+
+def _json_piece(docs: list[dict[str, Any]], checked: bool) -> Chunk:
+    """Records as they sit in a table's list in the export (6 spaces in, one per
+    comma), exactly as ``json.dumps(document, ensure_ascii=False, indent=2,
+    sort_keys=True)`` writes them. ``checked``: every number in ``docs`` is one orjson
+    writes as the stdlib does (``_plain_number``)."""
+    if _orjson is not None:
+        try:
+            dumped = _orjson.dumps(docs, option=_ORJSON_OPTS)
+        except (TypeError, ValueError):  # a lone surrogate, a 65-bit integer…
+            dumped = None
+        if dumped is not None and (checked or not (
+                b"0.0000" in dumped or _ORJSON_EXPONENT.search(dumped))):
+            # "[\n  {…},\n  {…}\n]" -> "      {…},\n      {…}" (raw newlines are only
+            # between tokens: the ones in strings are written \n)
+            return b"    " + dumped[2:-2].replace(b"\n", b"\n    ")
+    text = json.dumps(docs, ensure_ascii=False, indent=2, sort_keys=True)
+    return "    " + text[2:-2].replace("\n", "\n    ")
+
+
+def _plain_number(value: Any) -> bool:
+    """None, or a number orjson writes as the stdlib does: an int, a float that is 0
+    or at least 1e-4 in size."""
+    return value is None or type(value) is int or (
+        type(value) is float and (value == 0.0 or abs(value) >= 1e-4))
+
+
+# What each check of domain.models takes, as plain tests for the documents exported as
+# they are stored (below): each is True only when the check certainly passes.
+
+def _is_text(value: Any) -> bool:  # check_text: valid Unicode (no lone surrogate)
+    if type(value) is not str:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_id(value: Any) -> bool:  # check_id
+    return type(value) is str and value != "" and _is_text(value)
+
+
+def _is_stamp(value: Any) -> bool:  # check_stamp (ValueError: not a date and time)
+    return (type(value) is str and "1000" <= value < "9000"
+            and dt.datetime.fromisoformat(value) is not None)
+
+
+def _is_date(value: Any) -> bool:  # check_date (ValueError: no such day)
+    return (type(value) is str and len(value) == 10 and value[4] == "-" == value[7]
+            and "1000" <= value < "9000" and dt.date.fromisoformat(value) is not None)
+
+
+def _is_number(value: Any) -> bool:  # check_number, written as the stdlib writes it
+    return (type(value) is int or type(value) is float) and (
+        -NUMBER_MAX <= value <= NUMBER_MAX) and _plain_number(value)
+
+
+def _is_whole(value: Any, low: int, high: int) -> bool:
+    return type(value) is int and low <= value <= high
+
+
+def _plain_checkin(doc: dict[str, Any]) -> bool:
+    # the domain's own fast check (the one every start reads check-ins with)
+    return CheckIn._plain(doc) and _plain_number(doc["value"])
+
+
+def _plain_entry(doc: dict[str, Any]) -> bool:
+    """``Entry.SCHEMA``'s checks for a document that holds exactly its fields, with
+    nothing to decode (``archived`` already true or false)."""
+    mood, energy = doc["mood"], doc["energy"]
+    return (
+        _is_id(doc["id"]) and _is_stamp(doc["created_at"]) and _is_stamp(doc["updated_at"])
+        and _is_date(doc["date"]) and _is_text(doc["body"])
+        and type(skill_ids := doc["skill_ids"]) is list and all(map(_is_id, skill_ids))
+        and type(tags := doc["tags"]) is list and all(map(_is_text, tags))
+        and (mood is None or _is_whole(mood, 1, 5))
+        and (energy is None or _is_whole(energy, 1, 5))
+        and type(doc["archived"]) is bool
+    )
+
+
+def _plain_goal(doc: dict[str, Any]) -> bool:
+    """``MicroGoal.SCHEMA``'s checks for a document that holds exactly its fields."""
+    minutes, skill_id, completed = (doc["estimate_minutes"], doc["skill_id"],
+                                    doc["completed_at"])
+    return (
+        _is_id(doc["id"]) and _is_stamp(doc["created_at"]) and _is_stamp(doc["updated_at"])
+        and _is_id(doc["objective_id"]) and _is_text(doc["action"])
+        and _is_date(doc["deadline"]) and (skill_id is None or _is_id(skill_id))
+        and _is_text(doc["success_metric"])
+        and (minutes is None or _is_whole(minutes, 0, MINUTES_MAX))
+        and type(status := doc["status"]) is str and status in GOAL_STATUSES
+        and (completed is None or _is_stamp(completed))
+        and _is_text(doc["insight"]) and _is_text(doc["drop_reason"])
+    )
+
+
+_MEASUREMENT_FIELDS = frozenset({"skill_id", "value", "note"})
+
+
+def _plain_measurement(item: Any) -> bool:
+    # a measurement holding exactly its fields: its to_dict() is the item itself
+    return (type(item) is dict and item.keys() == _MEASUREMENT_FIELDS
+            and _is_id(item["skill_id"]) and (item["value"] is None or _is_number(item["value"]))
+            and _is_text(item["note"]))
+
+
+def _plain_review(doc: dict[str, Any]) -> bool:
+    """``WeeklyReview.SCHEMA``'s checks for a document that holds exactly its fields,
+    each measurement exactly its own."""
+    objective_id, decision, tweak = (doc["objective_id"], doc["decision"],
+                                     doc["tweak_skill_id"])
+    return (
+        _is_id(doc["id"]) and _is_stamp(doc["created_at"]) and _is_stamp(doc["updated_at"])
+        and _is_date(doc["week"]) and (objective_id is None or _is_id(objective_id))
+        and type(measurements := doc["measurements"]) is list
+        and all(map(_plain_measurement, measurements))
+        and _is_text(doc["worked"]) and _is_text(doc["adjust"])
+        and (decision is None or (type(decision) is str and decision in DECISIONS))
+        and (tweak is None or _is_id(tweak))
+    )
+
+
+def _field_set(cls: type[Record]) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls)) - {"extra"}
+
+
+# Documents exported as they are stored — never made records and back — when they hold
+# exactly the record's fields and pass these checks: the tables that grow with the
+# years. Each check stands only while its record has the fields it was written for.
+_PLAIN_DOCS: dict[type[Record], Callable[[dict[str, Any]], bool]] = {CheckIn: _plain_checkin}
+for _cls, _check, _fields in (
+    (Entry, _plain_entry, {"date", "body", "skill_ids", "tags", "mood", "energy",
+                           "archived"}),
+    (MicroGoal, _plain_goal, {"objective_id", "action", "deadline", "skill_id",
+                              "success_metric", "estimate_minutes", "status",
+                              "completed_at", "insight", "drop_reason"}),
+    (WeeklyReview, _plain_review, {"week", "objective_id", "measurements", "worked",
+                                   "adjust", "decision", "tweak_skill_id"}),
+):
+    if _field_set(_cls) == {"id", "created_at", "updated_at", *_fields} and (
+            _cls is not WeeklyReview or _field_set(Measurement) == _MEASUREMENT_FIELDS):
+        _PLAIN_DOCS[_cls] = _check
+
+
+def _stored_as_is(cls: type[Record]) -> bool:
+    """Whether ``cls.from_stored`` keeps every field of a document as it is (no field
+    decoded, nothing rewritten): then a document holding exactly its fields is, once
+    the check has taken it, what the record's ``to_dict()`` gives back."""
+    return (cls._decode.__func__ is Record._decode.__func__  # type: ignore[attr-defined]
+            and not any(getattr(check, "decodes", False) for _name, check in cls.SCHEMA))
+
+
+Row = tuple[str, str, dict[str, Any], bool]  # created_at, id, exported document, checked
+_ROW_ORDER = operator.itemgetter(0, 1)  # Snapshot's order: created, then id
+
+
+def _stored_table(repo: Repository, name: str) -> dict[str, Any]:
+    """A table's documents as stored, by key: what ``repo.db.table(name).documents()``
+    walks (TinyDB's ``Table._read_table``), without a call per document."""
+    tables = repo.storage.read()
+    try:
+        return tables[name] if tables is not None else {}
+    except KeyError:
+        return {}
+
+
+def _export_rows(
+    repo: Repository, cls: type[Record], span: DateRange, tick: Callable[[int], None],
+) -> list[Row]:
+    """The exported documents of ``cls``, in the export's order (created, then id),
+    limited to ``span``: the records ``Snapshot(repo).records[cls]`` holds (the
+    repository's check; the first of two with one id) as ``export_doc`` writes them.
+    A stored document that certainly passes the check and comes out unchanged is
+    taken as it is instead of being made a record and back."""
+    plain = _PLAIN_DOCS.get(cls)
+    as_is = _stored_as_is(cls)
+    names = _field_set(cls)
+    is_entry = cls is Entry
+    span_open = span.open
+    # the field record_day() dates a record by (its checks make it a date)
+    day_field = next((n for n in ("date", "week", "deadline") if n in names), "")
+    normalised: dict[tuple[str, ...], list[str]] = {}
+    rows: list[Row] = []
+    append = rows.append
+    seen: set[str] = set()
+    for n, (key, doc) in enumerate(_stored_table(repo, cls.TABLE).items(), 1):
+        if not n % 1000:
+            tick(n)
+        # exactly the record's fields, under a key that spells a document id (one
+        # store.table.doc_id makes an int of)
+        whole = (type(doc) is dict and doc.keys() == names and type(key) is str
+                 and key.isdigit() and key.isascii() and (key[0] != "0" or key == "0"))
+        try:
+            taken = whole and plain is not None and plain(doc)
+        except ValueError:  # no such day or time: the long way says what is wrong
+            taken = False
+        if taken:
+            ident = doc["id"]
+            if ident in seen:
+                continue  # the repository keeps the first of two with one id
+            seen.add(ident)
+            if not (span_open or not day_field or span.contains(doc[day_field])):
+                continue
+            if is_entry:
+                stored, body = doc["tags"], doc["body"]
+                if "#" in body:
+                    tags = tags_of(stored, body)
+                else:  # no #tag in the text: the field's tags, normalised
+                    given = tuple(stored)
+                    tags = normalised.get(given)
+                    if tags is None:
+                        tags = normalised[given] = normalise_tags(stored)
+                if tags != stored:
+                    doc = {**doc, "tags": tags}
+            append((doc["created_at"], ident, doc, True))
+            continue
+        try:
+            record = read_document(cls, table_doc_id(key), doc)
+        except RecordError:
+            continue  # left out, as the repository leaves it out
+        if record.id in seen:
+            continue
+        seen.add(record.id)
+        if not span.open:
+            day = record_day(record)
+            if day is not None and not span.contains(day):
+                continue
+        if whole and as_is:
+            rows.append((record.created_at, record.id, doc, False))
+        else:
+            rows.append((record.created_at, record.id, export_doc(record), False))
+    rows.sort(key=_ROW_ORDER)
+    return rows
+
+
+def _json_frame(span: DateRange) -> tuple[list[str], list[str]]:
+    """The export document around its record lists, as the stdlib writes it: the
+    record tables in order, and the texts before the first list, between two lists and
+    after the last."""
     from .. import __version__
 
-    snap = Snapshot(repo)
-    total, done = snap.total(), 0
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for cls in ALL_RECORD_TYPES:
-        rows = []
-        for record in snap.records[cls]:
-            done += 1
-            if not span.open:
-                day = record_day(record)
-                if day is not None and not span.contains(day):
-                    continue
-            rows.append(export_doc(record))
-            if done % 200 == 0:
-                progress(done, total)
-        tables[cls.TABLE] = rows
-    progress(total, total)
+    marks = {cls.TABLE: f"\x00{cls.TABLE}" for cls in ALL_RECORD_TYPES}
     document = {
         "format": EXPORT_MARK,
         "schema_version": migrations.target_version(),
@@ -276,9 +590,76 @@ def export_json(
             "from": span.start.isoformat() if span.start else None,
             "to": span.end.isoformat() if span.end else None,
         },
-        "records": tables,
+        "records": marks,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    rest = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    order = sorted(marks)
+    texts = []
+    for table in order:
+        before, rest = rest.split(json.dumps(marks[table]), 1)
+        texts.append(before)
+    texts.append(rest)
+    return order, texts
+
+
+def iter_export_json(
+    repo: Repository, *, span: DateRange = DateRange(), progress: Progress = _noop,
+) -> Iterator[Chunk]:
+    """The JSON export, a piece at a time, each table written as soon as it is read:
+    lossless (unknown fields kept), stable order, schema version; byte for byte what
+    ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\\n"``
+    makes of the whole document.
+
+    With a date range, dated records (check-ins, entries, reviews, goals) are limited to
+    it; objectives, skills and plans are always included so every reference resolves.
+    ``progress`` counts each record twice: read, then written (a piece counts as written
+    when the consumer asks for the next one).
+    """
+    classes = {cls.TABLE: cls for cls in ALL_RECORD_TYPES}
+    order, texts = _json_frame(span)
+    sizes = {name: len(repo.db.table(name)) for name in order}
+    total = max(1, 2 * sum(sizes.values()))
+    base = 0
+    yield texts[0]
+    for name, after in zip(order, texts[1:], strict=True):
+        size = sizes[name]
+        rows = _export_rows(repo, classes[name], span,
+                            lambda n, at=base, size=size: progress(at + min(n, size), total))
+        base += size
+        progress(base, total)
+        if not rows:
+            yield "[]"
+        else:
+            yield "[\n"
+            for start in range(0, len(rows), JSON_CHUNK):
+                part = rows[start:start + JSON_CHUNK]
+                if start:
+                    yield ",\n"
+                yield _json_piece([row[2] for row in part], all(row[3] for row in part))
+                progress(base + size * (start + len(part)) // len(rows), total)
+            yield "\n    ]"
+        base += size
+        del rows
+        yield after
+    progress(total, total)
+
+
+def export_json(
+    repo: Repository, *, span: DateRange = DateRange(), progress: Progress = _noop,
+) -> str:
+    """The JSON export as one text (``iter_export_json``'s pieces joined)."""
+    return "".join(decode_chunks(iter_export_json(repo, span=span, progress=progress)))
+
+
+def decode_chunks(chunks: Iterable[Chunk]) -> Iterator[str]:
+    for chunk in chunks:
+        yield chunk if isinstance(chunk, str) else chunk.decode("utf-8")
+
+
+def encode_chunk(chunk: Chunk, errors: str = "strict") -> bytes:
+    """A piece as the bytes written (UTF-8); UnicodeEncodeError for a lone surrogate
+    unless ``errors`` says otherwise."""
+    return chunk if isinstance(chunk, bytes) else chunk.encode("utf-8", errors)
 
 
 # ===================================================================== CSV export
@@ -288,7 +669,15 @@ def export_csv(
     repo: Repository, *, span: DateRange = DateRange(), progress: Progress = _noop,
 ) -> str:
     """The check-ins, one row each: date, objective, skill, status, minutes, value, note."""
-    snap = Snapshot(repo)
+    return "".join(iter_export_csv(repo, span=span, progress=progress))
+
+
+def iter_export_csv(
+    repo: Repository, *, span: DateRange = DateRange(), progress: Progress = _noop,
+) -> Iterator[str]:
+    """``export_csv``, 500 rows at a time."""
+    reading, writing = _phases(progress)
+    snap = Snapshot(repo, reading)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
@@ -309,9 +698,12 @@ def export_csv(
             c.note,
         ])
         if n % 500 == 0:
-            progress(n, len(rows))
-    progress(len(rows), len(rows))
-    return out.getvalue()
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+            writing(n, len(rows))
+    yield out.getvalue()
+    writing(len(rows), len(rows))
 
 
 # ===================================================================== iCalendar export
@@ -372,7 +764,26 @@ def export_ics(
 ) -> str:
     """The plan's daily practice (one all-day event repeating over each plan week) and
     the micro-goal deadlines (all-day events), with stable UIDs; CRLF, folded, escaped."""
-    snap = Snapshot(repo)
+    return "".join(iter_export_ics(repo, span=span, progress=progress,
+                                   calendar_name=calendar_name))
+
+
+def _ics_lines(lines: list[str]) -> str:
+    text = "".join(ics_fold(line) + "\r\n" for line in lines)
+    lines.clear()
+    return text
+
+
+def iter_export_ics(
+    repo: Repository,
+    *,
+    span: DateRange = DateRange(),
+    progress: Progress = _noop,
+    calendar_name: str = "micro-journal",
+) -> Iterator[str]:
+    """``export_ics``, a plan or 200 goals at a time."""
+    reading, writing = _phases(progress)
+    snap = Snapshot(repo, reading)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -436,7 +847,8 @@ def export_ics(
                 "TRANSP:TRANSPARENT",
                 "END:VEVENT",
             ]
-        progress(done, work)
+        yield _ics_lines(lines)
+        writing(done, work)
     for goal in snap.goals:
         done += 1
         deadline = _as_date(goal.deadline)
@@ -467,10 +879,11 @@ def export_ics(
             "END:VEVENT",
         ]
         if done % 200 == 0:
-            progress(done, work)
+            yield _ics_lines(lines)
+            writing(done, work)
     lines.append("END:VCALENDAR")
-    progress(work, work)
-    return "".join(ics_fold(line) + "\r\n" for line in lines)
+    yield _ics_lines(lines)
+    writing(work, work)
 
 
 # ===================================================================== Markdown
@@ -582,6 +995,31 @@ def _ordered_skill_ids(snap: Snapshot, ids: Iterable[str]) -> list[str]:
     return sorted(ids, key=lambda s: (order.get(s, len(order)), s))
 
 
+class _LineJoin:
+    """``"\n".join(lines).rstrip("\n") + "\n"`` of lines that come a batch at a time,
+    as text written as it comes: ``take(lines)`` gives the text of the lines so far
+    (and empties the list), holding back newlines that may turn out to be the last;
+    ``end(lines)`` the rest."""
+
+    def __init__(self) -> None:
+        self.started = False
+        self.held = ""
+
+    def take(self, lines: list[str]) -> str:
+        if not lines:
+            return ""
+        text = ("\n" if self.started else "") + "\n".join(lines)
+        lines.clear()
+        self.started = True
+        text = self.held + text
+        body = text.rstrip("\n")
+        self.held = text[len(body):]
+        return body
+
+    def end(self, lines: list[str]) -> str:
+        return self.take(lines) + "\n"
+
+
 def export_markdown(
     repo: Repository,
     *,
@@ -592,7 +1030,24 @@ def export_markdown(
     progress: Progress = _noop,
 ) -> str:
     """One readable document, week by week (newest last), fit for a note app or a coach."""
-    snap = Snapshot(repo)
+    return "".join(iter_export_markdown(repo, today=today, first_weekday=first_weekday,
+                                        day_start_hour=day_start_hour, span=span,
+                                        progress=progress))
+
+
+def iter_export_markdown(
+    repo: Repository,
+    *,
+    today: dt.date,
+    first_weekday: int = rules.MONDAY,
+    day_start_hour: int = 0,
+    span: DateRange = DateRange(),
+    progress: Progress = _noop,
+) -> Iterator[str]:
+    """``export_markdown``, a week at a time."""
+    reading, writing = _phases(progress)
+    snap = Snapshot(repo, reading)
+    joined = _LineJoin()
     out: list[str] = ["# micro-journal", ""]
     counts = [
         plural(len(snap.objectives), "objective"),
@@ -733,7 +1188,8 @@ def export_markdown(
                 out.append(f"- ✓ {g.action} — done {_short_date(day)}"
                            + (f": *{g.insight.strip()}*" if g.insight else ""))
             out.append("")
-        progress(n, len(ordered))
+        yield joined.take(out)
+        writing(n, len(ordered))
     open_goals = [
         g for g in snap.goals if g.status == "open" and span.contains(g.deadline)
     ]
@@ -744,8 +1200,8 @@ def export_markdown(
             where = f" · {objective}" if objective else ""
             out.append(f"- [ ] {g.action} — due {g.deadline}{where}")
         out.append("")
-    progress(len(ordered), len(ordered))
-    return "\n".join(out).rstrip("\n") + "\n"
+    yield joined.end(out)
+    writing(len(ordered), len(ordered))
 
 
 # ===================================================================== the week's summary
@@ -973,30 +1429,69 @@ def _strict_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
 
+def _walk_references(value: Any, where: str) -> Iterator[tuple[str, type[Record], str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{where}.{key}" if where else key
+            target = REFERENCE_KEYS.get(key)
+            if target is not None:
+                if isinstance(item, str):
+                    yield here, target, item
+                elif isinstance(item, list):
+                    for n, ref in enumerate(item):
+                        if isinstance(ref, str):
+                            yield f"{here}[{n}]", target, ref
+                continue
+            yield from _walk_references(item, here)
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            yield from _walk_references(item, f"{where}[{n}]")
+
+
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+_FIELD_ORDER: dict[type[Record], tuple[str, ...]] = {}
+
+
+def _inert(value: Any) -> bool:
+    """A field value that holds no reference wherever it sits: a scalar, or a list of
+    scalars (so the walk of its ``to_dict`` form yields nothing)."""
+    kind = type(value)
+    if kind in _SCALAR_TYPES:
+        return True
+    return (kind is list or kind is tuple) and all(type(v) in _SCALAR_TYPES for v in value)
+
+
 def references(record: Record) -> Iterator[tuple[str, type[Record], str]]:
-    """(where, target type, id) of every reference a record holds."""
-
-    def walk(value: Any, where: str) -> Iterator[tuple[str, type[Record], str]]:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                here = f"{where}.{key}" if where else key
-                target = REFERENCE_KEYS.get(key)
-                if target is not None:
-                    if isinstance(item, str):
-                        yield here, target, item
-                    elif isinstance(item, list):
-                        for n, ref in enumerate(item):
-                            if isinstance(ref, str):
-                                yield f"{here}[{n}]", target, ref
-                    continue
-                yield from walk(item, here)
-        elif isinstance(value, list):
-            for n, item in enumerate(value):
-                yield from walk(item, f"{where}[{n}]")
-
-    data = record.to_dict()
-    data.pop("id", None)
-    yield from walk(data, "")
+    """(where, target type, id) of every reference a record holds: what a walk of its
+    ``to_dict()`` (less its id) finds under the ``REFERENCE_KEYS``, in that order."""
+    cls = type(record)
+    order = _FIELD_ORDER.get(cls)
+    if order is None:
+        order = _FIELD_ORDER[cls] = tuple(
+            f.name for f in dataclasses.fields(cls) if f.name not in ("id", "extra"))
+    if record.extra or cls.to_dict is not Record.to_dict:
+        data = record.to_dict()
+        data.pop("id", None)
+        yield from _walk_references(data, "")
+        return
+    # no unknown fields: to_dict() is the fields in order; read them where they are
+    # (a hundred years of check-ins and entries are not written out to be walked)
+    found = []
+    for name in order:
+        value = getattr(record, name)
+        target = REFERENCE_KEYS.get(name)
+        if target is not None:
+            if isinstance(value, str):
+                found.append((name, target, value))
+            elif isinstance(value, list | tuple):
+                found += [(f"{name}[{n}]", target, ref) for n, ref in enumerate(value)
+                          if isinstance(ref, str)]
+        elif not _inert(value):  # nested (a metric, plan weeks, measurements): walk it
+            data = record.to_dict()
+            data.pop("id", None)
+            yield from _walk_references(data, "")
+            return
+    yield from found
 
 
 KIND = {
@@ -1072,7 +1567,14 @@ def verify_data(raw: bytes, path: Path) -> VerifyReport:
     except ValueError as err:
         report.problems.append(f"the file does not parse: {err}")
         return report
-    if not raw.strip():
+    return verify_parsed(report, data, empty=not raw.strip())
+
+
+def verify_parsed(report: VerifyReport, data: dict[str, Any], *, empty: bool = False
+                  ) -> VerifyReport:
+    """Check a parsed journal (``parse_journal_bytes``): schema, each record, every
+    reference. ``empty``: the file held nothing at all."""
+    if empty:
         report.notes.append("the file is empty (a journal nothing was saved to yet)")
     tables = by_table()
     meta = data.get("meta") or {}
@@ -1149,18 +1651,28 @@ def verify_path(path: Path) -> VerifyReport:
         return report
     from ..store import changes
 
+    # parsed once: the change log's saves are laid on what was parsed, and the records
+    # are checked there (not written out and parsed again)
+    report = VerifyReport(path)
+    try:
+        data = parse_journal_bytes(raw)
+    except ValueError as err:
+        report.problems.append(f"the file does not parse: {err}")
+        return report
+    empty = not raw.strip()
+    del raw
     log = None
     if changes.changes_path_for(path).exists():
-        try:
-            data = parse_journal_bytes(raw)
-        except ValueError:
-            pass  # verify_data reports it
-        else:
-            log = changes.read(path, changes.snapshot_token(data))
-            if log.batches:  # check the journal as the app would open it
-                changes.apply(data, log.batches)
-                raw = dumps(data)
-    report = verify_data(raw, path)
+        log = changes.read(path, changes.snapshot_token(data))
+        if log.batches:  # check the journal as the app would open it
+            changes.apply(data, log.batches)
+            empty = False
+            try:
+                check_shape(data)
+            except ValueError as err:
+                report.problems.append(f"the file does not parse: {err}")
+                return report
+    verify_parsed(report, data, empty=empty)
     if log is not None:
         log_path = changes.changes_path_for(path)
         if log.batches:
@@ -1265,9 +1777,10 @@ def _load_ours(data: Any) -> Incoming:
                                    "object")
         rows = {name: list(enumerate(docs, 1)) for name, docs in tables.items()}
     elif "meta" in data:
-        # a journal file or one of its backups
+        # a journal file or one of its backups: shaped like one (what parsing it as a
+        # journal checks, without writing it out and parsing it again)
         try:
-            parse_journal_bytes(json.dumps(data).encode())
+            check_shape(data)
         except ValueError as err:
             raise PortabilityError(str(err)) from None
         metas = [d for d in data["meta"].values() if "schema_version" in d]
@@ -1413,6 +1926,11 @@ def _same(a: Record, b: Record, fields: tuple[str, ...] | None) -> bool:
     )
 
 
+# records per atomic save of an import: about half a megabyte of change log each (the
+# store folds its log into journal.json every few megabytes, however they come)
+IMPORT_BATCH = 1000
+
+
 def apply_import(
     repo: Repository,
     incoming: Incoming,
@@ -1421,7 +1939,11 @@ def apply_import(
     dry_run: bool = False,
     progress: Progress = _noop,
 ) -> ImportReport:
-    """Add, update or skip each incoming record (matched by id) in one atomic batch.
+    """Add, update or skip each incoming record (matched by id), saved in batches of
+    ``IMPORT_BATCH`` records, each one atomic save: memory and each save stay small
+    however big the file, and the progress runs over the saving. A save that fails
+    part-way leaves whole batches saved (``ImportInterrupted`` says how many); the
+    same file imported again adds the rest, as records are matched by id.
 
     Our JSON: a record not in the journal is added; one that is, is updated only when
     the file's copy was changed later (``updated_at``), otherwise skipped. jrnl: an entry
@@ -1482,15 +2004,34 @@ def apply_import(
             "run `micro-journal verify` for the list"
         )
     if not dry_run and plan:
-        step = 250
-        with repo.batch():  # one atomic write: all or nothing
-            repo.ensure_meta()
-            for start in range(0, len(plan), step):
-                repo.save_many(plan[start : start + step])
-                done = min(len(plan), start + step)
-                progress(total + done * total // len(plan), total * 2)
+        saved = 0
+        try:
+            for start in range(0, len(plan), IMPORT_BATCH):
+                part = plan[start : start + IMPORT_BATCH]
+                with repo.batch():  # one atomic save: the whole batch or none of it
+                    repo.ensure_meta()
+                    repo.save_many(part)
+                saved += len(part)
+                progress(total + saved * total // len(plan), total * 2)
+        except JournalError as err:
+            if not saved:
+                raise
+            raise ImportInterrupted(err, saved, len(plan)) from err
     progress(total * 2, total * 2)
     return report
+
+
+class ImportInterrupted(JournalError):
+    """A save failed after some batches of an import were saved (each batch is saved
+    whole or not at all); importing the same file again adds the rest."""
+
+    def __init__(self, err: JournalError, saved: int, planned: int) -> None:
+        self.saved, self.planned = saved, planned
+        super().__init__(
+            f"{err} (The import stopped part-way: {saved} of {planned} records were "
+            "already saved, in whole batches; import the file again to add the rest — "
+            "what is there already is skipped.)"
+        )
 
 
 def _dangling_after(repo: Repository, plan: list[Record]) -> int:
@@ -1608,12 +2149,49 @@ def encode_export(text: str, fmt: str, *, to_file: bool) -> bytes:
     return data
 
 
-def write_export(target: Path, text: str, fmt: str) -> None:
-    """Write an export atomically (a crash leaves the old file or the new, never half)."""
+def write_export(target: Path, text: str | Iterable[Chunk], fmt: str) -> None:
+    """Write an export atomically (a crash leaves the old file or the new, never half).
+
+    ``text`` is the whole export, or its pieces (``iter_export``): each is written as it
+    comes, so the export is never held whole in memory. Whatever stops it part-way —
+    a full disk, an error making the next piece — removes the temporary file: the old
+    file (or none) stays, never half of the new one."""
+    def pieces() -> Iterator[bytes]:
+        if fmt == "csv":
+            yield "\ufeff".encode()
+        for chunk in [text] if isinstance(text, str) else text:
+            yield encode_chunk(chunk)
+
     try:
-        atomic_write(target, encode_export(text, fmt, to_file=True))
-    except OSError as err:
+        atomic_write(target, pieces())
+    except (OSError, UnicodeEncodeError) as err:
         raise PortabilityError(f"cannot write {target}: {describe_os_error(err)}") from None
+
+
+def iter_export(
+    repo: Repository,
+    fmt: str,
+    *,
+    today: dt.date,
+    first_weekday: int = rules.MONDAY,
+    day_start_hour: int = 0,
+    span: DateRange = DateRange(),
+    progress: Progress = _noop,
+) -> Iterator[Chunk]:
+    """An export in ``fmt``, a piece at a time (see ``write_export``); the pieces joined
+    are ``export_text``."""
+    if fmt == "json":
+        return iter_export_json(repo, span=span, progress=progress)
+    if fmt == "markdown":
+        return iter_export_markdown(repo, today=today, first_weekday=first_weekday,
+                                    day_start_hour=day_start_hour, span=span,
+                                    progress=progress)
+    if fmt == "csv":
+        return iter_export_csv(repo, span=span, progress=progress)
+    if fmt == "ics":
+        return iter_export_ics(repo, span=span, progress=progress)
+    raise PortabilityError(f"unknown export format {fmt!r}; use one of: "
+                           f"{', '.join(EXPORT_FORMATS)}")
 
 
 def export_text(
@@ -1626,17 +2204,35 @@ def export_text(
     span: DateRange = DateRange(),
     progress: Progress = _noop,
 ) -> str:
-    if fmt == "json":
-        return export_json(repo, span=span, progress=progress)
-    if fmt == "markdown":
-        return export_markdown(repo, today=today, first_weekday=first_weekday,
-                               day_start_hour=day_start_hour, span=span, progress=progress)
-    if fmt == "csv":
-        return export_csv(repo, span=span, progress=progress)
-    if fmt == "ics":
-        return export_ics(repo, span=span, progress=progress)
-    raise PortabilityError(f"unknown export format {fmt!r}; use one of: "
-                           f"{', '.join(EXPORT_FORMATS)}")
+    return "".join(decode_chunks(iter_export(
+        repo, fmt, today=today, first_weekday=first_weekday,
+        day_start_hour=day_start_hour, span=span, progress=progress)))
+
+
+def export_to_file(
+    repo: Repository,
+    fmt: str,
+    target: Path,
+    *,
+    today: dt.date,
+    first_weekday: int = rules.MONDAY,
+    day_start_hour: int = 0,
+    span: DateRange = DateRange(),
+    progress: Progress = _noop,
+) -> None:
+    """Export straight into ``target`` (atomically, 0600), writing each piece as it is
+    made. ``progress`` runs over making and writing the pieces and reaches its total
+    once the file is in place (the last 2 % are the flush to disk and the rename)."""
+    whole = [1]
+
+    def making(done: int, total: int) -> None:
+        whole[0] = total + max(1, total // 50)
+        progress(min(done, total), whole[0])
+
+    write_export(target, iter_export(repo, fmt, today=today, first_weekday=first_weekday,
+                                     day_start_hour=day_start_hour, span=span,
+                                     progress=making), fmt)
+    progress(whole[0], whole[0])
 
 
 def check_export_format(fmt: str) -> str:
