@@ -185,12 +185,13 @@ class PortabilityDialog(ModalScreen[str | None]):
     def run_export(self, target: Path, fmt: str) -> None:
         app = self.app
         try:
-            text = pt.export_text(
-                app.repo, fmt, today=app.clock.today(),
+            # written as it is made: the bar covers the write too, and a ten-year
+            # export is never held whole in memory
+            pt.export_to_file(
+                app.repo, fmt, target, today=app.clock.today(),
                 first_weekday=app.config.first_weekday,
                 day_start_hour=app.config.day_start_hour, progress=self._progress,
             )
-            pt.write_export(target, text, fmt)
         except (pt.PortabilityError, OSError) as err:
             app.call_from_thread(self.failed, str(err))
             return
