@@ -13,7 +13,7 @@ from ..domain.text import markup_line
 from ..keymap import TODAY_KEYS, bindings
 from ..services.today import SkillToday, TodayView, build_today
 from ..widgets.footer import KeyFooter
-from ..widgets.skill import SkillCard, SkillRow
+from ..widgets.skill import SkillCard, SkillRow, paint
 from ..widgets.timer import PracticeTimer, duration_text
 from ..widgets.week import WeekGrid
 from .base import JournalScreen
@@ -35,6 +35,12 @@ class TodayScreen(JournalScreen):
         self._drawn_day: dt.date | None = None
         # (skill id, minutes) of a timer stopped early: Details offers those minutes
         self._stopped: tuple[str, int] | None = None
+        # what the keys' availability (check_action) was last drawn from
+        self._keys_state: tuple | None = None
+        self._checking_in = False  # a redraw after a check-in: no review to offer
+        # the rows in #stacked, in order (removed ones leave it at once, not when Textual
+        # has finished removing them)
+        self._rows: list[SkillRow] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -75,19 +81,21 @@ class TodayScreen(JournalScreen):
         self._draw_banner()
         if repo is None:
             self.view = None
-            self.query_one("#topbar", Static).update(self._date_line(today, None))
+            paint(self.query_one("#topbar", Static), self._date_line(today, None))
             self._show_sections(welcome=False, skills=False, goals=False)
+            self._refresh_keys()
             return
         self.view = build_today(repo, today, app.config.first_weekday)
         ids = [s.skill.id for s in self.skills]
         focus_id = self.view.focus.skill.id if self.view.focus else None
-        if focus_id != self._focus_id or today != self._drawn_day:
+        new_day = today != self._drawn_day
+        if focus_id != self._focus_id or new_day:
             # a new focus (stacked at the review) or a new day: space checks in the focus
             self._focus_id, self._drawn_day = focus_id, today
             self.selected_id = focus_id
         if self.selected_id not in ids:
             self.selected_id = ids[0] if ids else None
-        self.query_one("#topbar", Static).update(self._date_line(today, self.view.plan_label))
+        paint(self.query_one("#topbar", Static), self._date_line(today, self.view.plan_label))
         if not self.view.skills:
             self._draw_welcome()
             self._show_sections(welcome=True, skills=False, goals=bool(self.view.goals))
@@ -96,10 +104,22 @@ class TodayScreen(JournalScreen):
             self._draw_skills()
         self._draw_goals()
         self._draw_week()
-        self.refresh_bindings()
-        # a notice, not part of the screen: after the first frame (it loads the plan
-        # service and every weekly review — ~25 ms of a ten-year start)
-        self.call_after_refresh(self._offer_review, today)
+        self._refresh_keys()
+        if new_day or not self._checking_in:  # a check-in makes no review due
+            # a notice, not part of the screen: after the first frame (it loads the plan
+            # service and every weekly review — ~25 ms of a ten-year start)
+            self.call_after_refresh(self._offer_review, today)
+
+    def _refresh_keys(self) -> None:
+        """Have the footer look at the keys again. After a check-in only when what
+        ``check_action`` answers from has changed (a skill to act on, any skill, a
+        journal): a check-in changes none of it; the timer's actions refresh its keys."""
+        view = self.view
+        state = (self.mj.repo is not None, self.selected is not None,
+                 view is not None and view.has_any_skill)
+        if state != self._keys_state or not self._checking_in:
+            self._keys_state = state
+            self.refresh_bindings()
 
     ROOMY_HEIGHT = 32
 
@@ -109,10 +129,10 @@ class TodayScreen(JournalScreen):
     def _draw_week(self) -> None:
         """The week grid uses the room of a tall terminal; at 80×24 it stays out of the way."""
         roomy = self.size.height >= self.ROOMY_HEIGHT and bool(self.skills)
-        for widget in self.query(".roomy"):
-            widget.display = roomy
+        for selector in ("#week-title", "#week"):  # the .roomy ones (no walk of the DOM)
+            self.query_one(selector).display = roomy
         if roomy:
-            self.query_one(WeekGrid).show(
+            self.query_one("#week", WeekGrid).show(
                 self.skills, self.mj.today, self.mj.config.first_weekday, self.size.width - 4
             )
 
@@ -126,11 +146,12 @@ class TodayScreen(JournalScreen):
         self.draw_read_only_banner()
 
     def _show_sections(self, *, welcome: bool, skills: bool, goals: bool) -> None:
+        # each set once, to its final value: a change of ``display`` lays the screen out
         self.query_one("#welcome").display = welcome
-        for selector in ("#focus-card", "#stacked-title", "#stacked"):
+        for selector in ("#focus-card", "#stacked"):
             self.query_one(selector).display = skills
-        if skills and self.view is not None and not self.view.stacked:
-            self.query_one("#stacked-title").display = False
+        self.query_one("#stacked-title").display = skills and bool(
+            self.view is not None and self.view.stacked)
         self.query_one("#goals-title").display = goals
         self.query_one("#goals").display = goals
 
@@ -151,7 +172,7 @@ class TodayScreen(JournalScreen):
                 "  [b]d[/b]  open the demo journal (public speaking) to look around first\n"
                 "  [b]q[/b]  quit"
             )
-        self.query_one("#welcome", Static).update(text)
+        paint(self.query_one("#welcome", Static), text)
 
     def _draw_skills(self) -> None:
         assert self.view is not None
@@ -161,12 +182,17 @@ class TodayScreen(JournalScreen):
         if focus is not None:
             card.show(focus, self.view.plan_label, selected is focus)
         container = self.query_one("#stacked", Vertical)
-        rows = list(container.query(SkillRow))
+        rows = self._rows
         others = self.view.stacked
-        if len(rows) != len(others):
-            container.remove_children()
-            rows = [SkillRow() for _ in others]
-            container.mount_all(rows)
+        # the rows shown are kept (a row only shows what changed); only the rows a
+        # changed number of skills needs are added or taken away
+        if len(rows) > len(others):
+            container.remove_children(rows[len(others):])
+            del rows[len(others):]
+        elif len(rows) < len(others):
+            added = [SkillRow() for _ in others[len(rows):]]
+            container.mount_all(added)
+            rows += added
         for row, s in zip(rows, others, strict=True):
             row.show(s, selected is s)
         kept = self.view.maintained
@@ -176,7 +202,7 @@ class TodayScreen(JournalScreen):
             names = " · ".join(
                 f"{markup_line(k.skill.title)} {k.week.done}/{k.week.target}" for k in kept
             )
-            line.update(f"[$text-muted]✔ In maintenance, done for this week: {names}[/]")
+            paint(line, f"[$text-muted]✔ In maintenance, done for this week: {names}[/]")
 
     def _draw_goals(self) -> None:
         if not self.view or not self.view.goals:
@@ -190,7 +216,7 @@ class TodayScreen(JournalScreen):
             objective = (f" [$text-muted]· {markup_line(g.objective.title)}[/]"
                          if g.objective else "")
             lines.append(f"○ {markup_line(g.goal.action)}  {when}{objective}")
-        self.query_one("#goals", Static).update("\n".join(lines))
+        paint(self.query_one("#goals", Static), "\n".join(lines))
 
     def _scroll_to_selected(self) -> None:
         selected = self.selected
@@ -200,7 +226,7 @@ class TodayScreen(JournalScreen):
             target = self.query_one("#focus-card")
         else:
             target = next(
-                (r for r in self.query(SkillRow) if getattr(r, "skill_id", None)
+                (r for r in self._rows if getattr(r, "skill_id", None)
                  == selected.skill.id),
                 None,
             )
@@ -249,8 +275,18 @@ class TodayScreen(JournalScreen):
         self.mj.withdraw_notices(ASKS_TO_CHECK_IN, STOPPED)
         if self._stopped and self._stopped[0] == s.skill.id:
             self._stopped = None
-        self.refresh_view()
+        self._redraw_checked_in()
         return True
+
+    def _redraw_checked_in(self) -> None:
+        """After a check-in (or its undo): the screen drawn again from the journal, where
+        only the widgets whose text changed are repainted — the skill's card or row, its
+        week mark, the maintained line when it folds — and no review is offered."""
+        self._checking_in = True
+        try:
+            self.refresh_view()
+        finally:
+            self._checking_in = False
 
     def action_check_in(self) -> None:
         s = self.selected
@@ -278,7 +314,7 @@ class TodayScreen(JournalScreen):
             lambda: self.mj.repo.remove_checkin(s.skill.id, today), what="undo"
         )
         if removed is not None:
-            self.refresh_view()
+            self._redraw_checked_in()
             self.notify(f"Undone: today's check-in of {s.skill.title}.", timeout=3)
 
     def action_details(self, minutes: int | None = None) -> None:

@@ -16,6 +16,33 @@ STATE_MARK = {
 ROW_MARK = {"done": "[$done]✔[/]", "skipped": "[$skipped]–[/]", "open": "[$text-muted]○[/]"}
 
 
+def paint(widget: Static, text: str) -> bool:
+    """Show ``text`` on ``widget``; False (and nothing done) when it already shows it.
+
+    Textual's ``Static.update`` re-renders the widget and lays the whole screen out
+    again even for the very same text: a check-in on Today changes a line or two, and
+    redrawing every widget of the screen cost it ~10× a one-line repaint. The layout is
+    redone only when the widget's size can change: always for a width that follows the
+    text; never for a height set in CSS; for an automatic height, when the new text
+    takes another number of lines at the widget's width (a long note wraps), or when
+    the widget was not laid out yet.
+    """
+    if widget.content == text:
+        return False
+    size = widget.content_size  # as laid out now (zero when hidden or not yet shown)
+    widget.update(text, layout=False)
+    width, height = widget.styles.width, widget.styles.height
+    if width is not None and width.is_auto:  # as wide as its text
+        widget.refresh(layout=True)
+    elif height is not None and not height.is_auto:
+        pass  # its height is the CSS's, whatever the text
+    elif not size.width or size.height != widget.get_content_height(
+        size, widget.app.size, size.width
+    ):
+        widget.refresh(layout=True)
+    return True
+
+
 def fmt_number(value: float | None) -> str:
     if value is None:
         return "–"
@@ -45,6 +72,8 @@ def week_dots(s: SkillToday) -> str:
 class SkillCard(Static):
     """The focus skill, with everything needed to decide today's practice."""
 
+    _title: str | None = None  # the border title last set
+
     def show(self, s: SkillToday, plan_label: str | None, selected: bool) -> None:
         self.set_class(selected, "-selected")
         self.set_class(s.state == "done", "-done")
@@ -69,9 +98,12 @@ class SkillCard(Static):
             f"Practice {s.skill.practice_minutes} min"
         )
         lines.append(f"Today   {'  ·  '.join(today_bits)}")
-        self.update("\n".join(lines))
+        paint(self, "\n".join(lines))
         where = f"{objective} · {plan_label}" if plan_label else objective
-        self.border_title = f"Focus · {where}" if where else "Focus"
+        title = f"Focus · {where}" if where else "Focus"
+        if title != self._title:  # setting it repaints, even to the same title
+            self._title = title
+            self.border_title = title
 
 
 class SkillRow(Static):
@@ -85,7 +117,8 @@ class SkillRow(Static):
             f" [$text-muted]· {markup_line(s.objective.title)}[/]"
             if s.is_focus and s.objective else ""
         )
-        self.update(
+        paint(
+            self,
             f"{marker} {ROW_MARK[s.state]} {markup_line(s.skill.title)}{objective}  "
-            f"[$text-muted]{s.week.done}/{s.week.target} · streak {s.streaks.current}[/]"
+            f"[$text-muted]{s.week.done}/{s.week.target} · streak {s.streaks.current}[/]",
         )

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from ..domain import dates, rules
 from ..domain.text import markup_line
 from ..services.today import SkillToday
+from .skill import paint
 
 MARKS = {
     "done": "[$done]✔[/]",
@@ -42,4 +43,4 @@ class WeekGrid(Static):
         lines.append(
             "[$text-muted]✔ done   – rest day   ✗ missed   ○ today   · to come[/]"
         )
-        self.update("\n".join(lines))
+        paint(self, "\n".join(lines))  # the same grid (a move, a redraw) is not repainted

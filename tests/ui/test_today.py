@@ -382,3 +382,187 @@ async def test_the_date_rolls_over_by_itself_at_midnight(demo_path, make, clock)
         clock.set(dt.datetime(2026, 11, 19, 0, 0, 1, tzinfo=dt.UTC))  # the timer is due in 1.5 s
         await until(pilot, lambda: "Thursday" in text_of(app.screen.query_one("#topbar")))
         assert "Thursday 19 November 2026" in text_of(app.screen.query_one("#topbar"))
+
+
+# ------------------------------------------------------------- a check-in repaints what changed
+
+
+class Repaints:
+    """While the app runs: every widget given its text again (``Static.update``) and
+    every widget that asked for the screen to be laid out again (``refresh(layout=True)``,
+    which a change of text, ``display`` or a layout style asks for)."""
+
+    def __init__(self, monkeypatch) -> None:
+        from textual.widget import Widget
+
+        self.updated: list = []
+        self.laid_out: list = []
+        real_update, real_refresh = Static.update, Widget.refresh
+
+        def update(widget, *args, **kwargs):
+            self.updated.append(widget)
+            return real_update(widget, *args, **kwargs)
+
+        def refresh(widget, *regions, **kwargs):
+            if kwargs.get("layout"):
+                self.laid_out.append(widget)
+            return real_refresh(widget, *regions, **kwargs)
+
+        monkeypatch.setattr(Static, "update", update)
+        monkeypatch.setattr(Widget, "refresh", refresh)
+
+    async def press(self, pilot, *keys: str) -> None:
+        """Press ``keys``; what they repainted is kept (and only that)."""
+        await pilot.pause()
+        self.updated.clear()
+        self.laid_out.clear()
+        await pilot.press(*keys)
+        await pilot.pause()
+
+
+def line_of(widget, part: str) -> str:
+    [line] = [x for x in text_of(widget).splitlines() if part in x]
+    return line
+
+
+def shown(app) -> dict[str, str]:
+    """The text of every widget of Today, by id (a row by its place)."""
+    screen = app.screen
+    out = {w.id: text_of(w) for w in screen.query(Static) if w.id}
+    out.update({f"row {n}": text_of(r) for n, r in enumerate(screen.query(SkillRow))})
+    return out
+
+
+def toasts(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_a_checkin_and_its_undo_repaint_only_what_changed(demo_path, make, monkeypatch):
+    """Space on the focus: its card and its week mark change, nothing else is given its
+    text again, nothing is laid out again (the card keeps its height), the rows and the
+    footer's keys stay the very same widgets; undo puts back exactly what was shown.
+    Then the same for a stacked skill's row."""
+    repaints = Repaints(monkeypatch)
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        card = screen.query_one("#focus-card", SkillCard)
+        week = screen.query_one("#week", Static)
+        rows = list(screen.query(SkillRow))
+        keys = list(screen.query("FooterKey"))
+        before = shown(app)
+        assert "Streak 2 (best 2)" in text_of(card) and "○ not yet" in text_of(card)
+        assert line_of(week, SMILE).split()[-8:] == ["✔", "✔", "○", "·", "·", "·", "·", "2/7"]
+
+        await repaints.press(pilot, "space")
+        now = shown(app)
+        assert "✔ done" in text_of(card)
+        assert "Streak 3 (best 3)" in text_of(card)
+        assert "●●●○○○○ 3/7" in text_of(card)
+        assert card.has_class("-done", "-selected")
+        assert line_of(week, SMILE).split()[-8:] == ["✔", "✔", "✔", "·", "·", "·", "·", "3/7"]
+        assert toasts(app)[-1] == f"Done: Start and end every talk with a {SMILE} · streak 3"
+        assert {k for k in now if now[k] != before[k]} == {"focus-card", "week"}
+        assert set(repaints.updated) == {card, week}
+        assert repaints.laid_out == []  # same height: no layout of the screen
+        assert list(screen.query(SkillRow)) == rows  # not mounted again
+        assert list(screen.query("FooterKey")) == keys  # the same keys, not rebuilt
+
+        await repaints.press(pilot, "x")
+        assert shown(app) == before  # exactly what was shown before the check-in
+        assert not card.has_class("-done") and card.has_class("-selected")
+        assert toasts(app)[-1] == (
+            f"Undone: today's check-in of Start and end every talk with a {SMILE}.")
+        assert set(repaints.updated) == {card, week}
+        assert repaints.laid_out == []
+        assert list(screen.query("FooterKey")) == keys
+
+        # a stacked skill: its row and its week mark, not the card
+        await repaints.press(pilot, "j")
+        assert rows[0].has_class("-selected") and not card.has_class("-selected")
+        before = shown(app)
+        await repaints.press(pilot, "space")
+        now = shown(app)
+        assert text_of(rows[0]).startswith("▶ ✔ Hold eye contact")
+        assert "2/5 · streak 8" in text_of(rows[0])
+        assert line_of(week, "Hold eye contact").split()[-8:] == [
+            "–", "✔", "✔", "·", "·", "·", "·", "2/5"]
+        assert toasts(app)[-1].endswith("· streak 8")
+        assert {k for k in now if now[k] != before[k]} == {"row 0", "week"}
+        assert set(repaints.updated) == {rows[0], week}
+        assert repaints.laid_out == []
+        await repaints.press(pilot, "x")
+        assert shown(app) == before
+        assert set(repaints.updated) == {rows[0], week}
+        assert rows[0].has_class("-selected")
+        assert list(screen.query(SkillRow)) == rows
+
+
+async def test_a_details_note_that_wraps_grows_the_card_and_undo_shrinks_it(demo_path, make):
+    """A note too long for one line makes the card taller: what is under it moves down
+    (the screen is laid out again), and back up once undone."""
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        card = app.screen.query_one("#focus-card", SkillCard)
+        title = app.screen.query_one("#stacked-title", Static)
+        height, below = card.region.height, title.region.y
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInForm)
+        await pilot.press("5", "tab", "tab", *("a long note " * 14), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.pause()
+        assert "a long note" in text_of(card)
+        assert card.region.height == height + 1
+        assert title.region.y == below + 1
+        await pilot.press("x")
+        await pilot.pause()
+        assert "not yet" in text_of(card)
+        assert (card.region.height, title.region.y) == (height, below)
+
+
+async def test_undo_of_a_maintained_skill_folds_its_row_into_the_maintenance_line(
+        demo_path, make, monkeypatch):
+    """A skill in maintenance whose week is met stays a row while checked in today; its
+    undo takes the row away (only that one) and names it on the maintenance line."""
+    from micro_journal.domain.models import MicroSkill
+    from micro_journal.store import Repository
+
+    um = skill_id(demo_path, "Eliminate")
+    with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
+        repo = Repository(journal)
+        skill = repo.get(MicroSkill, um)
+        repo.save(skill.touched(status="mastered", maintenance_days=1))  # done on Monday
+        repo.set_checkin(um, DEMO_DAY, "done")
+    repaints = Repaints(monkeypatch)
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        maintained = screen.query_one("#maintained", Static)
+        rows = list(screen.query(SkillRow))
+        assert [text_of(r)[2:].split("  ")[0] for r in rows] == [
+            "○ Hold eye contact for five seconds before responding",
+            "✔ Eliminate 'um' and 'uh'",
+            "○ Start every task with a 3-minute outline · Productivity"]
+        assert not maintained.display
+        await repaints.press(pilot, "j", "j")
+        assert rows[1].has_class("-selected")
+        await repaints.press(pilot, "x")
+        await pilot.pause()
+        assert checkins_on(demo_path, DEMO_DAY, um) == []
+        kept = list(screen.query(SkillRow))
+        assert kept == rows[:2]  # the first rows stay, the surplus one goes
+        assert "Eliminate" not in " ".join(text_of(r) for r in kept)
+        assert "Start every task" in text_of(kept[1])
+        assert maintained.display
+        assert "In maintenance, done for this week: Eliminate 'um' and 'uh' 1/1" in text_of(
+            maintained)
+        # the selection went back to the focus
+        assert screen.query_one("#focus-card").has_class("-selected")
+        assert not any(r.has_class("-selected") for r in kept)
+        week = text_of(screen.query_one("#week"))
+        assert "Eliminate" not in week and "3-minute outline" in week  # its grid line too
