@@ -54,7 +54,13 @@ from ..domain.models import (
     check_date,
 )
 from ..store import migrations
-from ..store.backups import MANUAL_PREFIX, backup_dir_for, list_backups, restore_backup
+from ..store.backups import (
+    MANUAL_PREFIX,
+    backup_dir_for,
+    list_backups,
+    read_backup,
+    restore_backup,
+)
 from ..store.errors import JournalError
 from ..store.files import (
     TMP_MARK,
@@ -2055,11 +2061,13 @@ def read_import_file(path: Path) -> bytes:
     if path.is_dir():
         raise PortabilityError(f"{path} is a folder, not a file")
     try:
-        return path.read_bytes()
+        return read_backup(path)  # a backup may be compressed (.gz, .bz2); else as it is
     except FileNotFoundError:
         raise PortabilityError(f"{path} does not exist") from None
     except OSError as err:
         raise PortabilityError(f"{path} cannot be read ({describe_os_error(err)})") from None
+    except ValueError as err:  # DamagedBackup: a compressed file cut short or corrupt
+        raise PortabilityError(f"{path} cannot be read: {err}") from None
 
 
 def journal_part(target: Path, journal_path: Path) -> str | None:

@@ -338,7 +338,7 @@ def test_missing_default_journal_names_the_default_place(sandbox: Sandbox) -> No
 
 def test_missing_journal_with_backups_mentions_them(sandbox: Sandbox, journal: Path) -> None:
     assert sandbox.run("today", db=journal).returncode == 0  # takes the daily backup
-    assert list((journal.parent / "backups").glob("*.json"))
+    assert list((journal.parent / "backups").glob("*.json*"))
     journal.unlink()
     result = sandbox.run("checkin", db=journal)
     assert_one_line_error(result, 1)

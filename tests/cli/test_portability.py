@@ -570,6 +570,23 @@ def test_backup_and_restore(sandbox: Sandbox, journal: Path) -> None:
     ok(sandbox.run("verify", db=journal))
 
 
+def test_a_compressed_backup_imports_into_another_journal(sandbox: Sandbox, journal: Path,
+                                                         tmp_path: Path) -> None:
+    made = Path(ok(sandbox.run("backup", db=journal)).stdout.strip())
+    assert made.name.endswith(".json.gz")
+    other = tmp_path / "other" / "journal.json"
+    ok(sandbox.run("demo", str(other)))
+    ok(sandbox.run("import", str(made), db=other))
+    ids = {d["id"] for docs in load(other).values() for d in docs.values() if "id" in d}
+    mine = {d["id"] for docs in load(journal).values() for d in docs.values() if "id" in d}
+    assert mine <= ids  # every record of the backup arrived
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(made.read_bytes()[:-20])
+    result = sandbox.run("import", str(cut), db=other)
+    assert_one_line_error(result, 2)
+    assert "cut.json.gz cannot be read" in result.stderr
+
+
 def test_restore_refuses_while_the_journal_is_open(sandbox: Sandbox, journal: Path) -> None:
     from filelock import FileLock
 

@@ -18,7 +18,7 @@ from tinydb import TinyDB
 from micro_journal.domain.models import Entry, Objective
 from micro_journal.store import JournalCorrupt, Repository, open_journal, read_state
 from micro_journal.store import changes as changes_mod
-from micro_journal.store.backups import restore_backup
+from micro_journal.store.backups import read_backup, restore_backup
 from micro_journal.store.changes import TOKEN_KEY, changes_path_for
 
 DAY = dt.date(2026, 11, 18)
@@ -206,11 +206,11 @@ def test_restoring_a_backup_keeps_the_changes_it_replaces(path, tmp_path):
         repo.save(Objective(title="after the backup"))  # only in the log
         copy = killed_copy(path, tmp_path / "restore")
     restore_backup(copy, backup)
-    assert copy.read_bytes() == backup.read_bytes()
+    assert copy.read_bytes() == read_backup(backup)
     assert not changes_path_for(copy).exists()
     assert titles(read_state(copy)) == ["in the backup"]
-    [before] = (copy.parent / "backups").glob("journal-before-restore-*.json")
-    assert titles(json.loads(before.read_bytes())) == ["after the backup", "in the backup"]
+    [before] = (copy.parent / "backups").glob("journal-before-restore-*.json*")
+    assert titles(json.loads(read_backup(before))) == ["after the backup", "in the backup"]
 
 
 def test_a_corrupt_journal_takes_its_log_aside_with_it(path, tmp_path):

@@ -39,7 +39,12 @@ from micro_journal.store import (
     read_state,
 )
 from micro_journal.store import storage as storage_module
-from micro_journal.store.backups import list_backups, restore_backup
+from micro_journal.store.backups import (
+    backup_label,
+    list_backups,
+    read_backup,
+    restore_backup,
+)
 from micro_journal.store.changes import changes_path_for
 from micro_journal.store.files import leftover_temps, parse_journal_bytes
 
@@ -538,8 +543,8 @@ def test_restore_over_a_good_journal_keeps_it_as_a_backup_first(path):
     backup = good_backup(path, "2026-11-01", "Old")
     restore_backup(path, backup)
     kept = [p for p in list_backups(path) if "before-restore" in p.name]
-    assert len(kept) == 1 and kept[0].read_bytes() == current
-    assert path.read_bytes() == backup.read_bytes()
+    assert len(kept) == 1 and read_backup(kept[0]) == current  # compressed (gzip)
+    assert path.read_bytes() == read_backup(backup)
     assert mode(path) == 0o600
 
 
@@ -602,7 +607,7 @@ def test_daily_backups_rotate_and_every_kept_one_parses(path):
             repo = Repository(journal)
             repo.save(Entry(date=day.isoformat(), body=f"day {i}"))
     backups = list_backups(path)
-    days_kept = sorted(dt.date.fromisoformat(p.stem[len("journal-"):]) for p in backups)
+    days_kept = sorted(dt.date.fromisoformat(backup_label(path, p)) for p in backups)
     # the first day had nothing to back up; backups exist for days 2..120
     backed_up = [start + dt.timedelta(days=i) for i in range(1, 120)]
     dailies = backed_up[-keep:]
@@ -613,9 +618,9 @@ def test_daily_backups_rotate_and_every_kept_one_parses(path):
     assert days_kept == expected
     assert len(backups) == keep + 8
     for backup in backups:
-        data = parse_journal_bytes(backup.read_bytes())
+        data = parse_journal_bytes(read_backup(backup))
         # a backup taken on day N holds the journal as it was before that day's changes
-        day = dt.date.fromisoformat(backup.stem[len("journal-"):])
+        day = dt.date.fromisoformat(backup_label(path, backup))
         assert len(data["entries"]) == (day - start).days
 
 
@@ -627,8 +632,8 @@ def test_one_backup_a_day_taken_before_the_day_s_changes(path):
     with opened(path, DAY1 + dt.timedelta(days=1)) as journal:
         Repository(journal).save(Objective(title="c"))
     (backup,) = list_backups(path)
-    assert backup.name == "journal-2026-11-19.json"
-    titles = [d["title"] for d in parse_journal_bytes(backup.read_bytes())["objectives"].values()]
+    assert backup.name == "journal-2026-11-19.json.gz"
+    titles = [d["title"] for d in parse_journal_bytes(read_backup(backup))["objectives"].values()]
     assert titles == ["a"]
 
 
