@@ -114,6 +114,16 @@ class EntryList(OptionList):
             super().action_last()
 
 
+class SearchBox(SafeInput):
+    """The search box. The browser lists each change as it is made, so the results are
+    painted in the frame that shows the letter typed (a message would come a frame late)."""
+
+    def watch_value(self, value: str) -> None:
+        browser = self.screen if self.is_mounted else None
+        if isinstance(browser, JournalBrowser):
+            browser.search_typed()
+
+
 class JournalBrowser(JournalScreen):
     """Past entries newest first, grouped by month; search; a calendar; a preview."""
     CSS_PATH = "../styles/journal.tcss"
@@ -148,7 +158,7 @@ class JournalBrowser(JournalScreen):
         yield Static(id="banner")
         with Horizontal(id="journal-body"):
             with Vertical(id="journal-left"):
-                yield SafeInput(placeholder="search: words #tag skill: from: to: on:", id="search")
+                yield SearchBox(placeholder="search: words #tag skill: from: to: on:", id="search")
                 yield Static(id="search-status")
                 yield EntryList(id="entries")
             with Vertical(id="journal-right"):
@@ -503,24 +513,22 @@ class JournalBrowser(JournalScreen):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.action_open_entry()
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        # the box as it is now, not as it was when this message left it: keys typed
-        # faster than they are listed are then listed once, with the final text
+    def search_typed(self) -> None:
+        """The search box changed: list what it says now, at once when scans are cheap
+        (or typing had paused), else once typing pauses. Never an older text than the
+        box's: a later change always lists again or restarts the wait."""
         self.query_text = self.query_one("#search", Input).value
         if self._search_timer is not None:
             self._search_timer.stop()
             self._search_timer = None
         if self._search_key() == self._searched:
-            return  # listed already (by an earlier message, escape or the calendar)
+            return  # listed already
         if (
             self._scan_seconds < FAST_SCAN
             or time.perf_counter() - self._searched_at > DEBOUNCE
         ):
-            # a scan cheaper than a frame, or the first key after a pause: list it now
             self.run_search()
-        else:
-            # slow scans while keys come quickly: wait for the typing to pause
+        else:  # slow scans while keys come quickly: wait for the typing to pause
             self._search_timer = self.set_timer(DEBOUNCE, self._search_now)
 
     def _search_now(self) -> None:
@@ -535,18 +543,22 @@ class JournalBrowser(JournalScreen):
     @on(MonthCalendar.DayChosen)
     def _day_chosen(self, event: MonthCalendar.DayChosen) -> None:
         search = self.query_one("#search", Input)
-        search.value = f"on:{event.day.isoformat()}"
+        search.value = f"on:{event.day.isoformat()}"  # listed by the box, or now:
         self.query_text = search.value
-        self.run_search()
+        if self._search_key() != self._searched or self._search_timer is not None:
+            self.run_search()
         self.query_one(EntryList).focus()
 
     def on_key(self, event) -> None:
         if event.key == "escape":
             search = self.query_one("#search", Input)
             if search.value or search.has_focus or self.query_one(MonthCalendar).has_focus:
-                search.value = ""
+                cleared = bool(search.value)
+                search.value = ""  # listed by the box (the whole journal again), or now:
                 self.query_text = ""
-                self.run_search()
+                if not cleared or self._search_key() != self._searched \
+                        or self._search_timer is not None:
+                    self.run_search()
                 self.query_one(EntryList).focus()
                 event.stop()
 
