@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -510,25 +510,33 @@ class Repository:
                 return rules.Streaks(joined.tail, joined.best)
         return rules.streaks(self.day_states(skill.id), today, target, first_weekday)
 
+    def _picked(self, cls: type[R], may_be: Callable[[dict], bool]) -> list[R]:
+        """Records of ``cls``'s documents in memory that ``may_be`` keeps, each made (and
+        checked) once; one that does not read as a record is left out (reading the
+        whole table lists it)."""
+        table = cls.TABLE
+        found = []
+        for key, doc in (self.storage.peek(table) or {}).items():
+            if type(doc) is not dict or not may_be(doc):
+                continue
+            doc_id = document_id(key)
+            record = self._made.get((table, doc_id))
+            if record is None:
+                try:
+                    record = read_document(cls, doc_id, doc)
+                except RecordError:
+                    continue
+                self._made[(table, doc_id)] = record
+            found.append(record)
+        return found  # type: ignore[return-value]
+
     def open_goals(self) -> list[MicroGoal]:
         """The goals still open, as ``goals()`` orders them: the closed ones (most of a
         long journal's goals) are passed over as documents, never made into records."""
         if dict.__contains__(self._records, MicroGoal):
             return [g for g in self.goals() if g.status == "open"]
-        table = MicroGoal.TABLE
-        found = []
-        for key, doc in (self.storage.peek(table) or {}).items():
-            if type(doc) is dict and doc.get("status", "open") not in ("done", "dropped"):
-                doc_id = document_id(key)
-                record = self._made.get((table, doc_id))
-                if record is None:
-                    try:
-                        record = read_document(MicroGoal, doc_id, doc)
-                    except RecordError:
-                        continue  # left out; reading every goal lists it
-                    self._made[(table, doc_id)] = record
-                if record.status == "open":
-                    found.append(record)
+        found = [g for g in self._picked(MicroGoal, lambda doc: doc.get(
+            "status", "open") not in ("done", "dropped")) if g.status == "open"]
         ids = {g.id for g in found}
         if len(ids) != len(found):  # two documents with one id: read them all to judge
             return [g for g in self.goals() if g.status == "open"]
@@ -547,21 +555,12 @@ class Repository:
         older = self.storage.older_left(table)
         if older is not None and low < older["cut"]:
             self.storage.read_older(table)  # weeks among the older reviews
-        found = []
-        for key, doc in (self.storage.peek(table) or {}).items():
-            week = doc.get("week") if type(doc) is dict else None
-            if type(week) is str and not low <= week <= high:
-                continue
-            doc_id = document_id(key)
-            record = self._made.get((table, doc_id))
-            if record is None:
-                try:
-                    record = read_document(WeeklyReview, doc_id, doc)
-                except RecordError:
-                    continue  # left out; reading every review lists it
-                self._made[(table, doc_id)] = record
-            if low <= record.week <= high:
-                found.append(record)
+
+        def may_be_in(doc: dict) -> bool:
+            week = doc.get("week")
+            return type(week) is not str or low <= week <= high
+
+        found = [r for r in self._picked(WeeklyReview, may_be_in) if low <= r.week <= high]
         if len({r.id for r in found}) != len(found):  # one id twice: judge them all
             return [r for r in self.reviews() if low <= r.week <= high]
         return sorted(found, key=lambda r: r.week)
