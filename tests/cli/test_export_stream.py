@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import itertools
 import json
 import os
 import pty
@@ -70,9 +71,10 @@ def the_journal(folder: Path) -> dict[str, bytes | None]:
             if not name.endswith(".lock") and not name.startswith("backups")}
 
 
-def reference_json(repo: Repository, span: pt.DateRange = pt.DateRange()) -> str:
+def reference_json(repo: Repository, span: pt.DateRange | None = None) -> str:
     """The JSON export as it was made before it streamed: every record made, sorted by
     ``Snapshot``, written by ``export_doc``, the whole document by ``json.dumps``."""
+    span = span if span is not None else pt.DateRange()
     snap = pt.Snapshot(repo)
     tables = {}
     for cls in ALL_RECORD_TYPES:
@@ -314,10 +316,10 @@ def test_the_progress_runs_over_the_writing_up_to_the_file_in_place(tmp_path: Pa
     # the file grows as the bar runs: a report after every piece of JSON_CHUNK records
     # written (never the whole file at once), and no step of the bar is long
     sizes = [max(0, size) for _share, size, _there in seen[:-1]]
-    grew = [b - a for a, b in zip(sizes, sizes[1:], strict=False) if b > a]
+    grew = [b - a for a, b in itertools.pairwise(sizes) if b > a]
     assert len(grew) >= 6000 // pt.JSON_CHUNK
     assert max(grew) < 400_000 < target.stat().st_size // 5
-    assert max(b - a for a, b in zip(shares, shares[1:], strict=False)) < 0.1
+    assert max(b - a for a, b in itertools.pairwise(shares)) < 0.1
     with open_journal(path, read_only=True) as journal:
         assert target.read_bytes() == reference_json(Repository(journal)).encode()
 
