@@ -209,7 +209,8 @@ def repeat(fn: Callable[[], float | None], n: int) -> list[float]:
 
 # ----------------------------------------------------------------------------- start-up
 
-BARE_APP = r"""
+# a spawned script's peak memory (every script below starts with it)
+PEAK_KIB = r'''
 import resource, sys
 def peak_kib():
     # VmHWM is this address space's peak; ru_maxrss would include the parent's (it
@@ -221,6 +222,9 @@ def peak_kib():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+'''
+
+BARE_APP = PEAK_KIB + r"""
 from textual.app import App
 from textual.widgets import Static
 
@@ -237,18 +241,7 @@ async def ready(pilot):
 Bare().run(headless=True, auto_pilot=ready)
 """
 
-OUR_APP = r"""
-import resource, sys
-def peak_kib():
-    # VmHWM is this address space's peak; ru_maxrss would include the parent's (it
-    # survives exec on Linux)
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+OUR_APP = PEAK_KIB + r"""
 from micro_journal.cli import make_app
 from micro_journal.config import Config
 from micro_journal.domain.clock import Clock
@@ -780,20 +773,6 @@ def bench_search_keys(path: Path, phrases: list[str], rounds: int
 
 
 # ----------------------------------------------------------------------------- spawned
-
-PEAK_KIB = r'''
-import resource, sys
-def peak_kib():
-    # VmHWM is this address space's peak; ru_maxrss would include the parent's (it
-    # survives exec on Linux)
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-'''
 
 # every screen once, in order (Settings last: its fields take number keys), then the peak
 ALL_SCREENS = PEAK_KIB + r"""
