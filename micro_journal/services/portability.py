@@ -671,17 +671,11 @@ def encode_chunk(chunk: Chunk, errors: str = "strict") -> bytes:
 # ===================================================================== CSV export
 
 
-def export_csv(
-    repo: Repository, *, span: DateRange = DateRange(), progress: Progress = _noop,
-) -> str:
-    """The check-ins, one row each: date, objective, skill, status, minutes, value, note."""
-    return "".join(iter_export_csv(repo, span=span, progress=progress))
-
-
 def iter_export_csv(
     repo: Repository, *, span: DateRange = DateRange(), progress: Progress = _noop,
 ) -> Iterator[str]:
-    """``export_csv``, 500 rows at a time."""
+    """The check-ins, one row each: date, objective, skill, status, minutes, value,
+    note; 500 rows at a time."""
     reading, writing = _phases(progress)
     snap = Snapshot(repo, reading)
     out = io.StringIO(newline="")
@@ -761,19 +755,6 @@ def _stack_at(plan: Plan, index: int) -> list[str]:
     return active
 
 
-def export_ics(
-    repo: Repository,
-    *,
-    span: DateRange = DateRange(),
-    progress: Progress = _noop,
-    calendar_name: str = "micro-journal",
-) -> str:
-    """The plan's daily practice (one all-day event repeating over each plan week) and
-    the micro-goal deadlines (all-day events), with stable UIDs; CRLF, folded, escaped."""
-    return "".join(iter_export_ics(repo, span=span, progress=progress,
-                                   calendar_name=calendar_name))
-
-
 def _ics_lines(lines: list[str]) -> str:
     text = "".join(ics_fold(line) + "\r\n" for line in lines)
     lines.clear()
@@ -787,7 +768,9 @@ def iter_export_ics(
     progress: Progress = _noop,
     calendar_name: str = "micro-journal",
 ) -> Iterator[str]:
-    """``export_ics``, a plan or 200 goals at a time."""
+    """The plan's daily practice (one all-day event repeating over each plan week) and
+    the micro-goal deadlines (all-day events), with stable UIDs; CRLF, folded, escaped;
+    a plan or 200 goals at a time."""
     reading, writing = _phases(progress)
     snap = Snapshot(repo, reading)
     lines = [
@@ -1026,21 +1009,6 @@ class _LineJoin:
         return self.take(lines) + "\n"
 
 
-def export_markdown(
-    repo: Repository,
-    *,
-    today: dt.date,
-    first_weekday: int = rules.MONDAY,
-    day_start_hour: int = 0,
-    span: DateRange = DateRange(),
-    progress: Progress = _noop,
-) -> str:
-    """One readable document, week by week (newest last), fit for a note app or a coach."""
-    return "".join(iter_export_markdown(repo, today=today, first_weekday=first_weekday,
-                                        day_start_hour=day_start_hour, span=span,
-                                        progress=progress))
-
-
 def iter_export_markdown(
     repo: Repository,
     *,
@@ -1050,7 +1018,8 @@ def iter_export_markdown(
     span: DateRange = DateRange(),
     progress: Progress = _noop,
 ) -> Iterator[str]:
-    """``export_markdown``, a week at a time."""
+    """One readable document, week by week (newest last), fit for a note app or a
+    coach; a week at a time."""
     reading, writing = _phases(progress)
     snap = Snapshot(repo, reading)
     joined = _LineJoin()
