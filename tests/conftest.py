@@ -54,3 +54,17 @@ def palette_highlights(app, words: str) -> Callable[[], bool]:
 
     check.__doc__ = f"the palette highlighting {words!r}"
     return check
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _no_device_left_over():
+    """``cli.main`` names this process's device (change logs then carry its name);
+    a test that ran it must not leave the name to the tests after it."""
+    from micro_journal.store import changes
+
+    before = changes.DEVICE
+    yield
+    changes.use_device(before)

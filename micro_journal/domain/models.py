@@ -41,6 +41,27 @@ def utc_now_iso() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
+def stamp_after(stamp: str) -> str:
+    """A stamp for a new version of a record last stamped ``stamp``: now, or a second
+    after ``stamp`` when this clock is behind it (a device whose clock lags still
+    stamps its edit after the version it edited: sync keeps the later one)."""
+    now = utc_now_iso()
+    if not isinstance(stamp, str) or now > stamp:
+        return now
+    try:
+        after = _dt.datetime.fromisoformat(stamp) + _dt.timedelta(seconds=1)
+    except ValueError:
+        return now
+    return after.astimezone(_dt.UTC).isoformat(timespec="seconds")
+
+
+def checkin_id(skill_id: str, day: str) -> str:
+    """The id of the check-in of ``skill_id`` on ``day``: the same on every device,
+    so two devices checking in the same skill on the same day make one record (sync
+    keeps the later version) rather than two."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"micro-journal:checkin:{skill_id}:{day}").hex
+
+
 class ValidationError(ValueError):
     """A value the user gave breaks a rule; ``field`` names the field."""
 
@@ -373,7 +394,7 @@ class Record:
 
     def touched(self, **changes: Any) -> Self:
         """A copy with ``changes`` applied and ``updated_at`` refreshed."""
-        new = dataclasses.replace(self, **changes, updated_at=utc_now_iso())
+        new = dataclasses.replace(self, **changes, updated_at=stamp_after(self.updated_at))
         new.extra = dict(self.extra)
         return new
 

@@ -68,13 +68,13 @@ class EditorScreen(JournalScreen):
         self._draft_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._leave_anyway = False
-        self._text = entry.body
+        self._text = self._start_text = service.editable_text(entry)
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
         yield Static(id="editor-meta")
         yield SafeTextArea(
-            self.entry.body, language=markdown_language(), soft_wrap=True,
+            self._start_text, language=markdown_language(), soft_wrap=True,
             show_line_numbers=False, tab_behavior="indent", id="editor-text",
         )
         with VerticalScroll(id="editor-preview"):
@@ -90,7 +90,16 @@ class EditorScreen(JournalScreen):
         area.focus()
         area.move_cursor(area.document.end)
         self._draw()
-        if area.text != self.entry.body:
+        others = len(self.service.conflicting_versions(self.entry))
+        if others:
+            self.notify(
+                f"A sync kept {others} other version{'s' if others > 1 else ''} of this "
+                "entry, written on another device: shown below your text between marker "
+                "lines. Keep what you want and delete the rest; saving resolves them. "
+                "Leaving without typing keeps them for later.",
+                title="Conflicting versions", severity="warning", timeout=20,
+            )
+        if area.text != self._start_text:
             # the text area splits lines at every Unicode line boundary and joins them with
             # one kind of line end: say so before an edit turns them into plain ones
             self.notify(

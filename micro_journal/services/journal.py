@@ -11,6 +11,11 @@ from ..domain import journal as jr
 from ..domain.models import Entry, MicroSkill, utc_now_iso
 from ..store.drafts import Draft, DraftStore
 from ..store.repository import Repository
+from ..store.sync import CONFLICTS
+
+CONFLICT_START = ("\n\n──── conflicting version {n}, kept from another device: keep what you "
+                  "want of it and delete the rest, marker lines too ────")
+CONFLICT_END = "──── end of conflicting version ────"
 
 
 def write_entry(
@@ -81,9 +86,26 @@ class JournalService:
         """A new entry dated ``today`` (not saved until it has text)."""
         return Entry(date=today.isoformat(), skill_ids=list(skill_ids))
 
+    @staticmethod
+    def conflicting_versions(entry: Entry) -> list[str]:
+        """Other devices' versions of this entry's text that a sync kept (store/sync.py)."""
+        texts = entry.extra.get(CONFLICTS)
+        return [t for t in texts if isinstance(t, str)] if isinstance(texts, list) else []
+
+    def editable_text(self, entry: Entry) -> str:
+        """The text the editor starts with: the entry's, then each conflicting version
+        between marker lines, for the user to keep what they want of each."""
+        text = entry.body
+        for n, other in enumerate(self.conflicting_versions(entry), start=1):
+            text += (f"{CONFLICT_START.format(n=n)}\n{other}\n{CONFLICT_END}\n")
+        return text
+
     def save(self, entry: Entry, **changes) -> Entry:
-        """Save ``entry`` with ``changes``; raises SaveError/ReadOnlyJournal."""
+        """Save ``entry`` with ``changes``; raises SaveError/ReadOnlyJournal. A new
+        text resolves the entry's conflicting versions (the editor showed them in it)."""
         updated = entry.touched(**changes) if changes else entry.touched()
+        if "body" in changes:
+            updated.extra.pop(CONFLICTS, None)
         saved = self.repo.save(updated)
         self.drafts.delete(entry.id)
         return saved

@@ -31,6 +31,7 @@ nothing)::
 
 from __future__ import annotations
 
+import re
 import zlib
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,39 @@ Data = dict[str, dict[str, Any]]
 Op = list  # [table, doc_id, doc | None]
 
 
-def changes_path_for(path: Path) -> Path:
+# this device's name (store/sync.py ``device_id``), set once by the program that runs
+# (``use_device``): each device's waiting saves then go to a log of its own,
+# ``journal.json.<device>.changes``, which a sync tool copies but never has two writers
+# of. Unset (tests, tools), the log is ``journal.json.changes``.
+DEVICE: str | None = None
+
+
+def use_device(device: str | None) -> None:
+    global DEVICE
+    DEVICE = device
+
+
+def changes_path_for(path: Path, device: str | None = None) -> Path:
+    """The change log of the journal at ``path``: this device's, or ``device``'s
+    ("" names the log of before devices, ``journal.json.changes``)."""
+    if device is None:
+        device = DEVICE
+    if device:
+        return path.with_name(f"{path.name}.{device}{CHANGES_SUFFIX}")
     return path.with_name(path.name + CHANGES_SUFFIX)
+
+
+def other_logs(path: Path) -> list[Path]:
+    """Other devices' change logs beside the journal at ``path`` (synced here)."""
+    own = changes_path_for(path)
+    pattern = re.compile(rf"^{re.escape(path.name)}\.[a-z0-9][a-z0-9-]{{0,40}}"
+                         rf"{re.escape(CHANGES_SUFFIX)}$")
+    try:
+        names = sorted(entry.name for entry in path.parent.iterdir())
+    except OSError:
+        return []
+    return [path.parent / name for name in names
+            if pattern.match(name) and name != own.name]
 
 
 def _meta_row(data: Data | None) -> dict[str, Any] | None:
@@ -145,10 +177,11 @@ def parse(raw: bytes, token: str | None, loads) -> ChangeLog:
     return log
 
 
-def read(path: Path, token: str | None, loads=default_loads) -> ChangeLog:
+def read(path: Path, token: str | None, loads=default_loads, *,
+         log_path: Path | None = None) -> ChangeLog:
     """The change log of the journal at ``path`` (empty when there is none)."""
     try:
-        raw = changes_path_for(path).read_bytes()
+        raw = (log_path or changes_path_for(path)).read_bytes()
     except FileNotFoundError:
         return ChangeLog()
     return parse(raw, token, loads)

@@ -25,10 +25,12 @@ from typing import Any
 
 from ..domain.models import SCHEMA_VERSION
 from . import backups, migrations
-from .errors import FoldError, SaveError
+from .errors import FoldError, JournalError, SaveError
 from .files import atomic_write, describe_os_error, dumps, parse_journal_bytes
 from .storage import JournalStorage, lock_path_for
 from .table import JournalDB
+
+Data = dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Journal:
     today: Callable[[], dt.date] = dt.date.today
     backups_keep: int = backups.DAILY_KEEP
     fold_on_close: bool = True
+    # other devices' change logs as last merged (sync): path -> file identity
+    _seen_logs: dict[Path, Any] = field(default_factory=dict, repr=False)
 
     @property
     def storage(self) -> JournalStorage:
@@ -80,6 +84,141 @@ class Journal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # sync -----------------------------------------------------------------------
+    def sync(self, *, now: dt.datetime | None = None) -> list[str]:
+        """Merge what other devices left beside the journal, record by record
+        (sync.py): conflict copies of journal.json as sync tools name them (each then
+        moved aside, never deleted), other devices' change logs, and a journal.json
+        another device's version replaced while this one was open. Returns one line
+        per source that brought anything, for the user. With nothing new it costs a
+        listing of the folder and a stat; memory is replaced (``storage.replaced``
+        moves) only when something was merged."""
+        if self.read_only:
+            return []
+        from . import changes as change_log
+        from . import sync
+        from .files import identity_of, move_aside
+        from .storage import read_state
+
+        replaced = self.storage.changed_on_disk()
+        copies = sync.conflict_copies(self.path)
+        logs = []
+        for log_path in change_log.other_logs(self.path):
+            seen = identity_of(log_path)
+            if self._seen_logs.get(log_path) != seen:
+                logs.append((log_path, seen))
+        if not (replaced or copies or logs):
+            return []
+        told: list[str] = []
+        merged: Data | None = None  # read whole only when something is new
+
+        def everything() -> Data:
+            return merged if merged is not None else self.storage.everything()
+
+        if replaced:
+            identity = identity_of(self.path)
+            try:
+                theirs = read_state(self.path)
+                ours = everything()
+                merged, outcome = sync.merge(ours, theirs, now=now)
+            except (ValueError, OSError, JournalError) as err:
+                told.append(f"{self.path.name} was replaced on disk (by a sync tool?) with "
+                            f"a version that cannot be merged: {_why(err)}. This one keeps "
+                            "what it shows and saves over it.")
+                merged = None
+            else:
+                if outcome.changed:
+                    told.append(f"Merged the version of {self.path.name} another device "
+                                f"synced here: {outcome.summary()}.")
+                if sync.records_equal(merged, theirs):
+                    # it holds all this one held: take it as it is, no write (a write
+                    # would bounce between the devices)
+                    self.storage.adopt(theirs, identity)
+                    merged = None
+        done: list[tuple[Path, str]] = []
+        for copy, tool in copies:
+            try:
+                theirs = read_state(copy)
+                merged, outcome = sync.merge(everything(), theirs, now=now)
+            except (ValueError, OSError, JournalError) as err:
+                told.append(f"{copy.name} (a conflict copy left by {tool}) cannot be merged: "
+                            f"{_why(err)}. It is left as it is.")
+                continue
+            done.append((copy, outcome.summary() or "nothing new"))
+        for log_path, seen in logs:
+            log = change_log.read(self.path, None, log_path=log_path)
+            theirs = sync.from_log(log.batches + log.foreign)
+            self._seen_logs[log_path] = seen
+            if not theirs or (merged is None and self._holds(theirs)):
+                continue
+            current = everything()
+            theirs["meta"] = {k: dict(v) for k, v in (current.get("meta") or {}).items()}
+            try:
+                merged, outcome = sync.merge(current, theirs, now=now)
+            except ValueError:
+                continue
+            if outcome.changed:
+                device = log_path.name[len(self.path.name) + 1:-len(change_log.CHANGES_SUFFIX)]
+                told.append(f"Merged the saves device {device} made: {outcome.summary()}.")
+        if merged is not None and not sync.records_equal(merged, self.storage.everything()):
+            try:
+                self.storage.write(merged)
+            except SaveError as err:
+                return [*told, f"Could not save the merge: {err}. The copies are left as "
+                        "they are and merged at the next start."]
+        for copy, what in done:
+            try:
+                kept = move_aside(copy, "merged")
+            except OSError as err:
+                told.append(f"Merged {copy.name} ({what}), but it cannot be moved aside: "
+                            f"{describe_os_error(err)}.")
+                continue
+            told.append(f"Merged {copy.name}, a conflict copy: {what}. It is kept as "
+                        f"{kept.name}.")
+        return told
+
+    def _holds(self, theirs: Data) -> bool:
+        """Whether memory's recent documents already hold every record of ``theirs``
+        as the merge would leave it (the usual case for another device's log, polled
+        again and again): then nothing needs reading whole."""
+        from . import sync
+
+        stones = {d.get("id"): str(d.get("removed_at", ""))
+                  for d in (self.storage.peek(sync.TOMBSTONES) or {}).values()
+                  if isinstance(d, dict)}
+        for table, docs in theirs.items():
+            if table == "meta":
+                continue
+            mine = {d.get("id"): d for d in (self.storage.peek(table) or {}).values()
+                    if isinstance(d, dict)}
+            for doc in docs.values():
+                have = mine.get(doc.get("id"))
+                if have == doc or (
+                        have is None and stones.get(doc.get("id"), "") >= str(
+                            doc.get("updated_at", "~"))):
+                    continue
+                if have is not None and table != "entries" and str(
+                        have.get("updated_at", "")) > str(doc.get("updated_at", "")):
+                    continue
+                return False
+        return True
+
+    def merge_copy(self, other: Path, *, now: dt.datetime | None = None):
+        """Merge the journal file ``other`` (a copy from another device, by hand) into
+        this journal; returns what was taken (sync.Outcome). Raises ValueError (not a
+        journal, another schema: sync.MergeRefused, JournalCorrupt) or OSError."""
+        from . import sync
+        from .storage import read_state
+
+        if self.read_only:
+            raise ValueError(f"this journal is read-only ({self.read_only_reason})")
+        theirs = read_state(other)
+        ours = self.storage.everything()
+        merged, outcome = sync.merge(ours, theirs, now=now)
+        if not sync.records_equal(merged, ours):
+            self.storage.write(merged)
+        return outcome
 
     # backups ------------------------------------------------------------------
     def backup_now(self, label: str | None = None) -> Path | None:
@@ -170,6 +309,7 @@ def open_journal(
             except SaveError as err:
                 journal.notices.append(
                     f"{err} The changes are kept in {storage.changes_path}.")
+        journal.notices.extend(journal.sync())
         journal.daily_backup()
     return journal
 
@@ -211,3 +351,23 @@ def _upgrade(journal: Journal, version: int, current: int) -> None:
 def _schema_version(data: dict[str, dict[str, Any]]) -> int:
     found = migrations.file_version(data)
     return migrations.target_version() if found is None else found
+
+
+def _why(err: BaseException) -> str:
+    return describe_os_error(err) if isinstance(err, OSError) else str(err)
+
+
+def merge_files(base: Path, ours: Path, theirs: Path, *, now: dt.datetime | None = None):
+    """A three-way merge of journal files, as a git merge driver does it: the result
+    replaces ``ours`` (atomically, as a plain TinyDB file the app lays out again at its
+    next rewrite), which is left byte for byte as it was when ``theirs`` adds nothing.
+    Returns the sync.Outcome; raises ValueError/OSError when a file cannot be merged."""
+    from . import sync
+    from .storage import read_state
+
+    base_data = read_state(base) if base.exists() and base.stat().st_size else None
+    ours_data = read_state(ours)
+    merged, outcome = sync.merge(ours_data, read_state(theirs), base_data, now=now)
+    if not sync.records_equal(merged, ours_data):
+        atomic_write(ours, dumps(merged))
+    return outcome

@@ -15,6 +15,7 @@ documents, once per table.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -31,12 +32,15 @@ from ..domain.models import (
     Record,
     RecordError,
     WeeklyReview,
+    checkin_id,
+    stamp_after,
     utc_now_iso,
 )
 from .errors import SaveError
 from .files import check_storable, describe_os_error
 from .journal import Journal
 from .migrations import target_version, version_problem
+from .sync import CONFLICTS, PAST, PAST_KEEP, TOMBSTONES, text_mark
 from .table import doc_id as document_id
 
 R = TypeVar("R", bound=Record)
@@ -160,6 +164,7 @@ class Repository:
         self._skipped = {}
         self._checkin_index = None
         self._made = {}
+        self._tombs: dict[str, str] | None = None
         self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
@@ -312,6 +317,57 @@ class Repository:
         self.storage.reload()
         self._forget()
 
+    def _tombstones(self) -> dict[str, str]:
+        """Removed records' ids → when they were removed (the ``tombstones`` table,
+        which a sync carries to other devices: sync.py)."""
+        if self._tombs is None:
+            docs = self.storage.peek(TOMBSTONES) or {}
+            self._tombs = {
+                doc["id"]: str(doc.get("removed_at", "")) for doc in docs.values()
+                if isinstance(doc, dict) and type(doc.get("id")) is str}
+        return self._tombs
+
+    @staticmethod
+    def _remember_texts(record: Record, doc: dict[str, Any], old: Any) -> None:
+        """An entry whose text changed keeps the checksum of the text it replaced (and
+        of conflicting versions the user has resolved): a sync then knows that text
+        for an older version, not a conflicting one (sync.py)."""
+        if not isinstance(old, dict):
+            return
+        marks = [m for m in (old.get(PAST) or []) if isinstance(m, str)]
+        for m in doc.get(PAST) or []:
+            if isinstance(m, str) and m not in marks:
+                marks.append(m)
+        replaced = []
+        if isinstance(old.get("body"), str) and old["body"] != doc.get("body"):
+            replaced.append(old["body"])
+        if not doc.get(CONFLICTS):  # resolved in the editor
+            replaced += [t for t in old.get(CONFLICTS) or [] if isinstance(t, str)]
+        for text in replaced:
+            mark = text_mark(text)
+            if mark not in marks:
+                marks.append(mark)
+        if marks:
+            doc[PAST] = record.extra[PAST] = marks[-PAST_KEEP:]
+
+    def _bury(self, record: Record) -> None:
+        """Leave a tombstone for a removed record: another device's copy of it must
+        not bring it back when the copies are merged."""
+        removed_at = stamp_after(record.updated_at)
+        table = self.db.table(TOMBSTONES)
+        stone = {"id": record.id, "table": type(record).TABLE, "removed_at": removed_at}
+        found = [doc.doc_id for doc in table if doc.get("id") == record.id]
+        if found:
+            table.replace(found[0], stone)
+        else:
+            table.insert(stone)
+        self._tombstones()[record.id] = removed_at
+
+    def forget_indexes(self) -> None:
+        """The storage's memory was replaced whole (a sync merged another device's
+        records in): records and indexes are made again from it."""
+        self._forget()
+
     def _forget(self) -> None:
         """Memory was read again from disk: drop every index built from it."""
         self.db.forget()
@@ -354,7 +410,14 @@ class Repository:
         self._know_doc_ids(cls)
         table = self.db.table(cls.TABLE)
         doc_id = self._doc_ids.get(record.id)
+        removed_at = self._tombstones().get(record.id)
+        if removed_at is not None and record.updated_at <= removed_at:
+            # saved again after it was removed: stamped after its tombstone, so that
+            # a sync keeps it (sync.py)
+            record = dataclasses.replace(record, updated_at=stamp_after(removed_at))
         doc = record.to_dict()
+        if cls is Entry and doc_id is not None:
+            self._remember_texts(record, doc, self.db.table(cls.TABLE).get(doc_id=doc_id))
         try:  # text the journal cannot hold (a lone surrogate) is refused, named
             check_storable(doc)
         except (UnicodeError, ValueError) as err:
@@ -393,7 +456,9 @@ class Repository:
         self._know_doc_ids(cls)
         doc_id = self._doc_ids.get(record.id)
         if doc_id is not None:
-            self.db.table(cls.TABLE).remove(doc_ids=[doc_id])
+            with self.storage.batch():  # the removal and its tombstone: one save
+                self.db.table(cls.TABLE).remove(doc_ids=[doc_id])
+                self._bury(record)
             del self._doc_ids[record.id]
             self._made.pop((cls.TABLE, doc_id), None)
             if isinstance(record, CheckIn):
@@ -586,6 +651,7 @@ class Repository:
         existing = self.checkin(skill_id, day)
         if existing is None:
             record = CheckIn(
+                id=checkin_id(skill_id, day.isoformat()),
                 skill_id=skill_id, date=day.isoformat(), status=status,
                 minutes=minutes, value=value, note=note or "",
             )

@@ -247,6 +247,8 @@ class JournalStorage(Storage):
         self._recent_at_open: dict[str, frozenset[str]] = {}
         # bumped whenever check-ins appear in or leave memory (the repository's index)
         self.checkins_generation = 0
+        # bumped when memory is replaced whole (a sync merge): indexes must be rebuilt
+        self.replacements = 0
         # (today, first weekday): when set, rewrites keep older check-ins apart
         self.history: tuple[Any, int] | None = None
         self._batch_depth = 0
@@ -279,6 +281,12 @@ class JournalStorage(Storage):
                 f"chmod u+w {self.path} to edit it")
         else:
             self._take_lock(on_locked)
+        if self.writable and changes.DEVICE:
+            # a log from before logs were named for their device is this device's
+            legacy = changes.changes_path_for(self.path, "")
+            if legacy.exists() and not self.changes_path.exists():
+                with contextlib.suppress(OSError):
+                    os.replace(legacy, self.changes_path)
         try:
             opened_as = identity_of(self.path)  # taken before the read: a later change differs
             data, self._cold, self._splits, log = read_with_changes(
@@ -352,6 +360,7 @@ class JournalStorage(Storage):
             self.reload()
             raise SaveError(self.path, str(err)) from err
         if data is not self._data:
+            self.replacements += 1
             cold_gone = self._cold is not None and layout.COLD_TABLE not in data
             if cold_gone:
                 self._cold.close()
@@ -753,6 +762,42 @@ class JournalStorage(Storage):
         self._drop_older()
         self._data = self._tables(data)
         self._token = changes.snapshot_token(data)
+
+    def everything(self) -> Data:
+        """Every table as memory holds it, older parts and entries read in (a plain
+        dict of the tables: the documents are memory's own, not to be changed)."""
+        if self._cold is not None:
+            self._load_cold()
+        self._load_older()
+        return dict(dict.items(self._data))
+
+    def changed_on_disk(self) -> bool:
+        """Whether journal.json is no longer the file this storage last read or wrote
+        (a sync tool put another device's version in its place)."""
+        if self.known_good is None:
+            return False
+        return identity_of(self.path) not in (None, self.known_good)
+
+    def adopt(self, data: Data, identity: tuple[int, ...] | None) -> None:
+        """Take journal.json as it now is on disk (``data``, read whole, with file
+        ``identity``) as the journal: every record memory held is in it (a sync
+        merge found nothing to add), so this storage's waiting saves are folded in
+        already and its log goes."""
+        if self._cold is not None:
+            self._cold.close()
+            self._cold = None
+        self._drop_older()
+        self._data = self._tables(data)
+        self.replacements += 1
+        self._token = changes.snapshot_token(data)
+        self.known_good = identity
+        self.checkins_generation += 1
+        self._close_log()
+        if self.writable:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.changes_path)
+        self._log_size = 0
+        self._must_fold = self._log_broken = False
 
     def reload(self) -> None:
         """Throw away unsaved in-memory changes: read again what is on disk."""

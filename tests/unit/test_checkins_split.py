@@ -106,8 +106,11 @@ def test_a_check_in_saved_and_undone_reads_no_older_one_and_keeps_every_one(jour
         numbers = [int(k) for k in journal.storage.peek("checkins")]
         assert max(numbers) > journal.storage.older_left()["max_id"]
     after = {d["id"]: d for d in file_data(path)["checkins"].values()}
-    assert set(after) == before | {again.id} and saved.id not in after
+    # (a check-in's id is its skill and day's: the one saved again has the undone one's)
+    assert set(after) == before | {again.id} and saved.id == again.id
     assert after[again.id]["minutes"] == 8
+    assert [d for d in after.values()
+            if (d["skill_id"], d["date"]) == (skill_id, TODAY.isoformat())] == [after[again.id]]
 
 
 def test_changing_and_undoing_an_older_check_in_is_kept(journal_path):
