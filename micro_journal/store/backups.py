@@ -51,7 +51,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import changes, layout
+from . import changes, files, layout
 from .files import (
     TMP_MARK,
     atomic_write,
@@ -209,7 +209,7 @@ def _same_bytes(backup: Path, fd: int, size: int) -> bool:
             stream = raw if kind is None else _decompressing(raw, kind)
             with stream:
                 while chunk := stream.read(layout.CHUNK):
-                    if os.pread(fd, len(chunk), offset) != chunk:
+                    if files.pread(fd, len(chunk), offset) != chunk:
                         return False
                     offset += len(chunk)
     except (OSError, EOFError, ValueError, zlib.error):
@@ -425,7 +425,7 @@ def copy_journal(path: Path, label: str, known_good: tuple[int, ...] | None) -> 
     A daily backup (the label is a date) taken inside :func:`daily_in_background` is
     compressed and written in a thread of its own: the path returned is the name it
     will have."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | files.O_BINARY | files.O_CLOEXEC)
     try:
         if file_identity(os.fstat(fd)) != known_good and layout.read_head(
                 fd, check_shape) is None:
@@ -511,7 +511,7 @@ class _Job:
         make_folder(backup_dir_for(self.path))
         _remove_leftover_temps(self.path)
         note = _unfinished_note(self.path)
-        os.close(os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600))
+        os.close(os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | files.O_CLOEXEC, 0o600))
         with _jobs_lock:
             _jobs[_key(self.path)] = self
         try:

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,31 @@ def loads(raw: bytes) -> Any:
         raise ValueError(TOO_DEEP) from None
 
 
+# ---- what differs between operating systems, chosen at run time ---------------------
+# Windows has no os.pread, no O_CLOEXEC and no O_NONBLOCK (its handles are not inherited
+# by default, and a FIFO cannot stand where the journal is), and opens files in text
+# mode (\r\n translated) unless told O_BINARY. The flags are 0 where they do not exist.
+O_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
+O_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+O_BINARY: int = getattr(os, "O_BINARY", 0)
+
+_SEEK_LOCK = threading.Lock()  # seek+read is two steps: no other thread between them
+
+
+def pread(fd: int, n: int, offset: int) -> bytes:
+    """Up to ``n`` bytes of ``fd`` from ``offset`` (``os.pread`` where it exists).
+
+    Elsewhere a seek and a read under a lock; the file position moves, which none of
+    our callers relies on (an O_APPEND log still appends at its end). ``os.pread`` is
+    looked up at each call, so a test can take it away."""
+    native = getattr(os, "pread", None)
+    if native is not None:
+        return native(fd, n, offset)
+    with _SEEK_LOCK:
+        os.lseek(fd, offset, os.SEEK_SET)
+        return os.read(fd, n)
+
+
 def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
 
@@ -139,7 +165,7 @@ def atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
     """Replace ``path`` with ``payload`` so that a crash leaves old or new, never a mix."""
     tmp = temp_name(path)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY | O_CLOEXEC, 0o600)
         try:
             for piece in [payload] if isinstance(payload, bytes) else payload:
                 write_all(fd, piece)

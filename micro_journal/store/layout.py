@@ -43,6 +43,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from . import files
 from .files import NOT_PARSED, dumps, fast_loads
 
 COLD_TABLE = "entries"
@@ -91,7 +92,7 @@ class Cold:
 
     def read(self) -> bytes:
         """The bytes, exactly as written, or ValueError (the file was changed in place)."""
-        data = os.pread(self.fd, self.length, self.start)
+        data = files.pread(self.fd, self.length, self.start)
         if len(data) != self.length or zlib.crc32(data) != self.crc:
             raise ValueError("journal.json was changed on disk by another program")
         return data
@@ -115,7 +116,7 @@ CHUNK = 1 << 18
 def chunks(fd: int) -> Iterator[bytes]:
     """The file behind ``fd`` from its start, a chunk at a time."""
     offset = 0
-    while chunk := os.pread(fd, CHUNK, offset):
+    while chunk := files.pread(fd, CHUNK, offset):
         yield chunk
         offset += len(chunk)
 
@@ -181,7 +182,7 @@ def read_layout(fd: int, check_shape, verify: bool = False) -> Parts | None:
     at = -1
     split_tried = False
     while at < 0:
-        chunk = os.pread(fd, CHUNK, offset)
+        chunk = files.pread(fd, CHUNK, offset)
         if not chunk:
             return None
         searched = max(0, len(buf) - 16)
@@ -209,7 +210,7 @@ def read_layout(fd: int, check_shape, verify: bool = False) -> Parts | None:
         return None
     length, crc = info
     end = start + length  # the entries end here; one closing brace follows
-    if os.fstat(fd).st_size != end + 1 or os.pread(fd, 1, end) != b"}":
+    if os.fstat(fd).st_size != end + 1 or files.pread(fd, 1, end) != b"}":
         return None
     if verify and not _crc_matches(fd, start, length, crc, seen):
         return None
@@ -225,7 +226,7 @@ def _crc_matches(fd: int, start: int, length: int, crc: int, seen: bytes = b"") 
     offset = start + min(len(seen), length)
     end = start + length
     while offset < end:
-        chunk = os.pread(fd, min(CHUNK, end - offset), offset)
+        chunk = files.pread(fd, min(CHUNK, end - offset), offset)
         if not chunk:
             return False
         running = zlib.crc32(chunk, running)
@@ -259,9 +260,9 @@ def _read_split(fd: int, buf: bytearray, at: int, check_shape, verify: bool) -> 
         gap = 1 if old_length and recent_length else 0
         recent_start = old_end + gap
         recent_end = recent_start + recent_length
-        if (recent_end >= size or os.pread(fd, len(mark), position) != mark
-                or (gap and os.pread(fd, 1, old_end) != b",")
-                or os.pread(fd, 1, recent_end) != b"}"):
+        if (recent_end >= size or files.pread(fd, len(mark), position) != mark
+                or (gap and files.pread(fd, 1, old_end) != b",")
+                or files.pread(fd, 1, recent_end) != b"}"):
             return None
         regions.append((name, info, old_start, old_length, old_crc, recent_start,
                         recent_length))
@@ -269,17 +270,17 @@ def _read_split(fd: int, buf: bytearray, at: int, check_shape, verify: bool) -> 
     if entries is None:  # no entries yet: the split tables close the file
         length = crc = 0
         entries_start = -1
-        fits = size == position + 1 and os.pread(fd, 1, position) == b"}"
+        fits = size == position + 1 and files.pread(fd, 1, position) == b"}"
     else:
         length, crc = entries
         entries_start = position + len(_MARK)
         fits = (size == entries_start + length + 1
-                and os.pread(fd, len(_MARK), position) == _MARK
-                and os.pread(fd, 1, entries_start + length) == b"}")
+                and files.pread(fd, len(_MARK), position) == _MARK
+                and files.pread(fd, 1, entries_start + length) == b"}")
     if not fits:
         return None
     for name, _info, old_start, old_length, old_crc, recent_start, recent_length in regions:
-        recent_bytes = os.pread(fd, recent_length, recent_start)
+        recent_bytes = files.pread(fd, recent_length, recent_start)
         recent = fast_loads(b"{" + recent_bytes + b"}")
         if len(recent_bytes) != recent_length or not isinstance(recent, dict):
             return None

@@ -42,7 +42,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from . import changes, history, layout
+from . import changes, files, history, layout
 from .backups import list_backups, newest_good_backup
 from .errors import (
     FoldError,
@@ -153,7 +153,7 @@ def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None,
     file (layout.Cold, layout.Split). OSError when it cannot be read, ValueError when
     it does not parse."""
     # O_NONBLOCK: a FIFO swapped in since the check must not hang the open
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    fd = os.open(path, os.O_RDONLY | files.O_BINARY | files.O_CLOEXEC | files.O_NONBLOCK)
     try:
         kind = not_a_regular_file(os.fstat(fd).st_mode)
         if kind is not None:
@@ -621,12 +621,12 @@ class JournalStorage(Storage):
     def _open_log(self) -> int:
         """The log, open for appending. A torn last line (a save that never returned)
         is cut off first, so that the next save is not glued onto it."""
-        fd = os.open(self.changes_path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
-                     0o600)
+        fd = os.open(self.changes_path, os.O_RDWR | os.O_APPEND | os.O_CREAT | files.O_BINARY
+                     | files.O_CLOEXEC, 0o600)
         try:
             size = os.fstat(fd).st_size
             if size:
-                tail = os.pread(fd, min(size, 1 << 16), max(0, size - (1 << 16)))
+                tail = files.pread(fd, min(size, 1 << 16), max(0, size - (1 << 16)))
                 if not tail.endswith(b"\n"):
                     cut = tail.rfind(b"\n")
                     keep = size - len(tail) + cut + 1 if cut >= 0 else (
