@@ -27,6 +27,16 @@ TEST_CRASH_ENV = "MICRO_JOURNAL_TEST_CRASH"  # binds f12 to a crash, for tests
 LOCK_POLL_SECONDS = 2.0
 
 
+def shutdown_signals() -> list[int]:
+    """The signals that end the app with its text saved: SIGTERM, and SIGHUP (the
+    terminal closed) where the system has it — Windows has no SIGHUP, and its event
+    loop takes no signal handlers at all (the caller skips what it refuses)."""
+    import signal
+
+    found = (getattr(signal, name, None) for name in ("SIGTERM", "SIGHUP"))
+    return [sig for sig in found if sig is not None]
+
+
 def _load_screen(target: str) -> type[Screen]:
     from importlib import import_module
 
@@ -356,11 +366,10 @@ class MicroJournalApp(App[None]):
 
     def _install_signal_handlers(self) -> None:
         import asyncio
-        import signal
 
         loop = asyncio.get_running_loop()
         self._signals = []
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        for sig in shutdown_signals():
             try:
                 loop.add_signal_handler(sig, self._on_signal, sig)
             except (NotImplementedError, RuntimeError, ValueError):
