@@ -20,6 +20,12 @@ from .keymap import GLOBAL_KEYS, SCREENS, Key, bindings, screen_info
 from .store import JournalError, Repository, open_journal
 from .store.backups import daily_in_background
 from .store.journal import Journal
+from .textual_internals import (
+    CrashHooks,
+    can_refresh_ansi_filter,
+    mark_css_current,
+    refresh_ansi_filter,
+)
 from .themes import ThemeCatalog
 
 TEST_CRASH_ENV = "MICRO_JOURNAL_TEST_CRASH"  # binds f12 to a crash, for tests
@@ -35,6 +41,15 @@ def shutdown_signals() -> list[int]:
 
     found = (getattr(signal, name, None) for name in ("SIGTERM", "SIGHUP"))
     return [sig for sig in found if sig is not None]
+
+
+def mode_is_built(app: App, mode: str) -> bool:
+    """Whether ``mode``'s screen stack exists (its first screen built), by Textual's
+    public ``get_screen_stack``, which raises KeyError for a mode never visited."""
+    try:
+        return bool(app.get_screen_stack(mode))
+    except KeyError:
+        return False
 
 
 def _load_screen(target: str) -> type[Screen]:
@@ -60,7 +75,7 @@ def _new_mode_screen(target: str) -> Screen:
         # the app only its own styles, before the first screen draws: apply those, and
         # mark the screen as current.
         app.stylesheet.apply(app)
-        screen._css_update_count = app._css_update_count
+        mark_css_current(app, screen)
     return screen
 
 
@@ -93,7 +108,7 @@ STYLESHEETS = ("app.tcss", "journal.tcss", "settings.tcss", "plan.tcss", "goals.
                "progress.tcss", "messages.tcss")
 
 
-class MicroJournalApp(App[None]):
+class MicroJournalApp(CrashHooks, App[None]):
     """micro-journal's terminal app. Build it with ``micro_journal.cli.make_app``."""
 
     TITLE = "micro-journal"
@@ -386,11 +401,12 @@ class MicroJournalApp(App[None]):
         unsaved = [editor.text for editor in self.editors]
         raise RuntimeError(f"test crash ({len(unsaved)} editor(s) open)")
 
-    def _handle_exception(self, error: Exception) -> None:
+    def crashing(self) -> None:
+        """An unhandled exception: save what the editors hold before Textual ends the
+        app (CrashHooks, textual_internals.py)."""
         self._first_frame_done()
         with contextlib.suppress(Exception):
             self.emergency_save()
-        super()._handle_exception(error)
 
     def on_unmount(self) -> None:
         import asyncio
@@ -474,12 +490,15 @@ class MicroJournalApp(App[None]):
         yet: give the stylesheet the theme's variables and do the rest of what the theme
         watcher (``App._watch_theme``) does.
         """
+        if not can_refresh_ansi_filter(self):
+            self.theme = name  # Textual's own way: a CSS refresh more, always right
+            return
         self.set_reactive(App.theme, name)
         theme = self.current_theme
         self.add_class(f"-theme-{theme.name}", update=False)
         self.set_class(theme.dark, "-dark-mode", update=False)
         self.set_class(not theme.dark, "-light-mode", update=False)
-        self._refresh_truecolor_filter(self.ansi_theme)
+        refresh_ansi_filter(self)
         self.stylesheet.set_variables(self.get_css_variables())
 
     def _apply_keys(self) -> None:
@@ -589,7 +608,7 @@ class MicroJournalApp(App[None]):
         """Textual holds painting back 50 ms on every switch, to hide a half-built
         screen. A screen already built is drawn (or redrawn from the journal) before
         the switch returns: show it at once."""
-        self._resuming = mode in self._screen_stacks
+        self._resuming = mode_is_built(self, mode)
         try:
             return super().switch_mode(mode)
         finally:
@@ -709,17 +728,3 @@ class MicroJournalApp(App[None]):
         from .notices import withdraw_notices
 
         withdraw_notices(self, *phrases)
-
-    # ------------------------------------------------------------- crash output
-    def _fatal_error(self) -> None:
-        """Like Textual's, but never print local variables: they may hold journal text."""
-        import rich
-        from rich.segment import Segments
-        from rich.traceback import Traceback
-
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
-        self._exit_renderables.append(
-            Segments(self.console.render(traceback, self.console.options))
-        )
-        self._close_messages_no_wait()

@@ -336,13 +336,24 @@ class EditorScreen(JournalScreen):
 
 
 def markdown_language() -> str | None:
-    """"markdown" when its grammar is installed; plain text (still editable) otherwise."""
-    try:
-        from textual._tree_sitter import get_language
+    """"markdown" when tree-sitter and its Markdown grammar are installed and load;
+    plain text (still editable) otherwise. Textual's TextArea refuses a language whose
+    grammar does not load, so it is loaded here first, the way Textual loads it (by
+    the packages' public API, not Textual's private ``_tree_sitter``); once a run."""
+    global _MARKDOWN_LOADS
+    if _MARKDOWN_LOADS is None:
+        try:
+            import tree_sitter_markdown
+            from tree_sitter import Language
 
-        return "markdown" if get_language("markdown") is not None else None
-    except Exception:
-        return None
+            Language(tree_sitter_markdown.language())
+            _MARKDOWN_LOADS = True
+        except Exception:
+            _MARKDOWN_LOADS = False
+    return "markdown" if _MARKDOWN_LOADS else None
+
+
+_MARKDOWN_LOADS: bool | None = None
 
 
 def shorten(text: str, width: int) -> str:
