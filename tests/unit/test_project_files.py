@@ -1,0 +1,54 @@
+"""The project's own files: licence, changelog, pins, extras and supported systems, as
+pyproject.toml and the README promise them."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def requirement(name: str) -> str:
+    [found] = [r for r in PROJECT["project"]["dependencies"] if r.startswith(f"{name}>")]
+    return found
+
+
+def test_the_licence_is_mit_and_goes_into_the_wheel():
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and "the micro-journal authors" in text
+    assert PROJECT["project"]["license"] == "MIT"
+    assert PROJECT["project"]["license-files"] == ["LICENSE"]
+    assert "LICENSE" in PROJECT["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
+
+
+def test_the_changelog_has_an_unreleased_section():
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [Unreleased]" in text and "keepachangelog.com" in text
+
+
+def test_textual_is_pinned_to_the_installed_minor_series():
+    spec = SpecifierSet(requirement("textual").removeprefix("textual"))
+    installed = version("textual")
+    assert installed in spec
+    major, minor = (int(n) for n in installed.split(".")[:2])
+    assert f"{major}.{minor + 1}.0" not in spec  # the next minor is a deliberate move
+
+
+def test_the_test_extra_brings_the_linters_ci_runs():
+    extras = PROJECT["project"]["optional-dependencies"]
+    assert {r.split(">")[0] for r in extras["dev"]} == {"ruff", "import-linter"}
+    assert "micro-journal[dev]" in extras["test"]  # pip install -e ".[test]" (CI, README)
+
+
+def test_every_supported_system_is_declared_and_named_in_the_readme():
+    classifiers = PROJECT["project"]["classifiers"]
+    for system in ("POSIX :: Linux", "MacOS", "Microsoft :: Windows"):
+        assert f"Operating System :: {system}" in classifiers
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "**Supported systems:** Linux, macOS and Windows" in readme
+    assert "### Moving to a newer Textual" in readme
