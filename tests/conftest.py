@@ -65,6 +65,5 @@ def _no_device_left_over():
     a test that ran it must not leave the name to the tests after it."""
     from micro_journal.store import changes
 
-    before = changes.DEVICE
     yield
-    changes.use_device(before)
+    changes.use_device(None)

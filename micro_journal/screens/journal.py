@@ -694,6 +694,10 @@ class EntryReader(ModalScreen[str | None]):
         day = dt.date.fromisoformat(self.entry.date)
         tags = " ".join(f"#{t}" for t in jr.entry_tags(self.entry))
         archived = "  ·  [$warning]archived[/]" if self.entry.archived else ""
+        others = len(JournalService.conflicting_versions(self.entry))
+        if others:  # a sync kept another device's text too (store/sync.py)
+            archived += (f"  ·  [$warning]{others} conflicting version"
+                         f"{'s' if others > 1 else ''}: e to resolve[/]")
         with Vertical(id="dialog", classes="reader"):
             yield Static(
                 f"[b]{dates.day_long(day)}[/b]  [$text-muted]{markup_line(tags)}[/]{archived}"

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,34 +53,67 @@ Op = list  # [table, doc_id, doc | None]
 # ``journal.json.<device>.changes``, which a sync tool copies but never has two writers
 # of. Unset (tests, tools), the log is ``journal.json.changes``.
 DEVICE: str | None = None
+# names it when a log is first needed: (create) -> name, or None when there is none yet
+# and ``create`` is False
+_naming: Callable[[bool], str | None] | None = None
 
 
-def use_device(device: str | None) -> None:
-    global DEVICE
-    DEVICE = device
+def use_device(device: str | Callable[[bool], str | None] | None) -> None:
+    """This process's device: a name, or a function giving it when first needed (the
+    name lives in the config folder, made by the first write: a command that writes
+    nothing makes nothing)."""
+    global DEVICE, _naming
+    if callable(device):
+        DEVICE, _naming = None, device
+    else:
+        DEVICE, _naming = device, None
 
 
-def changes_path_for(path: Path, device: str | None = None) -> Path:
+def this_device(*, create: bool = True) -> str | None:
+    global DEVICE, _naming
+    if _naming is not None:
+        found = _naming(create)
+        if found is None:
+            return None
+        DEVICE, _naming = found, None
+    return DEVICE
+
+
+def changes_path_for(path: Path, device: str | None = None, *, create: bool = True) -> Path:
     """The change log of the journal at ``path``: this device's, or ``device``'s
     ("" names the log of before devices, ``journal.json.changes``)."""
     if device is None:
-        device = DEVICE
+        device = this_device(create=create)
     if device:
         return path.with_name(f"{path.name}.{device}{CHANGES_SUFFIX}")
-    return path.with_name(path.name + CHANGES_SUFFIX)
+    legacy = path.with_name(path.name + CHANGES_SUFFIX)
+    if device is None and not legacy.exists():
+        # a program that is no device (a script on TinyDB, a reader): the journal's
+        # log is the one device's log when there is exactly one
+        logs = _device_logs(path)
+        if len(logs) == 1:
+            return logs[0]
+    return legacy
 
 
-def other_logs(path: Path) -> list[Path]:
-    """Other devices' change logs beside the journal at ``path`` (synced here)."""
-    own = changes_path_for(path)
+def _device_logs(path: Path) -> list[Path]:
     pattern = re.compile(rf"^{re.escape(path.name)}\.[a-z0-9][a-z0-9-]{{0,40}}"
                          rf"{re.escape(CHANGES_SUFFIX)}$")
     try:
         names = sorted(entry.name for entry in path.parent.iterdir())
     except OSError:
         return []
-    return [path.parent / name for name in names
-            if pattern.match(name) and name != own.name]
+    return [path.parent / name for name in names if pattern.match(name)]
+
+
+def other_logs(path: Path) -> list[Path]:
+    """Other devices' change logs beside the journal at ``path`` (synced here)."""
+    own = changes_path_for(path)
+    found = [log for log in _device_logs(path) if log != own]
+    legacy = path.with_name(path.name + CHANGES_SUFFIX)
+    if legacy != own and legacy.exists():  # a script's, next to this device's own
+        found.append(legacy)
+    return found
 
 
 def _meta_row(data: Data | None) -> dict[str, Any] | None:

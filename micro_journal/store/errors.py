@@ -42,7 +42,8 @@ class JournalLocked(JournalError):
         self.path = path
         self.lock_path = lock_path
         super().__init__(
-            f"The journal {path} is open in another micro-journal (lock file {lock_path}). "
+            f"The journal {path} is open in another micro-journal on this computer (lock "
+            f"file {lock_path}). "
             "Close the other one and try again."
         )
 

@@ -233,7 +233,6 @@ class JournalStorage(Storage):
                  read_only: bool = False) -> None:
         self.link = Path(path).expanduser().absolute()
         self.path = real_path(path)
-        self.changes_path = changes.changes_path_for(self.path)
         self.notices: list[str] = []
         self.read_only_reason: str | None = None
         self.compact_bytes = COMPACT_BYTES
@@ -281,7 +280,9 @@ class JournalStorage(Storage):
                 f"chmod u+w {self.path} to edit it")
         else:
             self._take_lock(on_locked)
-        if self.writable and changes.DEVICE:
+        # (named after the lock: a refused open makes nothing, not even a device name)
+        self.changes_path = changes.changes_path_for(self.path, create=self.writable)
+        if self.writable and changes.this_device():
             # a log from before logs were named for their device is this device's
             legacy = changes.changes_path_for(self.path, "")
             if legacy.exists() and not self.changes_path.exists():
@@ -320,7 +321,7 @@ class JournalStorage(Storage):
             if on_locked == "refuse":
                 raise JournalLocked(self.path, lock_path) from None
             self.read_only_reason = (
-                f"another micro-journal has it open (lock file {lock_path})")
+                f"another micro-journal on this computer has it open (lock file {lock_path})")
         except OSError as err:
             self.read_only_reason = f"cannot create the lock file: {describe_os_error(err)}"
         else:
@@ -856,7 +857,8 @@ def read_with_changes(
         if data is None:
             _log_without_journal(path, writable, notices)
             return data, None, {}, changes.ChangeLog()
-        log = changes.read(path, changes.snapshot_token(data))
+        log = changes.read(path, changes.snapshot_token(data),
+                           log_path=changes.changes_path_for(path, create=writable))
         if writable or identity_of(path) == before:
             break
         if cold is not None:

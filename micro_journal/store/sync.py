@@ -384,7 +384,7 @@ def conflict_copies(path: Path) -> list[tuple[Path, str]]:
 _DEVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 
 
-def device_id(folder: Path) -> str:
+def device_id(folder: Path, *, create: bool = True) -> str | None:
     """This device's name for its change log (``laptop-3fa9c1``), kept in ``folder`` —
     the local config folder, never the synced one: a device id that travelled with
     the journal would make two devices write one log. Made on first use."""
@@ -400,6 +400,8 @@ def device_id(folder: Path) -> str:
             return found
     except (OSError, UnicodeError):
         pass
+    if not create:
+        return None
     host = re.sub(r"[^a-z0-9]+", "-", socket.gethostname().lower()).strip("-")[:24]
     made = f"{host or 'device'}-{secrets.token_hex(3)}"
     try:
