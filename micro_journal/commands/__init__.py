@@ -2,5 +2,6 @@
 
 Each module has ``register(subparsers)``, which adds its parsers with
 ``set_defaults(handler=fn)``; ``fn(args, config) -> int``. ``cli.COMMAND_MODULES`` lists
-them.
+them. What they share is in ``commands.common``; none of them imports ``cli`` (it is
+the layer above them: pyproject.toml, ``[tool.importlinter]``).
 """

@@ -18,8 +18,8 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from ..cli import EXIT_JOURNAL, EXIT_OK, CliError, check_day, open_for, out
 from ..domain.text import visible
+from .common import EXIT_JOURNAL, EXIT_OK, CliError, check_day, open_for, out
 
 if TYPE_CHECKING:
     from ..config import Config

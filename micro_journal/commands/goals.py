@@ -11,8 +11,8 @@ import datetime as dt
 import json
 import sys
 
-from ..cli import EXIT_JOURNAL, EXIT_OK, CliError, check_day, open_for, out
 from ..config import Config
+from .common import EXIT_JOURNAL, EXIT_OK, CliError, check_day, open_for, out
 
 DEADLINE_FORMS = "today, tomorrow, a weekday (fri), +3d, +1w, +1m or YYYY-MM-DD"
 

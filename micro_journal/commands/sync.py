@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cli import EXIT_JOURNAL, EXIT_OK, EXIT_USAGE, CliError, open_for, out_line
+from .common import EXIT_JOURNAL, EXIT_OK, EXIT_USAGE, CliError, open_for, out_line
 
 if TYPE_CHECKING:
     from ..config import Config

@@ -9,7 +9,6 @@ from textual.widgets import Static
 
 from ..domain.text import markup_line, markup_lines
 from ..store import JournalCorrupt, JournalError, JournalMissing
-from ..store.backups import restore_backup
 from ..store.files import atomic_write
 from ..widgets.footer import KeyFooter
 
@@ -50,10 +49,14 @@ class RecoveryScreen(ModalScreen[None]):
         return True
 
     def action_restore(self) -> None:
+        """Restore through the service, as the command and the Backups dialog do: under
+        the journal's lock, the current file kept first."""
+        from ..services.portability import PortabilityError, restore
+
         app = self.app
         try:
-            restore_backup(app.db_path, self.backup)
-        except (OSError, ValueError) as err:
+            restore(app.db_path, self.backup)  # (records it cannot read: named at open)
+        except (PortabilityError, JournalError, OSError, ValueError) as err:
             self.notify(f"Could not restore {self.backup}: {err}", severity="error")
             return
         self._reopen(f"Restored {self.backup.name}.")

@@ -52,3 +52,16 @@ def test_every_supported_system_is_declared_and_named_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "**Supported systems:** Linux, macOS and Windows" in readme
     assert "### Moving to a newer Textual" in readme
+
+
+def test_every_module_of_the_package_is_in_the_layers_contract():
+    """A new top-level module must be given its place (pyproject.toml, the "layers:"
+    contract), or import-linter would never check what it imports."""
+    [layers] = [c for c in PROJECT["tool"]["importlinter"]["contracts"]
+                if c["name"].startswith("layers:")]
+    placed = {name.strip() for layer in layers["layers"] for name in layer.split("|")}
+    package = ROOT / "micro_journal"
+    modules = {f"micro_journal.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__"}
+    modules |= {f"micro_journal.{p.parent.name}" for p in package.glob("*/__init__.py")}
+    assert modules - placed == set()
+    assert placed - modules == set()  # nothing named that is not there
