@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 from micro_journal import __version__
 from micro_journal.domain.models import ALL_RECORD_TYPES, CheckIn, Entry
 from micro_journal.services import portability as pt
-from micro_journal.store import Repository, open_journal
+from micro_journal.services.portability import json_export, records
+from micro_journal.store import Repository, migrations, open_journal
 from micro_journal.store.files import leftover_temps
 from tests.cli.cli_helpers import Sandbox, assert_one_line_error, files_under, load
 
@@ -88,7 +89,7 @@ def reference_json(repo: Repository, span: pt.DateRange | None = None) -> str:
         tables[cls.TABLE] = rows
     document = {
         "format": pt.EXPORT_MARK,
-        "schema_version": pt.migrations.target_version(),
+        "schema_version": migrations.target_version(),
         "app_version": __version__,
         "range": {"from": span.start.isoformat() if span.start else None,
                   "to": span.end.isoformat() if span.end else None},
@@ -106,7 +107,7 @@ def generated(path: Path, days: int, *, extra_checkins: int = 0) -> dict:
     review a week, a goal every five days."""
     objective, skill = "0" * 31 + "1", "0" * 31 + "2"
     tables: dict[str, dict] = {
-        "meta": {"1": {"schema_version": pt.migrations.target_version()}},
+        "meta": {"1": {"schema_version": migrations.target_version()}},
         "objectives": {"1": {"id": objective, "created_at": stamp(0), "updated_at": stamp(0),
                              "title": "Speaking", "description": "", "archived": False}},
         "skills": {"1": {"id": skill, "created_at": stamp(0), "updated_at": stamp(0),
@@ -211,7 +212,7 @@ def test_a_generated_journal_exports_as_its_records_do(
         repo = Repository(opened)
         want = reference_json(repo)
         assert out.read_bytes() == want.encode("utf-8")
-        monkeypatch.setattr(pt, "JSON_CHUNK", 7)  # many pieces, each table split
+        monkeypatch.setattr(json_export, "JSON_CHUNK", 7)  # many pieces, each table split
         span = pt.DateRange(dt.date(2020, 6, 1), dt.date(2021, 2, 1))
         assert pt.export_json(repo, span=span) == reference_json(repo, span)
 
@@ -273,8 +274,8 @@ def test_the_export_of_any_journal_is_what_its_records_make(
 ) -> None:
     span = pt.DateRange(first and dt.date.fromisoformat(first),
                         last and dt.date.fromisoformat(last))
-    old_chunk = pt.JSON_CHUNK
-    pt.JSON_CHUNK = chunk
+    old_chunk = json_export.JSON_CHUNK
+    json_export.JSON_CHUNK = chunk
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "journal.json"
@@ -287,10 +288,10 @@ def test_the_export_of_any_journal_is_what_its_records_make(
                     for record in repo.all(cls):
                         data = record.to_dict()
                         data.pop("id", None)
-                        walked = list(pt._walk_references(data, ""))
+                        walked = list(records._walk_references(data, ""))
                         assert list(pt.references(record)) == walked
     finally:
-        pt.JSON_CHUNK = old_chunk
+        json_export.JSON_CHUNK = old_chunk
 
 
 # ================================================================ progress covers the write
@@ -468,7 +469,7 @@ def test_a_rename_that_fails_leaves_the_old_export(tmp_path: Path,
 
 
 def export_of(tables: dict) -> dict:
-    return {"format": pt.EXPORT_MARK, "schema_version": pt.migrations.target_version(),
+    return {"format": pt.EXPORT_MARK, "schema_version": migrations.target_version(),
             "app_version": __version__, "range": {"from": None, "to": None},
             "records": {name: list(docs.values()) for name, docs in tables.items()
                         if name != "meta"}}
