@@ -13,8 +13,7 @@ from ..store.drafts import Draft, DraftStore
 from ..store.repository import Repository
 from ..store.sync import CONFLICTS
 
-CONFLICT_START = ("\n\n──── conflicting version {n}, kept from another device: keep what you "
-                  "want of it and delete the rest, marker lines too ────")
+CONFLICT_START = "\n\n──── another device's version {n}: keep what you want, delete the rest ────"
 CONFLICT_END = "──── end of conflicting version ────"
 
 

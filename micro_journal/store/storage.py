@@ -34,21 +34,17 @@ import contextlib
 import math
 import os
 import secrets
-import stat
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
-from . import changes, files, history, layout
-from .backups import list_backups, newest_good_backup
+from . import changes, files, layout
 from .errors import (
     FoldError,
     JournalCorrupt,
     JournalLocked,
-    JournalMissing,
     JournalUnreadable,
     ReadOnlyJournal,
     SaveError,
@@ -61,12 +57,19 @@ from .files import (
     file_identity,
     fsync_dir,
     identity_of,
-    leftover_temps,
     make_folder,
-    move_aside,
-    parse_journal_bytes,
-    stamp,
     write_all,
+)
+from .parts import OlderParts, _Tables
+from .reading import (  # noqa: F401 (not_a_regular_file, read_state: the store's API)
+    check_journal_file,
+    join_older,
+    lacks_owner_write,
+    load_journal_file,
+    not_a_regular_file,
+    read_state,
+    read_with_changes,
+    real_path,
 )
 
 # fold the change log into journal.json once it holds this much
@@ -79,11 +82,6 @@ Data = dict[str, dict[str, Any]]
 
 def lock_path_for(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
-
-
-def real_path(path: Path | str) -> Path:
-    """The file a (possibly symlinked) journal path names: what is locked and written."""
-    return Path(os.path.realpath(Path(path).expanduser()))
 
 
 def refuse_inexact_numbers(value: Any, where: str = "") -> None:
@@ -107,123 +105,7 @@ def refuse_inexact_numbers(value: Any, where: str = "") -> None:
                 "keeps integers up to 2^64 exactly — store it as text")
 
 
-def not_a_regular_file(mode: int) -> str | None:
-    """What a file that is not a regular file is ("a folder", "a named pipe (FIFO)"…),
-    or None for a regular file. Reading a device or a FIFO never ends (or never
-    starts): a journal must be a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
-
-
-def check_journal_file(path: Path | str) -> None:
-    """JournalUnreadable, at once, when ``path`` (its target, for a link) exists and is
-    not a regular file: a folder, a device (/dev/zero never ends), a FIFO (blocks until
-    something writes to it). Nothing is read, locked or created."""
-    target = real_path(path)
-    try:
-        mode = os.stat(target).st_mode
-    except OSError:
-        return  # missing (a new journal) or unreadable: opening says which
-    kind = not_a_regular_file(mode)
-    if kind is not None:
-        raise JournalUnreadable(target, f"it is {kind}, not a regular file")
-
-
-def lacks_owner_write(path: Path) -> int | None:
-    """The file's mode when its owner may not write it (0400, 0444…), else None."""
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        return None
-    return None if mode & stat.S_IWUSR else mode
-
-
-def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None,
-                                           dict[str, layout.Split]]:
-    """Read and parse journal.json; its entries and older check-ins may stay in the
-    file (layout.Cold, layout.Split). OSError when it cannot be read, ValueError when
-    it does not parse."""
-    # O_NONBLOCK: a FIFO swapped in since the check must not hang the open
-    fd = os.open(path, os.O_RDONLY | files.O_BINARY | files.O_CLOEXEC | files.O_NONBLOCK)
-    try:
-        kind = not_a_regular_file(os.fstat(fd).st_mode)
-        if kind is not None:
-            raise JournalUnreadable(path, f"it is {kind}, not a regular file")
-        os.set_blocking(fd, True)
-        parts = layout.read_layout(fd, check_shape)
-        if parts is None:
-            data = parse_journal_bytes(layout.read_all(fd))
-    except BaseException:
-        os.close(fd)
-        raise
-    if parts is None:
-        os.close(fd)
-        return data, None, {}
-    head, entries, splits = parts
-    if entries is None:
-        os.close(fd)
-        return head, None, splits
-    return head, layout.Cold(fd, *entries), splits
-
-
-def join_older(data: Data, name: str, split: layout.Split) -> None:
-    """Put table ``name``'s older documents back in ``data`` (its own, newer, win)."""
-    older = split.cold.load()
-    recent = data.get(name)
-    if not isinstance(recent, dict):
-        data[name] = older
-        return
-    newer = dict(recent)
-    recent.clear()
-    recent.update(older)
-    recent.update(newer)
-
-
-class _Tables(dict):
-    """The tables in memory. The entries table may still be in the file (layout.py):
-    it is read the first time something asks for it."""
-
-    __slots__ = ("storage",)  # a weak reference: the storage holds the tables
-
-    def _warm(self) -> None:
-        storage = self.storage()
-        if storage is not None and storage._cold is not None:
-            storage._load_cold()
-        if storage is not None and storage._splits:
-            storage._load_older()
-
-    def __getitem__(self, name: str) -> dict[str, Any]:
-        storage = self.storage()
-        if storage is not None and name in storage._splits:
-            storage._load_older(name)  # a TinyDB operation sees the whole table
-        return dict.__getitem__(self, name)
-
-    def __missing__(self, name: str) -> dict[str, Any]:
-        if name == layout.COLD_TABLE:
-            self._warm()
-            if dict.__contains__(self, name):
-                return dict.__getitem__(self, name)
-        raise KeyError(name)
-
-    def __iter__(self) -> Iterator[str]:
-        self._warm()
-        return dict.__iter__(self)
-
-    def keys(self):  # type: ignore[override]
-        self._warm()
-        return dict.keys(self)
-
-
-class JournalStorage(Storage):
+class JournalStorage(OlderParts, Storage):
     """A TinyDB storage for a journal file: locked, logged, atomic. See the module doc.
 
     ``on_locked``: ``"refuse"`` (JournalLocked when another program holds the lock) or
@@ -403,134 +285,6 @@ class JournalStorage(Storage):
             raise SaveError(self.path, str(err)) from err
         self._ops.extend(ops)
         self._changed()
-
-    def holds_records(self) -> bool:
-        """Whether the journal holds anything besides its meta row."""
-        if self._cold is not None and self._cold.length > 2:  # more than "{}"
-            return True
-        if any(split.cold.length for split in self._splits.values()):
-            return True
-        return any(docs for name, docs in dict.items(self._data) if name != "meta")
-
-    def _tables(self, data: Data) -> _Tables:
-        tables = data if isinstance(data, _Tables) else _Tables(data)
-        tables.storage = weakref.ref(self)
-        return tables
-
-    # the older check-ins -------------------------------------------------------
-    def peek(self, name: str) -> dict[str, Any] | None:
-        """Table ``name`` as held in memory, without reading what is left in the file:
-        for the check-ins, only the recent ones while ``older_left()``."""
-        return dict.get(self._data, name)
-
-    def older_left(self, name: str = layout.SPLIT_TABLE) -> dict[str, Any] | None:
-        """The record of table ``name``'s older documents while they are still in the
-        file (cut, max_id; for the check-ins week_start and streaks: layout.py), else
-        None."""
-        split = self._splits.get(name)
-        return split.info if split is not None else None
-
-    def may_be_older(self, key: str, name: str = layout.SPLIT_TABLE) -> bool:
-        """Whether document ``key`` of table ``name`` may be one of the older ones left
-        in the file (which an operation on it must read first)."""
-        split = self._splits.get(name)
-        if split is None or key in self._recent_at_open.get(name, ()):
-            return False
-        return not (key.isdigit() and int(key) > split.info["max_id"])
-
-    def read_older(self, name: str | None = None) -> None:
-        """Read the older documents left in the file (of table ``name``, or of all)
-        into memory: ``peek`` then sees every one."""
-        self._load_older(name)
-
-    def older_shadowed(self, name: str = layout.SPLIT_TABLE) -> bool:
-        """Whether a document in memory may stand for one of the older ones (changed or
-        moved since): what is kept of the older part then no longer describes it."""
-        recent = dict.get(self._data, name) or {}
-        return any(self.may_be_older(key, name) for key in recent)
-
-    def _load_older(self, name: str | None = None) -> None:
-        for table in [name] if name is not None else list(self._splits):
-            split = self._splits.pop(table, None)
-            if split is None:
-                continue
-            if table == layout.SPLIT_TABLE:
-                self.checkins_generation += 1
-            try:
-                join_older(self._data, table, split)
-            except (OSError, ValueError):
-                # changed in place by another program since it was opened: take what
-                # the file holds now (its newer documents in memory still win)
-                try:
-                    now = parse_journal_bytes(self.path.read_bytes()).get(table, {})
-                except (OSError, ValueError) as err:
-                    raise JournalUnreadable(
-                        self.path, "it was changed on disk by another program while open "
-                        f"and can no longer be read ({describe_os_error(err)})") from err
-                recent = dict.get(self._data, table) or {}
-                dict.__setitem__(self._data, table, {**now, **recent})
-
-    def _drop_older(self) -> None:
-        for split in self._splits.values():
-            split.cold.close()
-        if layout.SPLIT_TABLE in self._splits:
-            self.checkins_generation += 1
-        self._splits = {}
-
-    def _older_for_write(self) -> dict[str, tuple[bytes, dict[str, Any], dict[str, Any]]]:
-        """What the rewrite keeps apart, by table (history.py)."""
-        if self.history is None:
-            self._load_older()
-            return {}
-        today, first_weekday = self.history
-        day = today()
-        skills = dict.get(self._data, "skills")
-        out = {}
-        for name in layout.SPLIT_TABLES:
-            split = self._splits.get(name)
-            opened = self._recent_at_open.get(name, frozenset())
-            if name == layout.SPLIT_TABLE:
-                cut = history.cut_for(day, first_weekday)
-            else:  # goals and reviews: a month further back than the check-ins
-                cut = history.cut_for(day, first_weekday, history.RECENT_WEEKS + 4)
-            found = None
-            if split is not None:
-                docs = dict.get(self._data, name) or {}
-                if name == layout.SPLIT_TABLE:
-                    found = history.append_aged(split.cold.read(), split.info, docs, opened,
-                                                skills, cut, first_weekday)
-                else:
-                    found = history.append_plain(name, split.cold.read(), split.info, docs,
-                                                 opened, cut)
-                if found is None:
-                    self._load_older(name)
-            if found is None:
-                docs = dict.get(self._data, name)
-                if not isinstance(docs, dict):
-                    continue
-                if name == layout.SPLIT_TABLE:
-                    found = history.split_all(docs, skills, cut, first_weekday)
-                else:
-                    found = history.split_plain(name, docs, cut)
-            if found is not None:
-                out[name] = found
-        return out
-
-    def _load_cold(self) -> None:
-        cold, self._cold = self._cold, None
-        try:
-            entries = cold.load()
-        except (OSError, ValueError):
-            # changed in place by another program since it was opened: take what the
-            # file holds now (a reload would also drop a batch in progress)
-            try:
-                entries = parse_journal_bytes(self.path.read_bytes()).get(
-                    layout.COLD_TABLE, {})
-            except (OSError, ValueError) as err:
-                raise JournalUnreadable(
-                    self.path, "it was changed on disk by another program while open and "
-                    f"can no longer be read ({describe_os_error(err)})") from err
-        dict.__setitem__(self._data, layout.COLD_TABLE, entries)
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only_reason:
@@ -713,42 +467,6 @@ class JournalStorage(Storage):
         self._log_broken = False
         self._must_fold = False
 
-    def _pieces(self) -> tuple[dict[str, tuple[bytes, dict[str, Any], dict[str, Any]]],
-                               list[bytes]]:
-        older = self._older_for_write()
-        data = self._data
-        if older:  # the file's part of each split table holds its recent documents
-            data = dict(dict.items(self._data))
-            for name, (_old, _info, recent) in older.items():
-                data[name] = recent
-        return older, layout.serialise(
-            data, self._cold, {name: found[:2] for name, found in older.items()})
-
-    def _reopen_older(self, older: dict[str, tuple[bytes, dict[str, Any], dict[str, Any]]]
-                      ) -> None:
-        """After a rewrite that added aged documents to older parts still unread:
-        memory keeps the recent ones, and the older parts are the new file's (as a
-        fresh open would have them)."""
-        unread = set(self._splits)
-        self._drop_older()
-        try:
-            _data, cold, splits = load_journal_file(self.path)
-        except (OSError, ValueError, JournalUnreadable):
-            cold, splits = None, {}
-        if cold is not None:
-            cold.close()
-        for name, split in splits.items():
-            if name not in unread or name not in older:
-                split.cold.close()  # read already: memory holds them all
-                continue
-            recent = older[name][2]
-            table = dict.get(self._data, name)
-            if isinstance(table, dict):
-                for key in [k for k in table if k not in recent]:
-                    del table[key]  # now in the older part, read from there when needed
-            self._splits[name] = split
-            self._recent_at_open[name] = frozenset(recent)
-
     def _close_log(self) -> None:
         if self._log_fd is not None:
             with contextlib.suppress(OSError):
@@ -832,185 +550,3 @@ class JournalStorage(Storage):
         if self._batch_depth == 0 and self._pending:
             self.flush()
 
-
-# reading ------------------------------------------------------------------------
-
-
-def read_with_changes(
-    path: Path, *, writable: bool, notices: list[str]
-) -> tuple[Data | None, layout.Cold | None, dict[str, layout.Split], changes.ChangeLog]:
-    """The journal as it stands: journal.json with its change log applied, and the
-    entries' bytes and older check-ins when they were left unparsed (layout.py).
-
-    A reader (no lock) may race a writer folding the log into a new journal.json;
-    it reads again when the file changed under it."""
-    for _attempt in range(5):
-        before = identity_of(path)
-        try:
-            data, cold, splits = _read(path, writable=writable, notices=notices)
-        except JournalCorrupt:
-            if writable:  # its change log goes with it: it applies to no other file
-                with contextlib.suppress(OSError):
-                    if changes.changes_path_for(path).exists():
-                        move_aside(changes.changes_path_for(path))
-            raise
-        if data is None:
-            _log_without_journal(path, writable, notices)
-            return data, None, {}, changes.ChangeLog()
-        log = changes.read(path, changes.snapshot_token(data),
-                           log_path=changes.changes_path_for(path, create=writable))
-        if writable or identity_of(path) == before:
-            break
-        if cold is not None:
-            cold.close()
-        for split in splits.values():
-            split.cold.close()
-    merging = _changed_under_log(data, log, before)
-    if cold is not None and (changes.touches(log, layout.COLD_TABLE) or merging):
-        data[layout.COLD_TABLE], cold = cold.load(), None
-    log.recent_at_open = {}
-    for name, split in list(splits.items()):
-        recent = data.get(name)
-        log.recent_at_open[name] = (frozenset(recent) if isinstance(recent, dict)
-                                    else frozenset())
-        if merging or _touches_older(log, name, split, log.recent_at_open[name]):
-            join_older(data, name, split)
-            del splits[name]
-    log.stale = not log.batches and log.file is None and not merging
-    if merging:
-        log.merged = True
-        batches = log.batches + (log.foreign if _orphaned(data, log) else [])
-        report = changes.merge(data, batches)
-        kept = _keep_log_copy(path, "merged") if writable else None
-        notices.append(
-            f"{path.name} was changed by another program while saves were waiting in "
-            f"{changes.changes_path_for(path).name}; both are kept: {report}."
-            + (f" The waiting saves are also kept as they were, in {kept}" if kept else ""))
-    else:
-        changes.apply(data, log.batches)
-    if log.damaged:
-        kept = _keep_log_copy(path, "damaged") if writable else None
-        notices.append(
-            f"{log.damaged} saved change(s) in {changes.changes_path_for(path)} could not "
-            "be read (the file is damaged) and were skipped"
-            + (f"; the file is kept as {kept}." if kept else ".")
-        )
-    return data, cold, splits, log
-
-
-def _touches_older(log: changes.ChangeLog, name: str, split: layout.Split,
-                   recent: frozenset[str]) -> bool:
-    """Whether a waiting save removes or replaces one of table ``name``'s older
-    documents (the log must then be laid over all of them)."""
-    max_id = split.info["max_id"]
-    for ops in log.batches:
-        for op in ops:
-            if op[0] == name and op[1] not in recent and not (
-                    isinstance(op[1], str) and op[1].isdigit() and int(op[1]) > max_id):
-                return True
-    return False
-
-
-def _orphaned(data: Data, log: changes.ChangeLog) -> bool:
-    """Lines for a journal.json other than this one, which were not folded into it:
-    the journal was replaced (by hand, by a copy) while they waited."""
-    known = {changes.snapshot_token(data), *changes.folded_tokens(data)}
-    return bool(log.foreign) and any(t not in known for t in log.tokens)
-
-
-def _changed_under_log(data: Data, log: changes.ChangeLog,
-                       identity: tuple[int, ...] | None) -> bool:
-    if not log.exists:
-        return False
-    if _orphaned(data, log):
-        return True
-    if not log.batches or log.file is None or identity is None:
-        return False
-    return list(identity[2:4]) != log.file
-
-
-def read_state(path: Path | str) -> Data:
-    """What the journal at ``path`` holds — journal.json with its change log applied —
-    read without a lock and without changing anything (verify, tests, tools).
-    Raises JournalCorrupt/JournalUnreadable like opening it."""
-    data, cold, splits, _log = read_with_changes(real_path(path), writable=False, notices=[])
-    if cold is not None:
-        data[layout.COLD_TABLE] = cold.load()
-    for name, split in splits.items():
-        join_older(data, name, split)
-    return data or {}
-
-
-def _keep_log_copy(path: Path, label: str) -> Path | None:
-    import shutil
-
-    source = changes.changes_path_for(path)
-    target = source.with_name(f"{source.name}.{label}-{stamp()}")
-    try:
-        shutil.copyfile(source, target)
-        os.chmod(target, 0o600)
-    except OSError:
-        return None
-    return target
-
-
-def _log_without_journal(path: Path, writable: bool, notices: list[str]) -> None:
-    """A change log whose journal.json is gone (set aside, deleted by hand) belongs to
-    no file any more: keep it aside, so a new journal never folds or deletes it."""
-    log = changes.changes_path_for(path)
-    if not writable or not log.exists():
-        return
-    with contextlib.suppress(OSError):
-        kept = move_aside(log)
-        notices.append(f"Changes saved for a journal that is no longer there are kept in {kept}.")
-
-
-def _read(path: Path, *, writable: bool, notices: list[str]
-          ) -> tuple[Data | None, layout.Cold | None, dict[str, layout.Split]]:
-    if writable:
-        for tmp in leftover_temps(path):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-    if not path.exists():
-        backup = newest_good_backup(path)
-        set_aside = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
-        if (backup is not None or set_aside) and writable:
-            # never start silently empty where a journal used to be
-            raise JournalMissing(path, backup, set_aside[-1] if set_aside else None)
-        return None, None, {}
-    reason = None
-    cold = None
-    splits: dict[str, layout.Split] = {}
-    try:
-        data, cold, splits = load_journal_file(path)
-    except OSError as err:
-        raise JournalUnreadable(path, f"it cannot be read ({describe_os_error(err)})") from err
-    except ValueError as err:
-        reason = str(err)
-    if reason is None and not data and list_backups(path):
-        raw = path.read_bytes()  # nothing in it: small
-        if not raw.strip():
-            reason = (
-                "it is empty (0 bytes) although backups of it exist" if not raw
-                else "it holds only blank space although backups of it exist"
-            )
-    if reason is not None:
-        moved = None
-        if writable:
-            try:
-                moved = move_aside(path)
-            except OSError:
-                moved = None
-        raise JournalCorrupt(path, reason, moved, newest_good_backup(path))
-    if writable:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            try:
-                os.chmod(path, 0o600)
-                notices.append(
-                    f"Tightened the permissions of {path} from {mode:04o} to 0600 "
-                    "so only you can read your journal."
-                )
-            except OSError:
-                notices.append(f"{path} is readable by others ({mode:04o}); chmod 600 it.")
-    return data, cold, splits

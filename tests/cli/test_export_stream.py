@@ -36,6 +36,7 @@ from micro_journal.domain.models import ALL_RECORD_TYPES, CheckIn, Entry
 from micro_journal.services import portability as pt
 from micro_journal.services.portability import json_export, records
 from micro_journal.store import Repository, migrations, open_journal
+from micro_journal.store.changes import changes_path_for
 from micro_journal.store.files import leftover_temps
 from tests.cli.cli_helpers import Sandbox, assert_one_line_error, files_under, load
 
@@ -483,9 +484,8 @@ def test_a_large_import_is_saved_in_batches_and_every_record_arrives(
     export = sandbox.root / "big.json"
     export.write_text(json.dumps(export_of(tables)), encoding="utf-8")
     wanted = sum(len(docs) for name, docs in tables.items() if name != "meta")
-    changes = journal.with_name(journal.name + ".changes")
-
     def saves() -> int:  # lines of the change log that save something (not its header)
+        changes = changes_path_for(journal)  # the log the command writes (its device's)
         if not changes.exists():
             return 0
         return sum(1 for line in changes.read_bytes().splitlines()
@@ -552,7 +552,7 @@ def test_import_progress_and_a_save_failing_part_way(tmp_path: Path) -> None:
 def test_verify_parses_the_journal_once(sandbox: Sandbox, journal: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     ok(sandbox.run("write", "a note #tag", db=journal))  # a save waits in the change log
-    assert journal.with_name(journal.name + ".changes").exists()
+    assert changes_path_for(journal).exists()
     from micro_journal.store import files
 
     calls = []

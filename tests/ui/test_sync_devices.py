@@ -222,7 +222,7 @@ async def test_a_conflicting_version_is_shown_in_the_editor_and_resolved_there(
         assert isinstance(app.screen, EditorScreen)
         text = app.screen.query_one(TextArea).text
         assert "Laptop: smiled first." in text and "Desktop: paused." in text
-        assert "conflicting version 1" in text
+        assert "another device's version 1" in text
         # the user keeps both sentences, without the marker lines
         app.screen.query_one(TextArea).text = "Laptop: smiled first. Desktop: paused."
         await pilot.press("end", "!", "escape")

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from micro_journal.domain.models import CheckIn, Entry, MicroGoal, MicroSkill, Objective
+from micro_journal.domain.models import Entry, MicroGoal, MicroSkill, Objective
 from micro_journal.store import read_state
 from micro_journal.store.journal import open_journal
 from micro_journal.store.repository import Repository
