@@ -5,7 +5,8 @@ Every stored record has a stable string ``id`` (uuid4 hex), and ``created_at`` /
 
 ``to_dict``/``from_dict`` are the only (de)serialisation; unknown keys read from a
 file are kept in ``extra`` and written back, so a newer app's fields survive an
-older app's edit.
+older app's edit. Each stored field is checked on reading by the record's ``SCHEMA``
+(the checks and their errors are in ``checks``; importers find them here too).
 """
 
 from __future__ import annotations
@@ -13,9 +14,38 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
+
+from .checks import (
+    DATE_MAX,
+    MINUTES_MAX,
+    NUMBER_MAX,
+    Check,
+    DecodingCheck,
+    OptionalCheck,
+    RecordError,
+    check_date,
+    check_fields,
+    check_flag,
+    check_id,
+    check_ids,
+    check_number,
+    check_period,
+    check_stamp,
+    check_text,
+    check_texts,
+    checked_day,
+    is_unicode,
+    kind_of,
+    one_of,
+    whole_number,
+)
+
+# the names importers have always found here
+from .checks import DATE_MIN as DATE_MIN
+from .checks import ValidationError as ValidationError
+from .checks import parse_local_date as parse_local_date
 
 SCHEMA_VERSION = 1
 
@@ -62,271 +92,8 @@ def checkin_id(skill_id: str, day: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"micro-journal:checkin:{skill_id}:{day}").hex
 
 
-class ValidationError(ValueError):
-    """A value the user gave breaks a rule; ``field`` names the field."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
-
-
-def parse_local_date(text: str, field_name: str = "date") -> _dt.date:
-    """Parse a ``YYYY-MM-DD`` string, raising ValidationError with a plain message."""
-    try:
-        return _dt.date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise ValidationError(
-            field_name, f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-18"
-        ) from None
-
-
-class RecordError(ValidationError, TypeError):
-    """A document read from disk does not fit its record type (validation at the edge).
-
-    ``field`` names the field (``date``, ``metric.target``, ``weeks[2].skill_id``); the
-    message says what is expected and never quotes the field's text (it may be private).
-    A ``TypeError`` too, so code that caught a malformed record's TypeError still does.
-    """
-
-    def __init__(self, field_name: str, problem: str, message: str | None = None) -> None:
-        super().__init__(field_name, message or f"{field_name} {problem}")
-        self.problem = problem
-
-
-# what a stored value may be: wide enough for anything the app writes, narrow enough
-# that no rule (week arithmetic, sums, charts) overflows on it
-DATE_MIN = _dt.date(1000, 1, 1)
-DATE_MAX = _dt.date(8999, 12, 31)
-MINUTES_MAX = 100_000
-NUMBER_MAX = 1e15
-
-
-def _bad(name: str, problem: str) -> RecordError:
-    return RecordError(name, problem)
-
-
-def _shown(value: Any) -> str:
-    """A value in a message: short plain words and numbers only, never user text."""
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 20 and value.isprintable() else "that text"
-    if value is None or isinstance(value, bool | int | float):
-        return repr(value) if len(repr(value)) <= 24 else "that number"
-    return f"a {_kind(value)}"
-
-
-def _kind(value: Any) -> str:
-    return {dict: "object", list: "list", str: "text", bool: "true/false",
-            type(None): "null"}.get(type(value), "number" if isinstance(value, int | float)
-                                      else type(value).__name__)
-
-
-def _is_unicode(text: str) -> bool:
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def check_text(value: Any, name: str) -> str:
-    if type(value) is not str:
-        raise _bad(name, f"is not text (it is {_kind(value)})")
-    if not _is_unicode(value):
-        raise _bad(name, "holds a lone surrogate (half of a character): it is not "
-                   "valid Unicode")
-    return value
-
-
-def check_id(value: Any, name: str) -> str:
-    if type(value) is not str or not value:
-        raise _bad(name, f"is not an id (it is {_kind(value) if value != '' else 'empty'})")
-    return check_text(value, name)
-
-
-def _optional(check):
-    def optional(value: Any, name: str) -> Any:
-        return None if value is None else check(value, name)
-
-    optional.allows_none = True  # type: ignore[attr-defined]
-    return optional
-
-
-_GOOD_DATES: dict[str, _dt.date] = {}  # check-ins share their days: parse each once
-
-
-def check_date(value: Any, name: str) -> str:
-    if type(value) is str and value in _GOOD_DATES:
-        return value
-    if type(value) is not str:
-        raise _bad(name, f"is not a YYYY-MM-DD date (it is {_kind(value)})")
-    day = None
-    if len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            day = _dt.date.fromisoformat(value)
-        except ValueError:
-            day = None
-    if day is None:
-        raise _bad(name, f"{_shown(value)} is not a YYYY-MM-DD date")
-    if not DATE_MIN <= day <= DATE_MAX:
-        raise _bad(name, f"{value} is not a YYYY-MM-DD date between {DATE_MIN} and "
-                   f"{DATE_MAX}")
-    if len(_GOOD_DATES) < 100_000:
-        _GOOD_DATES[value] = day
-    return value
-
-
-def check_stamp(value: Any, name: str) -> str:
-    if type(value) is not str:
-        raise _bad(name, f"is not a date and time (it is {_kind(value)})")
-    try:
-        moment = _dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise _bad(name, f"{_shown(value)} is not an ISO 8601 date and time") from None
-    if not DATE_MIN <= moment.date() <= DATE_MAX:
-        raise _bad(name, f"{value} is not a date and time between {DATE_MIN} and "
-                   f"{DATE_MAX}")
-    return value
-
-
-def _whole(low: int, high: int):
-    def check(value: Any, name: str) -> int:
-        if type(value) is not int:
-            raise _bad(name, f"{_shown(value)} is not a whole number")
-        if not low <= value <= high:
-            raise _bad(name, f"{_shown(value)} is not a whole number from {low} to {high}")
-        return value
-
-    return check
-
-
-def check_number(value: Any, name: str) -> float | int:
-    if type(value) not in (int, float):
-        raise _bad(name, f"{_shown(value)} is not a number")
-    if not -NUMBER_MAX <= value <= NUMBER_MAX:  # NaN fails this too
-        raise _bad(name, f"{_shown(value)} is not a finite number of at most 10^15")
-    return value
-
-
-def check_flag(value: Any, name: str) -> bool:
-    if type(value) is bool:
-        return value
-    if type(value) is int and value in (0, 1):
-        return bool(value)
-    raise _bad(name, f"{_shown(value)} is not true or false")
-
-
-def _choice(*allowed: str | None):
-    names = ", ".join(a for a in allowed if a)
-
-    def check(value: Any, name: str) -> Any:
-        if value not in allowed or (value is not None and type(value) is not str):
-            raise _bad(name, f"{_shown(value)} is not one of {names}")
-        return value
-
-    return check
-
-
-def _check_list(value: Any, name: str, what: str, check_item: Callable[[Any, str], Any]
-                ) -> list[str]:
-    if type(value) is not list:
-        raise _bad(name, f"is not a list of {what} (it is {_kind(value)})")
-    for n, item in enumerate(value):
-        check_item(item, f"{name}[{n}]")
-    return value
-
-
-def check_ids(value: Any, name: str) -> list[str]:
-    return _check_list(value, name, "ids", check_id)
-
-
-def check_texts(value: Any, name: str) -> list[str]:
-    return _check_list(value, name, "text", check_text)
-
-
-def _check_fields(cls: type, data: dict[str, Any], where: str = "") -> dict[str, Any]:
-    """``data``'s known fields checked (and decoded) by ``cls.SCHEMA``; the required ones
-    present. Raises RecordError naming the field (``where`` prefixes nested ones).
-
-    Loading reads every check-in at start: a plain value (ASCII text, a day already
-    seen) passes without a call; the rest go through their check."""
-    required, plan = _compiled(cls)
-    if not required <= data.keys():
-        name = next(n for n in _required(cls) if n not in data)
-        raise RecordError(f"{where}{name}", "is missing", f"lacks {where}{name}")
-    for name, check, kind in plan:
-        value = data.get(name, _ABSENT)
-        if value is _ABSENT:
-            continue
-        if kind is _TEXT:
-            if type(value) is str and value.isascii():
-                continue
-        elif kind is _ID:
-            if type(value) is str and value and value.isascii():
-                continue
-        elif kind is _DATE:
-            if type(value) is str and value in _GOOD_DATES:
-                continue
-        elif kind is _STAMP:
-            if type(value) is str and len(value) == 25 and value[:4] > "0999" and (
-                    value[:4] < "9000" and value.endswith("+00:00")):
-                try:
-                    _dt.datetime.fromisoformat(value)
-                    continue
-                except ValueError:
-                    pass
-        elif kind is _NONE_OR:
-            if value is None:
-                continue
-        elif kind is _DECODE:
-            data[name] = check(value, f"{where}{name}")
-            continue
-        check(value, f"{where}{name}")
-    return data
-
-
-_ABSENT = object()
 _fromisoformat = _dt.date.fromisoformat  # ValueError for a day that does not exist
 _stamp_parse = _dt.datetime.fromisoformat
-_TEXT, _ID, _DATE, _STAMP, _NONE_OR, _DECODE, _OTHER = (
-    "text", "id", "date", "stamp", "none-or", "decode", "other")
-_KINDS = {check_text: _TEXT, check_id: _ID, check_date: _DATE, check_stamp: _STAMP}
-_REQUIRED: dict[type, tuple[str, ...]] = {}
-_COMPILED: dict[type, tuple[frozenset[str], tuple[tuple[str, Any, str], ...]]] = {}
-
-
-def _required(cls: type) -> tuple[str, ...]:
-    names = _REQUIRED.get(cls)
-    if names is None:
-        names = _REQUIRED[cls] = tuple(
-            f.name for f in dataclasses.fields(cls)
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        )
-    return names
-
-
-def _compiled(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any, str], ...]]:
-    found = _COMPILED.get(cls)
-    if found is None:
-        plan = tuple(
-            (name, check, _DECODE if getattr(check, "decodes", False)
-             else _NONE_OR if getattr(check, "allows_none", False)
-             else _KINDS.get(check, _OTHER))
-            for name, check in cls.SCHEMA  # type: ignore[attr-defined]
-        )
-        found = _COMPILED[cls] = (frozenset(_required(cls)), plan)
-    return found
-
-
-def _decoder(check):
-    """Mark a check whose result replaces the stored value (a nested record)."""
-    check.decodes = True
-    return check
-
-
-_decoder(check_flag)  # 0/1 read as false/true
 
 
 @dataclass(kw_only=True)
@@ -345,12 +112,12 @@ class Record:
         for f in dataclasses.fields(self):
             if f.name == "extra":
                 continue
-            data[f.name] = _plain(getattr(self, f.name))
+            data[f.name] = _plain_data(getattr(self, f.name))
         return data
 
     # (field, check) of every field read from disk; each check returns the value (decoded
     # for nested ones) or raises RecordError naming the field
-    SCHEMA: ClassVar[tuple[tuple[str, Any], ...]] = (
+    SCHEMA: ClassVar[tuple[tuple[str, Check], ...]] = (
         ("id", check_id), ("created_at", check_stamp), ("updated_at", check_stamp),
     )
 
@@ -361,7 +128,7 @@ class Record:
         RecordError (a ValueError and a TypeError) names the first field that does not fit.
         """
         if not isinstance(data, dict):
-            raise RecordError("document", f"is not an object (it is {_kind(data)})")
+            raise RecordError("document", f"is not an object (it is {kind_of(data)})")
         names = _field_names(cls)
         if data.keys() <= names:  # the usual case, checked at C speed
             known, extra = dict(data), {}
@@ -369,7 +136,7 @@ class Record:
             known = {k: v for k, v in data.items() if k in names}
             extra = {k: v for k, v in data.items() if k not in names}
         if not cls._plain(known):
-            known = cls._decode(_check_fields(cls, known))
+            known = cls._decode(check_fields(cls, known))
         obj = cls(**known)
         obj.extra = extra
         return obj
@@ -412,18 +179,18 @@ def _field_names(cls: type) -> frozenset[str]:
     return names
 
 
-def _plain(value: Any) -> Any:
+def _plain_data(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         # nested values (metric, plan weeks, measurements) keep unknown keys too
         data = dict(getattr(value, "extra", None) or {})
         for f in dataclasses.fields(value):
             if f.name != "extra":
-                data[f.name] = _plain(getattr(value, f.name))
+                data[f.name] = _plain_data(getattr(value, f.name))
         return data
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [_plain_data(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain_data(v) for k, v in value.items()}
     return value
 
 
@@ -434,9 +201,9 @@ def _nested(cls: type, data: Any, where: str = "") -> Any:
         return data
     if not isinstance(data, dict):
         raise RecordError(where.rstrip(".") or cls.__name__,
-                          f"is not an object (it is {_kind(data)})")
+                          f"is not an object (it is {kind_of(data)})")
     names = _field_names(cls)
-    known = _check_fields(cls, {k: v for k, v in data.items() if k in names}, where)
+    known = check_fields(cls, {k: v for k, v in data.items() if k in names}, where)
     obj = cls(**known)
     obj.extra = {k: v for k, v in data.items() if k not in names}
     return obj
@@ -446,12 +213,9 @@ def _nested_list(cls: type, value: Any, name: str, defaults: dict[str, Any]) -> 
     if value is None:
         return []
     if type(value) is not list:
-        raise RecordError(name, f"is not a list (it is {_kind(value)})")
+        raise RecordError(name, f"is not a list (it is {kind_of(value)})")
     return [_nested(cls, item if not isinstance(item, dict) else {**defaults, **item},
                     f"{name}[{n}].") for n, item in enumerate(value)]
-
-
-_EXTRA = dict(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(kw_only=True)
@@ -477,11 +241,12 @@ class Metric:
     direction: str = "higher"  # "higher" or "lower" is better
     baseline: float | None = None
     target: float | None = None
-    extra: dict[str, Any] = field(**_EXTRA)  # unknown keys from a newer app
+    # unknown keys from a newer app
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    SCHEMA: ClassVar[tuple[tuple[str, Any], ...]] = (
-        ("name", check_text), ("unit", check_text), ("direction", _choice(*DIRECTIONS)),
-        ("baseline", _optional(check_number)), ("target", _optional(check_number)),
+    SCHEMA: ClassVar[tuple[tuple[str, Check], ...]] = (
+        ("name", check_text), ("unit", check_text), ("direction", one_of(*DIRECTIONS)),
+        ("baseline", OptionalCheck(check_number)), ("target", OptionalCheck(check_number)),
     )
 
     def better(self, a: float, b: float) -> bool:
@@ -513,10 +278,11 @@ class MicroSkill(Record):
 
     SCHEMA = (
         *Record.SCHEMA, ("objective_id", check_id), ("title", check_text),
-        ("why", check_text), ("practice_minutes", _whole(0, MINUTES_MAX)),
-        ("metric", _decoder(lambda v, name: _nested(Metric, v, f"{name}."))),
-        ("frequency_target", _whole(1, 7)), ("status", _choice(*SKILL_STATUSES)),
-        ("mastered_on", _optional(check_date)), ("maintenance_days", _optional(_whole(1, 7))),
+        ("why", check_text), ("practice_minutes", whole_number(0, MINUTES_MAX)),
+        ("metric", DecodingCheck(lambda v, name: _nested(Metric, v, f"{name}."))),
+        ("frequency_target", whole_number(1, 7)), ("status", one_of(*SKILL_STATUSES)),
+        ("mastered_on", OptionalCheck(check_date)),
+        ("maintenance_days", OptionalCheck(whole_number(1, 7))),
     )
 
     @property
@@ -527,9 +293,10 @@ class MicroSkill(Record):
     def days_target(self) -> int:
         """The days per week asked of the skill now: the maintenance rhythm while in
         maintenance, else its frequency target."""
-        days = self.maintenance_days if self.in_maintenance else self.frequency_target
+        rhythm = self.maintenance_days if self.in_maintenance else None
+        days = self.frequency_target if rhythm is None else rhythm
         try:
-            return max(1, min(7, int(days)))  # type: ignore[arg-type]
+            return max(1, min(7, int(days)))
         except (TypeError, ValueError):
             return 7
 
@@ -556,11 +323,11 @@ class PlanWeek:
     skill_id: str | None
     hold: bool = False
     decision: str | None = None  # recorded at the mastery gate: "stack" / "hold" / "tweak"
-    extra: dict[str, Any] = field(**_EXTRA)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    SCHEMA: ClassVar[tuple[tuple[str, Any], ...]] = (
-        ("skill_id", _optional(check_id)), ("hold", check_flag),
-        ("decision", _choice(*DECISIONS, None)),
+    SCHEMA: ClassVar[tuple[tuple[str, Check], ...]] = (
+        ("skill_id", OptionalCheck(check_id)), ("hold", check_flag),
+        ("decision", one_of(*DECISIONS, None)),
     )
 
 
@@ -578,20 +345,19 @@ class Plan(Record):
 
     SCHEMA = (
         *Record.SCHEMA, ("objective_id", check_id), ("start_week", check_date),
-        ("weeks", _decoder(lambda v, name: _nested_list(PlanWeek, v, name,
-                                                        {"skill_id": None}))),
-        ("status", _choice(*PLAN_STATUSES)), ("ended_on", _optional(check_date)),
+        ("weeks", DecodingCheck(lambda v, name: _nested_list(PlanWeek, v, name,
+                                                             {"skill_id": None}))),
+        ("status", one_of(*PLAN_STATUSES)), ("ended_on", OptionalCheck(check_date)),
     )
 
     @classmethod
     def _decode(cls, data: dict[str, Any]) -> dict[str, Any]:
-        start = _GOOD_DATES.get(data["start_week"]) or _dt.date.fromisoformat(
-            data["start_week"])
         try:
-            start + _dt.timedelta(weeks=len(data.get("weeks") or ()) + 1)
+            end = checked_day(data["start_week"]) + _dt.timedelta(
+                weeks=len(data.get("weeks") or ()) + 1)
         except OverflowError:
             raise RecordError("weeks", "run past the last date a journal can hold") from None
-        if start + _dt.timedelta(weeks=len(data.get("weeks") or ()) + 1) > DATE_MAX:
+        if end > DATE_MAX:
             raise RecordError("weeks", f"run past {DATE_MAX}")
         return data
 
@@ -611,8 +377,9 @@ class CheckIn(Record):
 
     SCHEMA = (
         *Record.SCHEMA, ("skill_id", check_id), ("date", check_date),
-        ("status", _choice(*CHECKIN_STATUSES)), ("minutes", _optional(_whole(0, MINUTES_MAX))),
-        ("value", _optional(check_number)), ("note", check_text),
+        ("status", one_of(*CHECKIN_STATUSES)),
+        ("minutes", OptionalCheck(whole_number(0, MINUTES_MAX))),
+        ("value", OptionalCheck(check_number)), ("note", check_text),
     )
 
     @classmethod
@@ -658,8 +425,9 @@ class Entry(Record):
 
     SCHEMA = (
         *Record.SCHEMA, ("date", check_date), ("body", check_text),
-        ("skill_ids", check_ids), ("tags", check_texts), ("mood", _optional(_whole(1, 5))),
-        ("energy", _optional(_whole(1, 5))), ("archived", check_flag),
+        ("skill_ids", check_ids), ("tags", check_texts),
+        ("mood", OptionalCheck(whole_number(1, 5))),
+        ("energy", OptionalCheck(whole_number(1, 5))), ("archived", check_flag),
     )
 
     @classmethod
@@ -675,10 +443,10 @@ class Entry(Record):
                 type(ident) is str and ident.isascii() and ident != ""
                 and type(date) is str and len(date) == 10 and date[4] == "-" == date[7]
                 and "1000" <= date < "9000" and _fromisoformat(date) is not None
-                and type(body) is str and _is_unicode(body)
+                and type(body) is str and is_unicode(body)
                 and type(skill_ids) is list
                 and all(type(i) is str and i.isascii() and i != "" for i in skill_ids)
-                and type(tags) is list and all(type(t) is str and _is_unicode(t) for t in tags)
+                and type(tags) is list and all(type(t) is str and is_unicode(t) for t in tags)
                 and (mood is None or (type(mood) is int and 1 <= mood <= 5))
                 and (energy is None or (type(energy) is int and 1 <= energy <= 5))
                 and type(data["archived"]) is bool
@@ -695,10 +463,10 @@ class Measurement:
     skill_id: str
     value: float | None = None
     note: str = ""
-    extra: dict[str, Any] = field(**_EXTRA)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    SCHEMA: ClassVar[tuple[tuple[str, Any], ...]] = (
-        ("skill_id", check_id), ("value", _optional(check_number)), ("note", check_text),
+    SCHEMA: ClassVar[tuple[tuple[str, Check], ...]] = (
+        ("skill_id", check_id), ("value", OptionalCheck(check_number)), ("note", check_text),
     )
 
 
@@ -717,10 +485,10 @@ class WeeklyReview(Record):
     tweak_skill_id: str | None = None  # the skill a "tweak" decision changes
 
     SCHEMA = (
-        *Record.SCHEMA, ("week", check_date), ("objective_id", _optional(check_id)),
-        ("measurements", _decoder(lambda v, name: _nested_list(Measurement, v, name, {}))),
+        *Record.SCHEMA, ("week", check_date), ("objective_id", OptionalCheck(check_id)),
+        ("measurements", DecodingCheck(lambda v, name: _nested_list(Measurement, v, name, {}))),
         ("worked", check_text), ("adjust", check_text),
-        ("decision", _choice(*DECISIONS, None)), ("tweak_skill_id", _optional(check_id)),
+        ("decision", one_of(*DECISIONS, None)), ("tweak_skill_id", OptionalCheck(check_id)),
     )
 
 
@@ -743,9 +511,10 @@ class MicroGoal(Record):
 
     SCHEMA = (
         *Record.SCHEMA, ("objective_id", check_id), ("action", check_text),
-        ("deadline", check_date), ("skill_id", _optional(check_id)),
-        ("success_metric", check_text), ("estimate_minutes", _optional(_whole(0, MINUTES_MAX))),
-        ("status", _choice(*GOAL_STATUSES)), ("completed_at", _optional(check_stamp)),
+        ("deadline", check_date), ("skill_id", OptionalCheck(check_id)),
+        ("success_metric", check_text),
+        ("estimate_minutes", OptionalCheck(whole_number(0, MINUTES_MAX))),
+        ("status", one_of(*GOAL_STATUSES)), ("completed_at", OptionalCheck(check_stamp)),
         ("insight", check_text), ("drop_reason", check_text),
     )
 
@@ -760,20 +529,8 @@ class PeriodReview(Record):
     period: str
     note: str = ""
 
-    SCHEMA = (*Record.SCHEMA, ("period", lambda v, name: check_period(v, name)),
+    SCHEMA = (*Record.SCHEMA, ("period", check_period),
               ("note", check_text))
-
-
-def check_period(value: Any, name: str) -> str:
-    """A month ``2026-11`` or a quarter ``2026-Q4``."""
-    text = check_text(value, name)
-    ok = len(text) == 7 and text[:4].isdigit() and text[4] == "-" and (
-        (text[5:].isdigit() and 1 <= int(text[5:]) <= 12)
-        or (text[5] == "Q" and text[6] in "1234"))
-    if not ok or not DATE_MIN.year <= int(text[:4]) <= DATE_MAX.year:
-        raise RecordError(name, f"{_shown(value)} is not a month (2026-11) or a quarter "
-                          "(2026-Q4)")
-    return text
 
 
 ALL_RECORD_TYPES: tuple[type[Record], ...] = (

@@ -171,14 +171,15 @@ def assess(
     window = list(weeks if tweak_at is None else weeks[max(0, tweak_at):])
     values = [w.value for w in window]
     earlier = [w.value for w in weeks[:-1] if w.value is not None]
-    at_target = metric.at_target(value)
-    prev = weeks[-2].value if len(weeks) >= 2 else None
     target = metric.target
-    if days_ok and at_target and prev is not None and metric.at_target(prev):
+    at_target = target is not None and metric.at_target(value)
+    prev = weeks[-2].value if len(weeks) >= 2 else None
+    if days_ok and target is not None and at_target and prev is not None and (
+            metric.at_target(prev)):
         return Signal(
             "mastered",
             f"at target ({_num(target)}{unit}) two weeks running: {_num(prev)} → "
-            f"{_num(value)}{unit}; {days_text}",  # type: ignore[arg-type]
+            f"{_num(value)}{unit}; {days_text}",
             STACK,
         )
     if earlier:
@@ -189,12 +190,11 @@ def assess(
     else:
         reference, ref_name = None, ""
     tol = tolerance(metric, [v for v in values if v is not None])
-    improved = reference is not None and gain(metric, reference, value) > tol
-    if days_ok and (at_target or improved):
-        if at_target:
-            why = f"at target ({_num(value)}{unit}, target {_num(target)})"  # type: ignore[arg-type]
-        else:
-            why = f"{_num(reference)} → {_num(value)}{unit}, better than {ref_name}"  # type: ignore[arg-type]
+    if days_ok and target is not None and at_target:
+        why = f"at target ({_num(value)}{unit}, target {_num(target)})"
+        return Signal("ready", f"{days_text}; {why}", STACK)
+    if days_ok and reference is not None and gain(metric, reference, value) > tol:
+        why = f"{_num(reference)} → {_num(value)}{unit}, better than {ref_name}"
         return Signal("ready", f"{days_text}; {why}", STACK)
     if days_ok and reference is None:
         return Signal(
@@ -205,18 +205,17 @@ def assess(
         return Signal("practice", f"{days_text}{rest}: hold the week and practise", HOLD)
     flat = flat_weeks(metric, values)
     if flat >= 2:
-        run = [v for v in values[-3:]]
-        shown = " → ".join(_num(v) for v in run if v is not None)
+        shown = " → ".join(_num(v) for v in values[-3:] if v is not None)
         return Signal(
             "plateau",
             f"no real change two weeks running ({shown}{unit}): tweak the approach — "
             "a new cue, a harder drill, another time of day",
             TWEAK,
         )
-    if flat == 1:
+    if flat == 1 and (before := values[-2]) is not None:  # a flat week is measured
         return Signal(
             "slowing",
-            f"{_num(values[-2])} → {_num(value)}{unit}: less than {_num(round(tol, 3))}"  # type: ignore[arg-type]
+            f"{_num(before)} → {_num(value)}{unit}: less than {_num(round(tol, 3))}"
             f"{unit} better than last week. A small tweak now keeps it moving",
             TWEAK,
         )

@@ -7,7 +7,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micro_journal.domain.models import Entry, RecordError, _check_fields
+from micro_journal.domain.checks import check_fields
+from micro_journal.domain.models import Entry, RecordError
 
 GOOD = Entry(date="2026-11-18", body="Paused twice ünïcødé 🙂", skill_ids=["abc"],
              tags=["calm"], mood=3).to_dict()
@@ -27,7 +28,7 @@ def test_the_fast_read_never_accepts_what_the_full_check_refuses(field, value):
     doc = dict(GOOD)
     doc[field] = value
     if Entry._plain(doc):
-        checked = _check_fields(Entry, doc)  # must not raise
+        checked = check_fields(Entry, doc)  # must not raise
         assert Entry(**checked).to_dict() == Entry(**doc).to_dict()
 
 
