@@ -58,9 +58,6 @@ def describe_deadline(deadline: dt.date, today: dt.date) -> str:
 
 # ---------------------------------------------------------------- classification
 
-STATES = ("stale", "overdue", "due", "upcoming", "done", "dropped")
-
-
 def days_late(goal: MicroGoal, today: dt.date) -> int:
     """Days past the deadline (0 on the day itself, negative before it)."""
     return dates.days_between(dt.date.fromisoformat(goal.deadline), today)
@@ -127,20 +124,6 @@ class Period:
         if kind == "quarter":
             return cls("quarter", day.year, dates.quarter_of(day))
         raise ValueError(f"a period is a month or a quarter, not {kind!r}")
-
-    @classmethod
-    def from_key(cls, key: str) -> Period:
-        """``2026-11`` → November 2026; ``2026-Q4`` → the fourth quarter of 2026."""
-        year, _, rest = key.partition("-")
-        if rest.upper().startswith("Q"):
-            period = cls("quarter", int(year), int(rest[1:]))
-            if not 1 <= period.index <= 4:
-                raise ValueError(f"{key!r} is not a quarter")
-            return period
-        period = cls("month", int(year), int(rest))
-        if not 1 <= period.index <= 12:
-            raise ValueError(f"{key!r} is not a month")
-        return period
 
     @property
     def months(self) -> int:
@@ -242,16 +225,6 @@ def rollup(
         (m for m in mastered if period.contains(m.day)), key=lambda m: (m.day, m.skill.title)
     )
     return Rollup(period, done, inside)
-
-
-def rollups(
-    periods: Iterable[Period],
-    goals: Iterable[MicroGoal],
-    mastered: Iterable[Mastered] = (),
-    day_start_hour: int = 0,
-) -> list[Rollup]:
-    goals, mastered = list(goals), list(mastered)
-    return [rollup(p, goals, mastered, day_start_hour) for p in periods]
 
 
 def objective_progress(goals: Iterable[MicroGoal]) -> tuple[int, int]:

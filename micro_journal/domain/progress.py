@@ -15,10 +15,9 @@ streak and is not expected in consistency. Days outside the tracked span are *no
 ``(tracked − skipped) × target / 7`` for an x-of-7 target, capped at 100 %. A span
 with nothing expected has no consistency (None), which is not the same as 0 %.
 
-**Metric direction.** ``better_up`` maps a value so that "better" is always larger
-(lower-is-better metrics are negated); ``progress_ratio`` says how far a value is from
-the baseline (0) to the target (1) whatever the direction, so skills of one objective
-with different units share one chart.
+**Metric direction.** ``progress_ratio`` says how far a value is from the baseline (0)
+to the target (1) whatever the direction, so skills of one objective with different
+units share one chart.
 """
 
 from __future__ import annotations
@@ -266,11 +265,6 @@ def effect_of_tweak(
     starts = [tweak.week + WEEK * i for i in range(1 - span, span + 1)]
     series = weekly_series(values, [s for s in starts if s <= this_week], reviewed)
     return tweak_effect(metric, [p.value for p in series], span - 1, span)
-
-
-def better_up(metric: Metric, value: float) -> float:
-    """``value`` on an axis where better is always up (lower-is-better is negated)."""
-    return -value if metric.direction == "lower" else value
 
 
 def progress_ratio(metric: Metric, value: float | None) -> float | None:

@@ -275,10 +275,6 @@ class WeekProgress:
     def met(self) -> bool:
         return self.done >= self.target
 
-    @property
-    def reachable(self) -> bool:
-        return self.done + self.remaining_days >= self.target
-
     def label(self) -> str:
         return f"{self.done}/{self.target}"
 

@@ -193,9 +193,6 @@ def test_periods_hold_their_days_and_labels():
         D(2026, 10, 1), D(2026, 12, 31), "2026-Q4", "Q4 2026 (Oct–Dec)")
     feb = Period.containing(D(2028, 2, 10), "month")
     assert feb.end == D(2028, 2, 29) and feb.contains(D(2028, 2, 29))
-    assert Period.from_key("2026-Q4") == q4 and Period.from_key("2026-11") == nov
-    with pytest.raises(ValueError):
-        Period.from_key("2026-Q5")
 
 
 def test_periods_move_across_year_ends():
@@ -249,9 +246,6 @@ def test_monthly_and_quarterly_rollups_across_a_year_end():
     assert q4.done_by_objective() == {"o": 2}
     q1 = g.rollup(Period("quarter", 2027, 1), goals)
     assert [x.action for x, _ in q1.done] == ["new year"]
-    counts = [len(r.done) for r in g.rollups([Period("quarter", 2026, 3).shift(i)
-                                             for i in range(3)], goals)]
-    assert counts == [0, 2, 1]
 
 
 def test_completion_day_uses_local_wall_time_and_the_day_start():
