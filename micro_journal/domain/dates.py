@@ -52,7 +52,7 @@ def _pendulum():
     return pendulum
 
 
-def _p(day: dt.date):
+def _pendulum_date(day: dt.date):
     """``day`` as a pendulum Date (dates only: a datetime's time is dropped)."""
     return _pendulum().Date(day.year, day.month, day.day)
 
@@ -91,7 +91,7 @@ def weeks_between(start: dt.date, day: dt.date, first_weekday: int = MONDAY) -> 
 
 def week_starts(last_day: dt.date, count: int, first_weekday: int = MONDAY) -> list[dt.date]:
     """The first days of the ``count`` weeks ending with the week holding ``last_day``."""
-    last = _p(week_start(last_day, first_weekday))
+    last = _pendulum_date(week_start(last_day, first_weekday))
     return [plain(last.subtract(weeks=count - 1 - i)) for i in range(max(0, count))]
 
 
@@ -107,7 +107,7 @@ def iso_week_key(day: dt.date) -> str:
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by whole calendar months (negative: back), kept to the last day of a
     shorter month: 31 January + 1 month is 28 (or 29) February."""
-    p = _p(day)
+    p = _pendulum_date(day)
     return plain(p.add(months=months) if months >= 0 else p.subtract(months=-months))
 
 
@@ -126,14 +126,14 @@ def quarter_start(year: int, quarter: int) -> dt.date:
 
 def last_day(start: dt.date, months: int) -> dt.date:
     """The last day of the ``months`` calendar months starting at ``start`` (a first)."""
-    return plain(_p(start).add(months=months).subtract(days=1))
+    return plain(_pendulum_date(start).add(months=months).subtract(days=1))
 
 
 def month_grid(year: int, month: int, first_weekday: int = MONDAY) -> list[list[int]]:
     """The weeks of a month as rows of day numbers in the user's week order; 0 pads the
     days of the neighbouring months (what a wall calendar shows)."""
     first = _pendulum().Date(year, month, 1)
-    day = _p(week_start(first, first_weekday))
+    day = _pendulum_date(week_start(first, first_weekday))
     end = first.end_of("month")
     rows: list[list[int]] = []
     while day <= end:
@@ -156,7 +156,7 @@ def local_day(moment: dt.datetime, day_start_hour: int = 0) -> dt.date:
 
 def next_day_start(moment: dt.datetime, day_start_hour: int = 0) -> dt.datetime:
     """The wall-clock time (naive) at which the day after ``moment``'s day starts."""
-    day = _p(local_day(moment, day_start_hour)).add(days=1)
+    day = _pendulum_date(local_day(moment, day_start_hour)).add(days=1)
     return dt.datetime(day.year, day.month, day.day, day_start_hour)
 
 
@@ -212,7 +212,7 @@ def weekday_number(word: str) -> int | None:
 
 def next_weekday(today: dt.date, weekday: int) -> dt.date:
     """The next ``weekday`` strictly after ``today`` (today's own weekday: a week later)."""
-    return plain(_p(today).next(_pendulum().WeekDay(weekday)))
+    return plain(_pendulum_date(today).next(_pendulum().WeekDay(weekday)))
 
 
 def parse_day(text: str, today: dt.date) -> dt.date:
@@ -225,7 +225,7 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     if text in ("today", "tod", "now", "tonight"):
         return plain(today)
     if text in ("tomorrow", "tom", "tmr", "tmrw"):
-        return plain(_p(today).add(days=1))
+        return plain(_pendulum_date(today).add(days=1))
     number = weekday_number(text.removeprefix("next ").strip())
     if number is not None:
         return next_weekday(today, number)
@@ -237,7 +237,7 @@ def parse_day(text: str, today: dt.date) -> dt.date:
         if unit == "m" and count > 120:
             raise DateError(f"{count} months is more than ten years away")
         step = {"d": "days", "w": "weeks", "m": "months"}[unit]
-        day = plain(_p(today).add(**{step: count}))
+        day = plain(_pendulum_date(today).add(**{step: count}))
         if days_between(today, day) > MAX_AHEAD_DAYS:
             raise DateError(f"{raw!r} is more than ten years away")
         return day
@@ -293,7 +293,7 @@ def _fmt(day: dt.date, pattern: str) -> str:
     they are English like the rest of the app; the day number is never padded."""
     names = {"dddd": "%A", "ddd": "%a", "MMMM": "%B", "MMM": "%b"}
     out = []
-    for token in _TOKENS.findall(pattern):
+    for token in _FORMAT_TOKENS.findall(pattern):
         if token in names:
             out.append(day.strftime(names[token]))
         elif token == "D":
@@ -305,7 +305,7 @@ def _fmt(day: dt.date, pattern: str) -> str:
     return "".join(out)
 
 
-_TOKENS = re.compile(r"dddd|ddd|MMMM|MMM|YYYY|D|[^dMYD]+|.")
+_FORMAT_TOKENS = re.compile(r"dddd|ddd|MMMM|MMM|YYYY|D|[^dMYD]+|.")
 
 
 def day_long(day: dt.date) -> str:

@@ -31,7 +31,7 @@ STALE_DAYS = 14  # open more than two weeks past its deadline
 DEADLINE_HELP = "today, tomorrow, a weekday (fri), +3d, +1w, +1m or YYYY-MM-DD"
 
 
-def _bad(text: str, why: str = "") -> ValidationError:
+def _deadline_error(text: str, why: str = "") -> ValidationError:
     shown = text.strip() or "nothing"
     reason = f"{why}; " if why else f"{shown!r} is not a deadline; "
     return ValidationError("deadline", f"{reason}use {DEADLINE_HELP}")
@@ -48,7 +48,7 @@ def parse_deadline(text: str, today: dt.date) -> dt.date:
     try:
         return dates.parse_day(text, today)
     except dates.DateError as err:
-        raise _bad(text, str(err)) from None
+        raise _deadline_error(text, str(err)) from None
 
 
 def describe_deadline(deadline: dt.date, today: dt.date) -> str:

@@ -198,7 +198,8 @@ def change(metric: Metric, before: float | None, after: float | None) -> Change 
 # ---------------------------------------------------------------- edits
 
 
-def _weeks(plan: Plan) -> list[PlanWeek]:
+def _copied_weeks(plan: Plan) -> list[PlanWeek]:
+    """The plan's weeks copied for an edit (the plan itself never changes)."""
     out = []
     for w in plan.weeks:
         copy = dataclasses.replace(w)
@@ -234,7 +235,7 @@ def move_week(plan: Plan, index: int, step: int, first_editable: int = 0) -> Pla
         )
     if target < first_editable:
         raise PlanEditError(f"Week {target + 1} is over; only weeks to come can move.")
-    weeks = _weeks(plan)
+    weeks = _copied_weeks(plan)
     weeks[index], weeks[target] = weeks[target], weeks[index]
     return plan.touched(weeks=weeks)
 
@@ -250,7 +251,7 @@ def hold_week(plan: Plan, index: int, first_editable: int = 0) -> Plan:
         )
     if len(plan.weeks) >= MAX_PLAN_WEEKS:
         raise PlanEditError(f"A plan holds at most {MAX_PLAN_WEEKS} weeks.")
-    weeks = _weeks(plan)
+    weeks = _copied_weeks(plan)
     weeks[index].decision = "hold"
     weeks.insert(index + 1, PlanWeek(skill_id=focus_at(plan, index), hold=True))
     return plan.touched(weeks=weeks)
@@ -262,7 +263,7 @@ def remove_week(plan: Plan, index: int, first_editable: int = 0) -> Plan:
     _check_editable(plan, index, max(0, first_editable), "remove")
     if len(plan.weeks) == 1:
         raise PlanEditError("A plan needs at least one week; end the plan instead.")
-    weeks = _weeks(plan)
+    weeks = _copied_weeks(plan)
     removed = weeks.pop(index)
     if (
         removed.hold and index > 0 and weeks[index - 1].decision == "hold"
@@ -278,7 +279,7 @@ def set_week_skill(plan: Plan, index: int, skill_id: str, first_editable: int = 
     _check_editable(plan, index, max(0, first_editable), "change")
     if skill_id in stack_at(plan, index - 1):
         raise PlanEditError("That skill is already in the stack by then; hold a week to repeat.")
-    weeks = _weeks(plan)
+    weeks = _copied_weeks(plan)
     weeks[index] = PlanWeek(skill_id=skill_id, extra=weeks[index].extra)
     return plan.touched(weeks=weeks)
 
@@ -292,7 +293,7 @@ def extend(plan: Plan, skill_id: str, today_index: int = 0) -> Plan:
     _check_open(plan)
     if skill_id in stack_at(plan, len(plan.weeks)):
         raise PlanEditError("That skill is already in this plan.")
-    weeks = _weeks(plan)
+    weeks = _copied_weeks(plan)
     while len(weeks) < today_index:
         weeks.append(PlanWeek(skill_id=focus_at(plan, len(weeks) - 1), hold=True))
     weeks.append(PlanWeek(skill_id=skill_id))
@@ -317,7 +318,7 @@ def decide(plan: Plan, index: int, decision: str | None, first_editable: int = 0
     movable = plan.status == "active" and index + 1 >= first_editable
     if decision == "hold" and follows == 0 and movable:
         return hold_week(plan, index, first_editable)
-    weeks = _weeks(plan)
+    weeks = _copied_weeks(plan)
     if decision in ("stack", "tweak") and follows and movable:
         del weeks[index + 1: index + 1 + follows]  # take back holds not started yet
     weeks[index].decision = decision

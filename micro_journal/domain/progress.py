@@ -35,9 +35,10 @@ from .plan import Change, Plateau, change
 from .rules import to_date
 from .stacking import TWEAK, TweakEffect, tweak_effect
 
-MARKS = ("done", "skipped", "missed", "none", "future")
+DAY_MARKS = ("done", "skipped", "missed", "none", "future")
 HEATMAP_WEEKS = 53  # 52 full weeks back plus the current one: a year of columns
-KINDS = ("week", "month", "quarter")
+PERIOD_KINDS = ("week", "month", "quarter")
+KINDS = PERIOD_KINDS  # the name the Progress screen reads
 
 
 # ---------------------------------------------------------------- one pass over check-ins
@@ -377,7 +378,7 @@ class Heatmap:
     months: list[tuple[int, str]]  # (column, "Dec") where a month begins
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(MARKS, 0)
+        out = dict.fromkeys(DAY_MARKS, 0)
         for column in self.columns:
             for cell in column:
                 out[cell.mark] += 1
