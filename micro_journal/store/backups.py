@@ -50,6 +50,7 @@ import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from . import changes, files, layout
 from .files import (
@@ -277,7 +278,7 @@ def remove_leftover_temps(path: Path) -> list[Path]:
 
 def _remove_leftover_temps(path: Path) -> list[Path]:
     folder = backup_dir_for(path)
-    removed = []
+    removed: list[Path] = []
     try:
         names = [p for p in folder.iterdir()
                  if p.name.lstrip(".").startswith(f"{path.stem}-") and TMP_MARK in p.name]
@@ -299,6 +300,7 @@ def compressed(pieces: bytes | Iterable[bytes], suffix: str = GZIP) -> Iterator[
     if suffix == PLAIN:
         yield from pieces
         return
+    comp: Any
     if suffix == GZIP:  # a gzip member with no name and no time in its header
         comp = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
     else:
@@ -399,7 +401,10 @@ def _link_if_unchanged(path: Path, label: str, fd: int) -> Path | None:
             or cst.st_mode & 0o077 or not _same_bytes(candidate, fd, st.st_size)):
         return None
     folder = backup_dir_for(path)
-    suffix = split_backup_name(path.stem, candidate.name)[1]
+    named = split_backup_name(path.stem, candidate.name)
+    if named is None:  # (newest_daily lists backups of this journal only)
+        return None
+    suffix = named[1]
     try:
         target = _publish(candidate, folder, f"{path.stem}-{label}", suffix, move=False)
     except OSError:

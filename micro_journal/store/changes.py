@@ -310,12 +310,16 @@ def merge(data: Data, batches: list[list[Op]]) -> MergeReport:
             target = target_of[key]
             if doc is None:
                 current = docs.get(target) if target is not None else None
-                if current is not None and named is not None and _record_id(current) == named:
+                if (current is not None and target is not None and named is not None
+                        and _record_id(current) == named):
                     del docs[target]
                     report.applied += 1
                 elif current is not None or target is None:
                     report.removals_skipped += 1
                 continue
+            if target is None:  # put after a removal of another record's id: a new id
+                target = target_of[key] = fresh_id(table)
+                report.renumbered += 1
             current = docs.get(target)
             if (current is not None and _record_id(current) == named
                     and str(current.get("updated_at", "")) > str(doc.get("updated_at", ""))):

@@ -10,7 +10,7 @@ apart again (history.py decides; ``_pieces`` hands layout.py the bytes).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ class _Tables(dict):
     """The tables in memory. The entries table may still be in the file (layout.py):
     it is read the first time something asks for it."""
 
-    __slots__ = ("storage",)  # a weak reference: the storage holds the tables
+    __slots__ = ("storage",)
+    storage: Callable[[], Any]  # a weak reference: the storage holds the tables
 
     def _warm(self) -> None:
         storage = self.storage()
@@ -53,7 +54,7 @@ class _Tables(dict):
         self._warm()
         return dict.__iter__(self)
 
-    def keys(self):  # type: ignore[override]
+    def keys(self):
         self._warm()
         return dict.keys(self)
 
@@ -184,6 +185,8 @@ class OlderParts:
     def _load_cold(self) -> None:
         cold, self._cold = self._cold, None
         try:
+            if cold is None:
+                return
             entries = cold.load()
         except (OSError, ValueError):
             # changed in place by another program since it was opened: take what the
@@ -200,7 +203,7 @@ class OlderParts:
     def _pieces(self) -> tuple[dict[str, tuple[bytes, dict[str, Any], dict[str, Any]]],
                                list[bytes]]:
         older = self._older_for_write()
-        data = self._data
+        data: Data = self._data
         if older:  # the file's part of each split table holds its recent documents
             data = dict(dict.items(self._data))
             for name, (_old, _info, recent) in older.items():

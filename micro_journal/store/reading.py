@@ -148,6 +148,7 @@ def read_with_changes(
             cold.close()
         for split in splits.values():
             split.cold.close()
+    assert data is not None  # (the loop returns when there is no file)
     merging = _changed_under_log(data, log, before)
     if cold is not None and (changes.touches(log, layout.COLD_TABLE) or merging):
         data[layout.COLD_TABLE], cold = cold.load(), None
@@ -216,12 +217,13 @@ def read_state(path: Path | str) -> Data:
     """What the journal at ``path`` holds — journal.json with its change log applied —
     read without a lock and without changing anything (verify, tests, tools).
     Raises JournalCorrupt/JournalUnreadable like opening it."""
-    data, cold, splits, _log = read_with_changes(real_path(path), writable=False, notices=[])
+    found, cold, splits, _log = read_with_changes(real_path(path), writable=False, notices=[])
+    data: Data = found if found is not None else {}
     if cold is not None:
         data[layout.COLD_TABLE] = cold.load()
     for name, split in splits.items():
         join_older(data, name, split)
-    return data or {}
+    return data
 
 
 def _keep_log_copy(path: Path, label: str) -> Path | None:

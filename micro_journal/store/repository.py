@@ -41,6 +41,7 @@ from .files import check_storable, describe_os_error
 from .journal import Journal
 from .migrations import target_version, version_problem
 from .sync import CONFLICTS, PAST, PAST_KEEP, TOMBSTONES, text_mark
+from .table import DocId
 from .table import doc_id as document_id
 
 R = TypeVar("R", bound=Record)
@@ -108,20 +109,20 @@ class _CheckIns:
 
     __slots__ = ("generation", "groups", "per_skill", "states")
 
-    def __init__(self, groups: dict[str, list[int]], generation: int = 0) -> None:
+    def __init__(self, groups: dict[str, list[DocId]], generation: int = 0) -> None:
         self.generation = generation  # the storage's, when built (it moves check-ins)
         self.groups = groups  # skill id -> doc ids, not yet indexed by day
-        self.per_skill: dict[str, dict[str, int]] = {}  # skill id -> {date: doc id}
+        self.per_skill: dict[str, dict[str, DocId]] = {}  # skill id -> {date: doc id}
         self.states: dict[str, dict[dt.date, str]] = {}  # skill id -> states, when asked
 
-    def put(self, days: dict[str, int], skill_id: str, date: str, doc_id: int,
+    def put(self, days: dict[str, DocId], skill_id: str, date: str, doc_id: DocId,
             status: str) -> None:
         days[date] = doc_id
         states = self.states.get(skill_id)
         if states is not None:  # kept up to date, not read again
             states[dt.date.fromisoformat(date)] = status
 
-    def drop(self, days: dict[str, int], skill_id: str, date: str, doc_id: int) -> None:
+    def drop(self, days: dict[str, DocId], skill_id: str, date: str, doc_id: DocId) -> None:
         if days.get(date) == doc_id:
             del days[date]
             states = self.states.get(skill_id)
@@ -138,10 +139,11 @@ class Repository:
         self.db = journal.db
         self.storage = journal.storage
         self._records: dict[type[Record], dict[str, Record]] = {}
-        self._doc_ids: dict[str, int] = {}
+        # a document id is TinyDB's number, or the text key of a document filed by hand
+        self._doc_ids: dict[str, DocId] = {}
         self._checkin_index: _CheckIns | None = None
         # records made from documents one at a time, by table and document id
-        self._made: dict[tuple[str, int], Record] = {}
+        self._made: dict[tuple[str, DocId], Record] = {}
         # documents left out, by table (filled as each table is first read)
         self._skipped: dict[str, list[Skipped]] = {}
         self._load()
@@ -228,10 +230,11 @@ class Repository:
     def _index_checkins(self) -> _CheckIns:
         """The check-ins' documents sorted by skill (from their records when every one
         was read); a document whose skill is no text is read as a record at once."""
-        groups: dict[str, list[int]] = {}
+        groups: dict[str, list[DocId]] = {}
         generation = self.storage.checkins_generation
         if dict.__contains__(self._records, CheckIn):
             for record in dict.__getitem__(self._records, CheckIn).values():
+                assert isinstance(record, CheckIn)
                 groups.setdefault(record.skill_id, []).append(self._doc_ids[record.id])
             return _CheckIns(groups, generation)
         table = CheckIn.TABLE
@@ -248,12 +251,12 @@ class Repository:
                 skill_id = record.skill_id
             group = groups.get(skill_id)
             if group is None:
-                groups[skill_id] = [doc_id]  # type: ignore[list-item]
+                groups[skill_id] = [doc_id]
             else:
-                group.append(doc_id)  # type: ignore[arg-type]
+                group.append(doc_id)
         return _CheckIns(groups, generation)
 
-    def _skill_days(self, skill_id: str) -> dict[str, int]:
+    def _skill_days(self, skill_id: str) -> dict[str, DocId]:
         """``{date: doc id}`` of one skill's check-ins (the last document of a day wins,
         as when every record is read)."""
         index = self._checkins
@@ -283,11 +286,11 @@ class Repository:
             days[date] = doc_id
         return days
 
-    def _skip_checkin(self, doc_id: int, err: RecordError) -> None:
+    def _skip_checkin(self, doc_id: DocId, err: RecordError) -> None:
         self._skipped.setdefault(CheckIn.TABLE, []).append(
             Skipped(CheckIn.TABLE, str(doc_id), err.field, err.message))
 
-    def _checkin_record(self, doc_id: int) -> CheckIn | None:
+    def _checkin_record(self, doc_id: DocId) -> CheckIn | None:
         """The check-in document ``doc_id`` holds, made (and checked) once; None, and
         left out like any unreadable document, when it does not read as a check-in."""
         key = (CheckIn.TABLE, doc_id)
@@ -417,7 +420,7 @@ class Repository:
             record = dataclasses.replace(record, updated_at=stamp_after(removed_at))
         doc = record.to_dict()
         if cls is Entry and doc_id is not None:
-            self._remember_texts(record, doc, self.db.table(cls.TABLE).get(doc_id=doc_id))
+            self._remember_texts(record, doc, table.get(doc_id=doc_id))  # type: ignore[arg-type]  # TinyDB types ids int
         try:  # text the journal cannot hold (a lone surrogate) is refused, named
             check_storable(doc)
         except (UnicodeError, ValueError) as err:
@@ -438,7 +441,8 @@ class Repository:
             else:
                 table.replace(doc_id, doc)
         self._doc_ids[record.id] = doc_id
-        records = dict.get(self._records, cls)  # (not read: nothing to keep up to date)
+        # (dict.get never calls __missing__: a table not read has nothing to update)
+        records = self._records.get(cls)
         if records is not None:
             records[record.id] = record
         self.version += 1
@@ -528,8 +532,8 @@ class Repository:
         made = self._made
         fromisoformat = dt.date.fromisoformat
         for date, doc_id in list(self._skill_days(skill_id).items()):
-            record = made.get((CheckIn.TABLE, doc_id))
-            if record is None:
+            record: Record | None = made.get((CheckIn.TABLE, doc_id))
+            if not isinstance(record, CheckIn):
                 doc = raw.get(str(doc_id))
                 if doc is None:
                     continue  # now one of the older check-ins (after a rewrite)

@@ -244,8 +244,7 @@ class JournalStorage(OlderParts, Storage):
             raise SaveError(self.path, str(err)) from err
         if data is not self._data:
             self.replacements += 1
-            cold_gone = self._cold is not None and layout.COLD_TABLE not in data
-            if cold_gone:
+            if self._cold is not None and layout.COLD_TABLE not in data:
                 self._cold.close()
                 self._cold = None
             self._drop_older()  # the tables handed over are the whole journal

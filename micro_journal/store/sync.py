@@ -259,8 +259,8 @@ def merge(ours: Data, theirs: Data, base: Data | None = None, *,
     for table in [*ours, *(t for t in theirs if t not in ours)]:
         if table in (META, TOMBSTONES):
             continue
-        ours_docs = ours.get(table) if isinstance(ours.get(table), dict) else {}
-        theirs_docs = theirs.get(table) if isinstance(theirs.get(table), dict) else {}
+        ours_docs: dict[str, Any] = ours.get(table) or {}
+        theirs_docs: dict[str, Any] = theirs.get(table) or {}
         base_ids = _ids(base.get(table) or {}) if base is not None else {}
         mine_ids, other_ids = _ids(ours_docs), _ids(theirs_docs)
         docs: dict[str, Any] = {}

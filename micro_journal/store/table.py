@@ -12,7 +12,7 @@ else — ids, queries, the query cache, ``Document`` — is TinyDB's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 from tinydb.table import Table
@@ -23,7 +23,10 @@ from .storage import JournalStorage
 _UNREADABLE = b""  # a document dumps() refuses: any change to it counts as a change
 
 
-def doc_id(key: Any) -> int | str:
+DocId = int | str  # TinyDB's number, or the text key of a document filed by hand
+
+
+def doc_id(key: Any) -> DocId:
     """A stored document key as TinyDB's document id: the number it spells, or — for a
     key that spells none exactly (``"abc"``, ``"007"``, ``"-1"``, written by another
     program) — the key itself, so reading the table never fails on it. Such a document
@@ -111,7 +114,8 @@ class JournalTable(Table):
     def _get_next_id(self) -> int:
         """TinyDB's next id (one above the highest), counting only the numeric ids: a
         document filed under ``"abc"`` must not stop every insert into its table."""
-        if self._next_id is None:
+        next_id: int | None = self._next_id
+        if next_id is None:
             older = self._older_left()
             if older is not None:  # the older check-ins are numbered up to max_id
                 keys = self._storage.peek(self.name) or {}  # type: ignore[attr-defined]
@@ -119,9 +123,8 @@ class JournalTable(Table):
             else:
                 keys, floor = self._read_table(), 0
             numbers = [i for i in map(doc_id, keys) if type(i) is int]
-            self._next_id = max(max(numbers, default=0), floor) + 1
-        next_id = self._next_id
-        self._next_id = next_id + 1
+            next_id = max(max(numbers, default=0), floor) + 1
+        self._next_id = next_id + 1  # type: ignore[assignment]  # TinyDB types it None
         return next_id
 
     def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
@@ -176,7 +179,7 @@ class JournalTable(Table):
         finally:
             self._named_only = False
 
-    def remove(self, cond=None, doc_ids=None):  # type: ignore[no-untyped-def]
+    def remove(self, cond=None, doc_ids=None):
         storage = self._storage
         doc_ids = list(doc_ids) if doc_ids is not None else None
         self._named_only = (
@@ -187,7 +190,7 @@ class JournalTable(Table):
         finally:
             self._named_only = False
 
-    def replace(self, doc_id: int, document: Mapping) -> None:
+    def replace(self, doc_id: DocId, document: Mapping) -> None:
         """Put ``document`` in place of document ``doc_id`` (inserted if it is new):
         fields it lacks are dropped, unlike ``update``."""
         def updater(table: dict) -> None:
@@ -213,11 +216,14 @@ class JournalDB(TinyDB):
     """TinyDB on a :class:`~.storage.JournalStorage`, with :class:`JournalTable` tables."""
 
     table_class = JournalTable
-    default_storage_class = JournalStorage
+    default_storage_class = JournalStorage  # type: ignore[assignment]  # TinyDB types it JSONStorage
 
     @property
-    def storage(self) -> JournalStorage:  # type: ignore[override]
+    def storage(self) -> JournalStorage:
         return self._storage  # type: ignore[return-value]
+
+    if TYPE_CHECKING:  # TinyDB's table() is typed as its base Table
+        def table(self, name: str, **kwargs: Any) -> JournalTable: ...
 
     def forget(self) -> None:
         """Every table forgets what it cached: memory was read again from disk."""
