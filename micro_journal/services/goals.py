@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..domain import dates, rules
 from ..domain import goals as rules_goals
@@ -259,7 +260,7 @@ def goal_from_draft(
     if skill_id and repo.get(MicroSkill, skill_id) is None:
         raise ValidationError("skill", "that micro-skill is no longer in the journal")
     objective = find_objective(repo, name)
-    fields = dict(
+    fields: dict[str, Any] = dict(  # the goal's fields, whether new or edited
         action=action, deadline=deadline.isoformat(), success_metric=draft.success_metric.strip(),
         estimate_minutes=estimate, skill_id=skill_id,
         objective_id=objective.id if objective else "pending",
@@ -376,7 +377,7 @@ def mastered_skills(
     weekly review's, else the check-ins' mean.
     """
     from ..domain import stacking
-    from .plan import Measures
+    from .plan.measures import Measures
 
     out: list[Mastered] = []
     measures: dict[str, Measures] = {}
