@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ..domain import dates
@@ -24,6 +24,7 @@ from ..services import goals as svc
 from ..store import JournalError, ReadOnlyJournal
 from ..widgets.text_fields import SafeInput, SafeTextArea, suggestible
 from .base import JournalScreen
+from .form_dialog import FormDialog
 
 DEADLINE_HINT = "today · tomorrow · fri · +3d · +1w · +1m · YYYY-MM-DD"
 CHEERS = (
@@ -44,12 +45,16 @@ FIELDS = [
 ]
 
 
-class GoalForm(ModalScreen[str | None]):
+class GoalForm(FormDialog[str | None]):
     """Add or edit a micro-goal; returns the saved goal's id (None when cancelled)."""
     CSS_PATH = "../styles/goals.tcss"
 
     KEYS = GOAL_FORM_KEYS
     BINDINGS = bindings(GOAL_FORM_KEYS)
+    DIALOG_CLASSES = "goal-form"
+    # the field's live note says what is wrong, like the deadline's
+    ERROR_ID = "{field}-note"
+    ERROR_MARKUP = "[$error]✗ {message}[/]"
 
     def __init__(
         self, goal: MicroGoal | None = None, objective_id: str | None = None
@@ -59,7 +64,14 @@ class GoalForm(ModalScreen[str | None]):
         self.objective_id = objective_id
 
     # ----------------------------------------------------------------- building
-    def compose(self) -> ComposeResult:
+    def heading(self) -> str:
+        title = "Edit micro-goal" if self.goal else "New micro-goal"
+        return (
+            f"[b]{title}[/b]  [$text-muted]specific · a short deadline · measurable · "
+            "under two hours[/]"
+        )
+
+    def compose_fields(self) -> ComposeResult:
         repo = self.app.repo
         objectives = repo.objectives() if repo else []
         draft = svc.draft_of(repo, self.goal) if (repo and self.goal) else svc.GoalDraft()
@@ -74,48 +86,37 @@ class GoalForm(ModalScreen[str | None]):
             "action": draft.action, "objective": draft.objective, "deadline": draft.deadline,
             "metric": draft.success_metric, "estimate": draft.estimate,
         }
-        title = "Edit micro-goal" if self.goal else "New micro-goal"
-        with Vertical(id="dialog", classes="goal-form"):
-            yield Static(
-                f"[b]{title}[/b]  [$text-muted]specific · a short deadline · measurable · "
-                "under two hours[/]",
-                classes="form-title",
-            )
-            with VerticalScroll(classes="goal-fields"):
-                for name, label, hint in FIELDS:
-                    with Horizontal(classes="goal-field"):
-                        yield Label(label)
-                        suggester = None
-                        if name == "objective":
-                            suggester = SuggestFromList(
-                                suggestible([o.title for o in objectives]), case_sensitive=False
-                            )
-                        yield SafeInput(
-                            values[name], placeholder=hint, id=name, suggester=suggester
-                        )
-                    yield Static("", id=f"{name}-note", classes="goal-note")
-                skills = [s for s in (repo.skills() if repo else []) if s.status != "archived"]
-                titles = {o.id: o.title for o in objectives}
-                options = [
-                    (markup_line(f"{s.title} · {titles.get(s.objective_id, '?')}"), s.id)
-                    for s in skills
-                ]
+        with VerticalScroll(classes="goal-fields"):
+            for name, label, hint in FIELDS:
                 with Horizontal(classes="goal-field"):
-                    yield Label("Skill")
-                    value = draft.skill_id if draft.skill_id in {s.id for s in skills} else None
-                    yield Select(
-                        options, prompt="none (optional)", allow_blank=True,
-                        value=value if value else Select.NULL, id="skill",
+                    yield Label(label)
+                    suggester = None
+                    if name == "objective":
+                        suggester = SuggestFromList(
+                            suggestible([o.title for o in objectives]), case_sensitive=False
+                        )
+                    yield SafeInput(
+                        values[name], placeholder=hint, id=name, suggester=suggester
                     )
-                yield Static("", id="skill-note", classes="goal-note")
-            # why a save failed (read-only, disk): in the form, where no toast covers it
-            yield Static("", id="save-note", classes="goal-note")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save  ctrl+s", variant="primary", id="save")
-                yield Button("Cancel  esc", id="cancel")
+                yield Static("", id=f"{name}-note", classes="goal-note")
+            skills = [s for s in (repo.skills() if repo else []) if s.status != "archived"]
+            titles = {o.id: o.title for o in objectives}
+            options = [
+                (markup_line(f"{s.title} · {titles.get(s.objective_id, '?')}"), s.id)
+                for s in skills
+            ]
+            with Horizontal(classes="goal-field"):
+                yield Label("Skill")
+                value = draft.skill_id if draft.skill_id in {s.id for s in skills} else None
+                yield Select(
+                    options, prompt="none (optional)", allow_blank=True,
+                    value=value if value else Select.NULL, id="skill",
+                )
+            yield Static("", id="skill-note", classes="goal-note")
+        # why a save failed (read-only, disk): in the form, where no toast covers it
+        yield Static("", id="save-note", classes="goal-note")
 
     def on_mount(self) -> None:
-        self.query_one("#action", Input).focus()
         self._update_notes()
 
     # ----------------------------------------------------------------- live notes
@@ -198,24 +199,7 @@ class GoalForm(ModalScreen[str | None]):
         said = markup_line(rules_goals.describe_deadline(day, self.today))
         self._note("deadline", f"[$success]→ {said}[/]")
 
-    # ----------------------------------------------------------------- keys
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            inputs[index + 1].focus()
-        else:
-            self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
+    # ----------------------------------------------------------------- saving
     def action_save(self) -> None:
         repo = self.app.repo
         if repo is None:
@@ -227,16 +211,12 @@ class GoalForm(ModalScreen[str | None]):
         except ValidationError as err:
             self._update_notes()
             target = err.field if err.field in {n for n, *_ in FIELDS} | {"skill"} else "action"
-            self._note(target, f"[$error]✗ {markup_lines(err.message)}[/]")
-            self.query_one(f"#{target}-note").display = True
-            self.query_one(f"#{target}").focus()
+            self.show_error(target, err.message)
             return
         try:
             saved = svc.save_goal(repo, draft, self.today, self.goal)
         except (ReadOnlyJournal, JournalError) as err:
-            # said in the form (a toast would sit over it); everything typed is still here
-            self._note("save", f"[$error]✗ Not saved: {markup_lines(str(err))}[/]")
-            self.query_one("#save-note").display = True
+            self.not_saved(err)
             return
         warnings = rules_goals.goal_warnings(saved)
         made = f" (new objective: {new_objective})" if new_objective else ""
@@ -247,6 +227,11 @@ class GoalForm(ModalScreen[str | None]):
         else:
             self.notify(message, timeout=4)
         self.dismiss(saved.id)
+
+    def not_saved(self, error: Exception) -> None:
+        # said in the form (a toast would sit over it); everything typed is still here
+        self._note("save", f"[$error]✗ Not saved: {markup_lines(str(error))}[/]")
+        self.query_one("#save-note").display = True
 
 
 # ------------------------------------------------------------------ one-line prompts

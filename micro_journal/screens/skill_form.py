@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.visual import VisualType
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Input, Label, Select, Static
 
 from ..domain.models import ValidationError
-from ..domain.text import markup_line, markup_lines
+from ..domain.text import markup_line
 from ..services.skills import SkillDraft, create_skill, skill_from_draft
 from ..store import JournalError
 from ..widgets.text_fields import SafeInput
+from .form_dialog import FieldError, FormDialog
 
 if TYPE_CHECKING:  # the library is loaded only when the picker opens
     from ..domain.library import Suggestion
@@ -33,27 +32,13 @@ FIELDS = [
 ]
 
 
-class FieldError(Static):
-    """A field's validation message, on its own line under the field (in a ``fields``
-    grid it spans both columns); it takes no line while there is nothing to say."""
-
-    def __init__(self, field: str) -> None:
-        super().__init__("", id=f"{field}-error", classes="field-error")
-        self.display = False
-
-    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        super().update(content, layout=layout)
-        self.display = bool(str(content).strip())
-
-
-class NewSkillForm(ModalScreen[str | None]):
+class NewSkillForm(FormDialog[str | None]):
     """Creates an objective (if new) and a micro-skill; returns the new skill's id."""
 
-    BINDINGS = [
-        ("escape", "cancel", "Cancel"),
-        ("ctrl+s", "save", "Save"),
-        ("ctrl+l", "suggestions", "Suggestions"),
-    ]
+    BINDINGS = [("ctrl+l", "suggestions", "Suggestions")]
+    DIALOG_CLASSES = "form wide"
+    SAVE_LABEL = "Create"
+    EXTRA_BUTTONS = (("Suggestions  ctrl+l", "suggestions"),)
 
     def __init__(
         self,
@@ -67,39 +52,36 @@ class NewSkillForm(ModalScreen[str | None]):
         super().__init__(name=name, id=id, classes=classes)
         self._suggestion = suggestion
 
-    def compose(self) -> ComposeResult:
+    def heading(self) -> str:
+        return "[b]New micro-skill[/b]"
+
+    def compose_fields(self) -> ComposeResult:
         app = self.app
         objectives = app.repo.objectives() if app.repo else []
         default_minutes = str(app.config.default_practice_minutes)
-        with Vertical(id="dialog", classes="form wide"):
-            yield Static("[b]New micro-skill[/b]", classes="form-title")
-            with VerticalScroll(classes="form-scroll"), Grid(classes="form-grid fields"):
-                for name, label, hint in FIELDS:
-                    yield Label(label)
-                    if name == "direction":
-                        yield Select(
-                            [("higher is better", "higher"), ("lower is better", "lower")],
-                            value="higher", allow_blank=False, id="direction",
-                        )
-                    else:
-                        value = ""
-                        if name == "minutes":
-                            value = default_minutes
-                        elif name == "days":
-                            value = "7"
-                        elif name == "objective" and len(objectives) == 1:
-                            value = objectives[0].title
-                        yield SafeInput(value, placeholder=hint, id=name)
-                    yield FieldError(name)
-            yield Static("", id="checklist")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Suggestions  ctrl+l", id="suggestions")
-                yield Button("Create  ctrl+s", variant="primary", id="save")
-                yield Button("Cancel  esc", id="cancel")
+        with VerticalScroll(classes="form-scroll"), Grid(classes="form-grid fields"):
+            for name, label, hint in FIELDS:
+                yield Label(label)
+                if name == "direction":
+                    yield Select(
+                        [("higher is better", "higher"), ("lower is better", "lower")],
+                        value="higher", allow_blank=False, id="direction",
+                    )
+                else:
+                    value = ""
+                    if name == "minutes":
+                        value = default_minutes
+                    elif name == "days":
+                        value = "7"
+                    elif name == "objective" and len(objectives) == 1:
+                        value = objectives[0].title
+                    yield SafeInput(value, placeholder=hint, id=name)
+                yield FieldError(name)
+        yield Static("", id="checklist")
 
     def on_mount(self) -> None:
-        first = "title" if self.query_one("#objective", Input).value else "objective"
-        self.query_one(f"#{first}", Input).focus()
+        if self.query_one("#objective", Input).value:  # named already: the skill next
+            self.query_one("#title", Input).focus()
         self._update_checklist()
         suggestion, self._suggestion = self._suggestion, None  # once, even if called twice
         if suggestion is not None:
@@ -122,8 +104,7 @@ class NewSkillForm(ModalScreen[str | None]):
                 field.value = getattr(draft, name)
                 field.cursor_position = 0  # show the start of long text
         self.query_one("#direction", Select).value = draft.direction
-        for error in self.query(".field-error"):
-            error.update("")
+        self.clear_errors()
         title = self.query_one("#title", Input)
         title.focus()
         self._update_checklist()
@@ -182,44 +163,37 @@ class NewSkillForm(ModalScreen[str | None]):
         )
         self.query_one("#checklist", Static).update(text)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            self.focus_next()
-        else:
-            self.action_save()
+    def check(self, draft: SkillDraft) -> None:
+        """Raise ValidationError naming the first field that is wrong."""
+        skill_from_draft(draft, "x")
+        require_objective(draft)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        elif event.button.id == "suggestions":
-            self.action_suggestions()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        for error in self.query(".field-error"):
-            error.update("")
+    def checked_draft(self) -> SkillDraft | None:
+        """The draft, or None with the error shown at its field."""
+        self.clear_errors()
         draft = self.draft()
         try:
-            skill_from_draft(draft, "x")
-            if not draft.objective.strip():
-                raise ValidationError("objective", "name the objective this skill serves")
+            self.check(draft)
         except ValidationError as err:
-            self.query_one(f"#{err.field}-error", Static).update(markup_lines(err.message))
-            widget = self.query_one(f"#{err.field}")
-            widget.focus()
+            self.show_error(err.field, err.message)
+            return None
+        return draft
+
+    def action_save(self) -> None:
+        draft = self.checked_draft()
+        if draft is None:
             return
         try:
             skill = create_skill(
                 self.app.repo, draft, self.app.clock.today(), self.app.config.first_weekday
             )
         except JournalError as err:
-            self.notify(str(err), title="Not saved", severity="error", timeout=15)
+            self.not_saved(err)
             return
         self.notify(f"Created: {skill.title}. Press space to check in today.", timeout=5)
         self.dismiss(skill.id)
+
+
+def require_objective(draft: SkillDraft) -> None:
+    if not draft.objective.strip():
+        raise ValidationError("objective", "name the objective this skill serves")

@@ -16,7 +16,7 @@ from textual.widgets import Input
 from micro_journal.cli import make_app
 from micro_journal.config import Config
 from micro_journal.domain.clock import FixedClock
-from micro_journal.screens.plan import PlanForm, SkillDraftForm
+from micro_journal.screens.plan_dialogs import PlanForm, SkillDraftForm
 from micro_journal.screens.skill_form import NewSkillForm
 from tests.ui.test_library_ui import until
 

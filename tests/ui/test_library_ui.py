@@ -6,7 +6,7 @@ from textual.widgets import Input, OptionList, Select, Static
 
 from micro_journal.domain.library import Suggestion, load_library
 from micro_journal.screens.library_picker import LibraryPicker
-from micro_journal.screens.plan import SkillDraftForm
+from micro_journal.screens.plan_dialogs import SkillDraftForm
 from micro_journal.screens.skill_form import NewSkillForm
 from micro_journal.screens.today import TodayScreen
 from micro_journal.services.library import user_library_dir

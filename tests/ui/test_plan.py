@@ -8,10 +8,10 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from micro_journal.domain.clock import FixedClock
 from micro_journal.screens.help import HelpScreen
-from micro_journal.screens.plan import (
+from micro_journal.screens.plan import PlanScreen
+from micro_journal.screens.plan_dialogs import (
     ConfirmEnd,
     PlanForm,
-    PlanScreen,
     SkillDraftForm,
     SkillPicker,
 )

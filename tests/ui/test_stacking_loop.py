@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextAre
 from micro_journal.cli import main
 from micro_journal.config import Config
 from micro_journal.domain.clock import FixedClock
-from micro_journal.screens.plan import SkillDraftForm
+from micro_journal.screens.plan_dialogs import SkillDraftForm
 from micro_journal.screens.review import ReviewScreen
 from micro_journal.screens.review_dialogs import NextSkillPicker
 from micro_journal.screens.skill_form import NewSkillForm
