@@ -1,5 +1,4 @@
-"""Backups of a journal: the daily copy and its rotation, the copy before a migration,
-and putting a backup back (restore).
+"""Backups of a journal: the daily copy, its rotation, the copy before a migration.
 
 Backups live in ``backups/`` beside the journal, named ``<stem>-<label><suffix>``, of
 three kinds:
@@ -20,8 +19,8 @@ change. Earlier versions wrote plain copies (``.json``): they are read, listed,
 restored and rotated with the others. Whatever the format, a backup holds the
 journal's bytes exactly as they were on disk; :func:`read_backup` gives them back.
 
-A day whose journal has not changed since the newest backup costs no copy: its
-backup is a hard link to that one (the same bytes, checked).
+A day whose journal has not changed since the newest backup costs no copy: a hard
+link to that one (the same bytes, checked).
 
 The daily backup is taken when the journal is first opened for writing on a day. The
 app opens it inside :func:`daily_in_background`: the file is opened there (so the copy
@@ -52,16 +51,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import changes, files, layout
+from . import files, layout
 from .files import (
     TMP_MARK,
     atomic_write,
     check_shape,
-    dumps,
     file_identity,
     fsync_dir,
     make_folder,
-    move_aside,
     parse_journal_bytes,
     stamp,
     temp_name,
@@ -701,46 +698,3 @@ def _last_backups_before_set_aside(path: Path, backups: list[Path]) -> set[Path]
         if before:
             keep.add(before[-1])
     return keep
-
-
-# ---------------------------------------------------------------- restore
-
-
-def restore_backup(path: Path, backup: Path, raw: bytes | None = None) -> None:
-    """Put ``backup`` in place of the journal (the caller holds its lock; no app has it
-    open): journal.json gets the bytes it holds, uncompressed, as they were.
-
-    A journal that still exists is first kept — with its change log folded in — as a
-    ``before-restore`` backup, or set aside as ``<name>.corrupt-…`` (with its log) when
-    it does not parse; never overwritten blindly. The change log goes before the
-    backup is put in place, so none of its changes is ever applied on top of it.
-    ``raw``: the backup's bytes, when the caller has read them already.
-    """
-    wait_for_backups()
-    path = Path(os.path.realpath(path))  # a symlinked journal: the file it names
-    if raw is None:
-        raw = read_backup(backup)
-    parse_journal_bytes(raw)
-    log_path = changes.changes_path_for(path)
-    if path.exists():
-        current = path.read_bytes()
-        try:
-            data = parse_journal_bytes(current)
-        except ValueError:
-            move_aside(path)
-            if log_path.exists():
-                move_aside(log_path)
-        else:
-            log = changes.read(path, changes.snapshot_token(data))
-            if log.batches:
-                changes.apply(data, log.batches)
-                current = dumps(data)
-            if log.damaged:
-                move_aside(log_path)  # what could not be read is kept, not deleted
-            if current.strip():
-                # under a name nothing has: an earlier safety copy (a restore in the
-                # same second) is the journal as it was then, and stays
-                _write_new_backup(path, f"before-restore-{stamp()}", current)
-    with contextlib.suppress(FileNotFoundError):
-        log_path.unlink()  # its changes are in the before-restore backup
-    atomic_write(path, raw)

@@ -18,8 +18,9 @@ from tinydb import TinyDB
 from micro_journal.domain.models import Entry, Objective
 from micro_journal.store import JournalCorrupt, Repository, open_journal, read_state
 from micro_journal.store import changes as changes_mod
-from micro_journal.store.backups import read_backup, restore_backup
+from micro_journal.store.backups import read_backup
 from micro_journal.store.changes import TOKEN_KEY, changes_path_for
+from micro_journal.store.restore import restore_backup
 
 DAY = dt.date(2026, 11, 18)
 

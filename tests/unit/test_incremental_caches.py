@@ -22,7 +22,7 @@ from micro_journal.domain.models import (
 )
 from micro_journal.services.today import build_today
 from micro_journal.store import Repository, open_journal
-from micro_journal.store.backups import restore_backup
+from micro_journal.store.restore import restore_backup
 
 TODAY = dt.date(2026, 11, 18)
 SKILLS = 3

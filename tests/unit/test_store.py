@@ -43,10 +43,10 @@ from micro_journal.store.backups import (
     backup_label,
     list_backups,
     read_backup,
-    restore_backup,
 )
 from micro_journal.store.changes import changes_path_for
 from micro_journal.store.files import leftover_temps, parse_journal_bytes
+from micro_journal.store.restore import restore_backup
 
 DAY1 = dt.date(2026, 11, 18)
 

@@ -15,11 +15,11 @@ from ...store.backups import (
     backup_dir_for,
     list_backups,
     read_backup,
-    restore_backup,
 )
 from ...store.errors import JournalLocked
 from ...store.files import describe_os_error, parse_journal_bytes
 from ...store.journal import Journal
+from ...store.restore import restore_backup
 from ...store.storage import lock_path_for, real_path
 from .common import PortabilityError
 from .records import read_documents
@@ -103,7 +103,8 @@ def restore(journal_path: Path, backup: Path) -> RestoreResult:
                        - aside_before)
     finally:
         lock.release()
-    return RestoreResult(backup, (kept or aside or [None])[-1], unreadable)
+    moved = kept or aside
+    return RestoreResult(backup, moved[-1] if moved else None, unreadable)
 
 
 def describe_backups(journal_path: Path) -> list[tuple[Path, int, float]]:
