@@ -98,7 +98,7 @@ class Journal:
             return []
         from . import changes as change_log
         from . import sync
-        from .files import identity_of, move_aside
+        from .files import identity_of
         from .storage import read_state
 
         replaced = self.storage.changed_on_disk()
@@ -145,7 +145,7 @@ class Journal:
                 told.append(f"{copy.name} (a conflict copy left by {tool}) cannot be merged: "
                             f"{_why(err)}. It is left as it is.")
                 continue
-            done.append((copy, outcome.summary() or "nothing new"))
+            done.append((copy, outcome.summary()))
         for log_path, seen in logs:
             log = change_log.read(self.path, None, log_path=log_path)
             theirs = sync.from_log(log.batches + log.foreign)
@@ -169,13 +169,14 @@ class Journal:
                         "they are and merged at the next start."]
         for copy, what in done:
             try:
-                kept = move_aside(copy, "merged")
+                kept = sync.keep_merged(self.path, copy)
             except OSError as err:
-                told.append(f"Merged {copy.name} ({what}), but it cannot be moved aside: "
-                            f"{describe_os_error(err)}.")
+                told.append(f"Merged {copy.name} ({what or 'nothing new'}), but it cannot be "
+                            f"moved aside: {describe_os_error(err)}.")
                 continue
-            told.append(f"Merged {copy.name}, a conflict copy: {what}. It is kept as "
-                        f"{kept.name}.")
+            if what:  # a copy that brought nothing is put away without a word
+                told.append(f"Merged {copy.name}, a conflict copy: {what}. It is kept in "
+                            f"{kept.parent.name}/.")
         return told
 
     def _holds(self, theirs: Data) -> bool:

@@ -34,7 +34,9 @@ file but to read one; the store (journal.py) lays the result down atomically.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 import zlib
 from pathlib import Path
@@ -410,3 +412,37 @@ def device_id(folder: Path, *, create: bool = True) -> str | None:
     except OSError:
         pass  # a read-only config folder: this run's id only (its log is still its own)
     return made
+
+
+MERGED_KEEP = 30  # merged conflict copies kept, the newest (backups hold the rest)
+
+
+def merged_dir_for(path: Path) -> Path:
+    """Where conflict copies go once merged: ``journal.json.merged/`` beside it."""
+    return path.with_name(path.name + ".merged")
+
+
+def keep_merged(path: Path, copy: Path) -> Path:
+    """Move a merged conflict copy of the journal at ``path`` into its merged folder
+    (never deleted at once: the newest MERGED_KEEP stay, older ones go; every record
+    they held is in the journal and its backups). Returns where it went."""
+    from .files import free_name, make_folder, stamp
+
+    folder = merged_dir_for(path)
+    make_folder(folder)
+    target = free_name(folder / f"{stamp()}-{copy.name}")
+    os.rename(copy, target)
+    kept = sorted((p for p in folder.iterdir() if p.is_file()), key=_merged_at)
+    for old in kept[:-MERGED_KEEP]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target
+
+
+def _merged_at(copy: Path) -> tuple[str, int]:
+    """Oldest first: the stamp its name starts with, then when it was moved there."""
+    try:
+        moved = copy.stat().st_ctime_ns
+    except OSError:
+        moved = 0
+    return copy.name[:16], moved

@@ -49,6 +49,11 @@ def other_device_copy(path: Path, folder: Path) -> tuple[Path, str]:
     return copy, skill
 
 
+def merged_copies(path: Path) -> list[Path]:
+    folder = path.with_name(path.name + ".merged")
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
 def bodies(path: Path) -> set[str]:
     return {d["body"] for d in read_journal(path).get("entries", {}).values()}
 
@@ -61,12 +66,13 @@ async def test_a_conflict_copy_is_merged_at_start(demo_path, make, tmp_path, nam
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         told = [n.message for n in app._notifications]
-        assert any(f"Merged {name}" in m and "1 check-in" in m for m in told), told
+        assert any(f"Merged {name}" in m and "1 check-in" in m and "journal.json.merged/" in m
+                   for m in told), told
         assert app.repo.checkin(skill, DEMO_DAY) is not None
     assert len(checkins_on(demo_path, DEMO_DAY, skill)) == 1
     assert "Written on the desktop." in bodies(demo_path)
     assert not demo_path.with_name(name).exists()  # moved aside, never deleted:
-    assert list(demo_path.parent.glob(f"{name}.merged-*"))
+    assert [p.name.endswith(name) for p in merged_copies(demo_path)] == [True]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -87,7 +93,7 @@ async def test_a_conflict_copy_is_merged_while_the_app_is_open(
         await pilot.press("space")  # and the app goes on saving on the merged journal
     assert len(checkins_on(demo_path, DEMO_DAY, skill)) == 1
     assert "Written on the desktop." in bodies(demo_path)
-    assert list(demo_path.parent.glob(f"{name}.merged-*"))
+    assert [p.name.endswith(name) for p in merged_copies(demo_path)] == [True]
 
 
 class CopyLoop:
@@ -231,8 +237,22 @@ async def test_a_conflicting_version_is_shown_in_the_editor_and_resolved_there(
     assert saved["body"] == "Laptop: smiled first. Desktop: paused.!"
     assert "conflicts" not in saved
     # the old copy merged once more does not bring the resolved conflict back
-    merged_aside = next(demo_path.parent.glob("journal (conflicted copy).json.merged-*"))
+    [merged_aside] = merged_copies(demo_path)
     with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
         journal.merge_copy(merged_aside)
     again = next(d for d in read_journal(demo_path)["entries"].values() if d["id"] == entry.id)
     assert again["body"] == saved["body"] and "conflicts" not in again
+
+
+def test_merged_copies_are_kept_in_their_folder_the_newest_thirty(demo_path, tmp_path):
+    """A copy that brings nothing new is put away without a word; the merged folder
+    keeps the newest 30 copies, so months of syncing do not fill the journal's folder."""
+    for n in range(33):
+        shutil.copy(demo_path, demo_path.with_name(f"journal ({n + 1}).json"))
+        with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
+            assert not [m for m in journal.notices if "Merged" in m]
+    kept = merged_copies(demo_path)
+    assert len(kept) == 30
+    assert any(p.name.endswith("journal (33).json") for p in kept)
+    assert not any(p.name.endswith("journal (1).json") for p in kept)
+    assert not list(demo_path.parent.glob("journal (*).json"))
