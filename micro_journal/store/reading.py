@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from . import changes, files, layout
+from . import changes, files, layout, sync
 from .backups import list_backups, newest_good_backup
 from .errors import JournalCorrupt, JournalMissing, JournalUnreadable
 from .files import (
@@ -23,6 +23,7 @@ from .files import (
     describe_os_error,
     identity_of,
     leftover_temps,
+    make_folder,
     move_aside,
     parse_journal_bytes,
     stamp,
@@ -232,6 +233,10 @@ def _keep_log_copy(path: Path, label: str) -> Path | None:
     source = changes.changes_path_for(path)
     target = source.with_name(f"{source.name}.{label}-{stamp()}")
     try:
+        if label == "merged":  # (with sync, routine: kept with the merged copies)
+            folder = sync.merged_dir_for(path)
+            make_folder(folder)
+            target = folder / target.name
         shutil.copyfile(source, target)
         os.chmod(target, 0o600)
     except OSError:

@@ -170,7 +170,7 @@ def test_a_tinydb_insert_while_saves_are_pending_keeps_both(box, demo):
         [notice] = [n for n in journal.notices if "changed by another program" in n]
     assert {"waiting in the log", "also waiting", "inserted by a script"} <= notes
     assert "both are kept" in notice and "1 record got a new document id" in notice
-    assert list(demo.parent.glob("journal.json*.changes.merged-*"))
+    assert list(demo.parent.glob("journal.json.merged/journal.json*.changes.merged-*"))
     with TinyDB(demo) as plain:
         found = plain.table("checkins").search(Query().note == "waiting in the log")
         mine = plain.table("checkins").search(Query().id == "from-a-script")
@@ -191,7 +191,7 @@ def test_a_log_left_when_the_journal_was_replaced_by_hand_is_merged_not_dropped(
         notes = {c.note for c in Repository(journal).checkins()}
         assert any("changed by another program" in n for n in journal.notices)
     assert "saved before the swap" in notes
-    assert list(demo.parent.glob("journal.json*.changes.merged-*"))
+    assert list(demo.parent.glob("journal.json.merged/journal.json*.changes.merged-*"))
 
 
 def test_a_journal_written_by_the_app_reads_whole_with_plain_tinydb(tmp_path):
