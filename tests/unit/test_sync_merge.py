@@ -9,6 +9,7 @@ each replica left it is still there (as the entry's text or a conflicting versio
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import shutil
@@ -18,7 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from micro_journal.domain.models import Entry, MicroGoal, MicroSkill, Objective
+from micro_journal.domain.models import (
+    Entry,
+    MicroGoal,
+    MicroSkill,
+    Objective,
+    Plan,
+    PlanWeek,
+)
 from micro_journal.store import read_state
 from micro_journal.store.journal import open_journal
 from micro_journal.store.repository import Repository
@@ -38,8 +46,10 @@ def make_base(folder: Path) -> Path:
     journal = open_journal(path)
     repo = Repository(journal)
     objective = repo.save(Objective(title="Public speaking"))
-    for title in ("Pause", "Slow down"):
-        repo.save(MicroSkill(objective_id=objective.id, title=title))
+    skills = [repo.save(MicroSkill(objective_id=objective.id, title=title))
+              for title in ("Pause", "Slow down")]
+    repo.save(Plan(objective_id=objective.id, start_week="2026-11-02",
+                   weeks=[PlanWeek(skill_id=skill.id) for skill in skills]))
     repo.save(Entry(date=DAY0.isoformat(), body="Week one."))
     repo.save(MicroGoal(objective_id=objective.id, action="Record a talk",
                         deadline="2026-11-20"))
@@ -55,6 +65,7 @@ ops = st.one_of(
     st.tuples(st.just("entry"), st.integers(0, 4), st.text("xyz", min_size=1, max_size=4)),
     st.tuples(st.just("goal"), st.text("gh", min_size=1, max_size=3)),
     st.tuples(st.just("goal-done"), st.integers(0, 2)),
+    st.tuples(st.just("plan"), st.sampled_from(["hold", "stack", "end"])),
 )
 
 
@@ -85,6 +96,15 @@ def live(path: Path, steps) -> dict:
             goals = sorted(repo.all(MicroGoal), key=lambda g: g.created_at + g.id)
             goal = goals[step[1] % len(goals)]
             repo.save(goal.touched(status="done" if goal.status == "open" else "open"))
+        elif kind == "plan":  # hold the last week, stack a week, or end the plan
+            plan = repo.all(Plan)[0]
+            weeks = [dataclasses.replace(w) for w in plan.weeks]
+            if step[1] == "hold":
+                weeks.append(PlanWeek(skill_id=None, hold=True))
+            elif step[1] == "stack":
+                weeks[-1] = dataclasses.replace(weeks[-1], decision="stack")
+            repo.save(plan.touched(weeks=weeks) if step[1] != "end"
+                      else plan.touched(status="ended", ended_on="2026-11-20"))
     journal.close()
     return read_state(path)
 
@@ -100,7 +120,7 @@ def fold(copies: list[dict]) -> dict:
     return result
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plans=st.lists(st.lists(ops, max_size=6), min_size=2, max_size=3))
 def test_replicas_converge_in_every_order_and_lose_nothing(tmp_path_factory, plans):
@@ -123,7 +143,7 @@ def test_replicas_converge_in_every_order_and_lose_nothing(tmp_path_factory, pla
         assert records_equal(merge(merged, copy)[0], merged)
 
     removed = {doc["id"] for copy in copies for doc in (copy.get("tombstones") or {}).values()}
-    for table in ("checkins", "entries", "goals", "skills", "objectives"):
+    for table in ("checkins", "entries", "goals", "skills", "objectives", "plans"):
         kept = records(merged, table)
         for copy in copies:
             for rid, doc in records(copy, table).items():
