@@ -27,7 +27,9 @@ class SkillDraft:
     days: str = "7"
 
 
-def _number(text: str, field: str) -> float | None:
+def parse_number(text: str, field: str, name: str = "") -> float | None:
+    """A typed number: empty is None; anything else must be a finite number (``name``
+    leads the error's words: "the measurement must be a finite number")."""
     text = text.strip().replace(",", ".")
     if not text:
         return None
@@ -36,7 +38,7 @@ def _number(text: str, field: str) -> float | None:
     except ValueError:
         raise ValidationError(field, f"{text!r} is not a number") from None
     if value != value or abs(value) == float("inf"):
-        raise ValidationError(field, "must be a finite number")
+        raise ValidationError(field, f"{name} must be a finite number".lstrip())
     return value
 
 
@@ -61,7 +63,8 @@ def skill_from_draft(draft: SkillDraft, objective_id: str = "") -> MicroSkill:
     direction = draft.direction if draft.direction in ("higher", "lower") else "higher"
     metric = Metric(
         name=draft.metric.strip(), unit=draft.unit.strip(), direction=direction,
-        baseline=_number(draft.baseline, "baseline"), target=_number(draft.target, "target"),
+        baseline=parse_number(draft.baseline, "baseline"),
+        target=parse_number(draft.target, "target"),
     )
     return MicroSkill(
         objective_id=objective_id, title=draft.title.strip(), why=draft.why.strip(),

@@ -23,6 +23,7 @@ from ...domain.models import (
 )
 from ...domain.plan import Change
 from ...store.repository import Repository
+from ..skills import parse_number
 from .editing import WeekChoice, chosen_skill
 from .measures import Measured, Measures, as_date, find_review, tweak_weeks
 from .view import plans_of
@@ -226,16 +227,7 @@ def _history(
 
 def parse_measurement(text: str) -> float | None:
     """A typed measurement: empty is None; anything else must be a finite number."""
-    text = text.strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValidationError("value", f"{text!r} is not a number") from None
-    if value != value or abs(value) == float("inf"):
-        raise ValidationError("value", "the measurement must be a finite number")
-    return value
+    return parse_number(text, "value", "the measurement")
 
 
 @dataclass(frozen=True)
