@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TypeVar
 
 from ..domain import dates, rules
 from ..domain.models import (
@@ -27,6 +28,8 @@ from ..store.repository import Repository
 
 SEED = 20261118
 
+R = TypeVar("R", bound=Record)
+
 
 def _stamp(day: dt.date, minute: int) -> str:
     moment = dt.datetime.combine(day, dt.time(7, 0), dt.UTC) + dt.timedelta(minutes=minute)
@@ -40,7 +43,7 @@ def build_demo(today: dt.date, first_weekday: int = rules.MONDAY) -> list[Record
     made = start - dt.timedelta(days=3)
     order = iter(range(10_000))
 
-    def stamped(record: Record, day: dt.date = made) -> Record:
+    def stamped(record: R, day: dt.date = made) -> R:
         record.created_at = record.updated_at = _stamp(day, next(order))
         return record
 

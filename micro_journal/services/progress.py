@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -272,11 +273,10 @@ def build(repo: Repository, today: dt.date, first_weekday: int = rules.MONDAY,
 # ------------------------------------------------------------------ pictures
 
 
-def pictures_dir(env: dict[str, str] | None = None) -> Path:
+def pictures_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where saved pictures go: ``$MICRO_JOURNAL_PICTURES_DIR``, else a micro-journal
     folder in the user's Pictures folder (platformdirs)."""
-    env = os.environ if env is None else env
-    override = env.get(PICTURES_ENV)
+    override = (os.environ if env is None else env).get(PICTURES_ENV)
     if override:
         return Path(override).expanduser()
     from platformdirs import user_pictures_path

@@ -179,7 +179,8 @@ def export_to_file(
         whole[0] = total + max(1, total // 50)
         progress(min(done, total), whole[0])
 
-    write_export(target, iter_export(repo, fmt, **options, progress=making), fmt)
+    making_options: ExportOptions = {**options, "progress": making}
+    write_export(target, iter_export(repo, fmt, **making_options), fmt)
     progress(whole[0], whole[0])
 
 

@@ -27,7 +27,8 @@ def ics_fold(line: str, limit: int = 75) -> str:
     """Fold a content line to at most ``limit`` octets per physical line (RFC 5545 §3.1),
     never splitting a UTF-8 character; continuation lines start with one space."""
     parts: list[str] = []
-    current, size, room = [], 0, limit
+    current: list[str] = []
+    size, room = 0, limit
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > room:

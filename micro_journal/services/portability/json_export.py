@@ -194,7 +194,7 @@ def _plain_review(doc: dict[str, Any]) -> bool:
     )
 
 
-def _field_set(cls: type[Record]) -> frozenset[str]:
+def _field_set(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(cls)) - {"extra"}
 
 
@@ -236,6 +236,11 @@ def _stored_table(repo: Repository, name: str) -> dict[str, Any]:
         return tables[name] if tables is not None else {}
     except KeyError:
         return {}
+
+
+def _ticker(progress: Progress, at: int, size: int, total: int) -> Callable[[int], None]:
+    """``progress`` as one table of ``size`` documents is read, from ``at`` of ``total``."""
+    return lambda n: progress(at + min(n, size), total)
 
 
 def _export_rows(
@@ -281,9 +286,9 @@ def _export_rows(
                     tags = tags_of(stored, body)
                 else:  # no #tag in the text: the field's tags, normalised
                     given = tuple(stored)
-                    tags = normalised.get(given)
-                    if tags is None:
-                        tags = normalised[given] = normalise_tags(stored)
+                    if given not in normalised:
+                        normalised[given] = normalise_tags(stored)
+                    tags = normalised[given]
                 if tags != stored:
                     doc = {**doc, "tags": tags}
             append((doc["created_at"], ident, doc, True))
@@ -355,8 +360,7 @@ def iter_export_json(
     yield texts[0]
     for name, after in zip(order, texts[1:], strict=True):
         size = sizes[name]
-        rows = _export_rows(repo, classes[name], span,
-                            lambda n, at=base, size=size: progress(at + min(n, size), total))
+        rows = _export_rows(repo, classes[name], span, _ticker(progress, base, size, total))
         base += size
         progress(base, total)
         if not rows:

@@ -204,30 +204,30 @@ def iter_export_markdown(
         out.append("")
 
     # the weeks that have anything in them
-    def wk(day: dt.date | None) -> dt.date | None:
-        return dates.week_start(day, first_weekday) if day else None
+    def wk(day: dt.date) -> dt.date:
+        return dates.week_start(day, first_weekday)
 
     weeks: set[dt.date] = set()
     for c in snap.checkins:
-        if span.contains(c.date):
-            weeks.add(wk(as_date(c.date)))  # type: ignore[arg-type]
+        day = as_date(c.date)
+        if day is not None and span.contains(day):
+            weeks.add(wk(day))
     week_entries: dict[dt.date, list[Entry]] = defaultdict(list)
     for e in snap.entries:
         day = as_date(e.date)
         if day is not None and span.contains(day) and not e.archived:
-            weeks.add(wk(day))  # type: ignore[arg-type]
-            week_entries[wk(day)].append(e)  # type: ignore[index]
+            weeks.add(wk(day))
+            week_entries[wk(day)].append(e)
     for r in snap.reviews:
         first = as_date(r.week)
         if first and span.overlaps(first, first + dt.timedelta(days=6)):
-            weeks.add(wk(first))  # type: ignore[arg-type]
+            weeks.add(wk(first))
     done_goals: dict[dt.date, list[tuple[dt.date, MicroGoal]]] = defaultdict(list)
     for g in snap.goals:
         day = completed_day(g, day_start_hour) if g.status == "done" else None
         if day and span.contains(day):
-            weeks.add(wk(day))  # type: ignore[arg-type]
-            done_goals[wk(day)].append((day, g))  # type: ignore[index]
-    weeks.discard(None)  # type: ignore[arg-type]
+            weeks.add(wk(day))
+            done_goals[wk(day)].append((day, g))
 
     ordered = sorted(weeks)
     for n, first in enumerate(ordered, 1):
@@ -314,8 +314,8 @@ def iter_export_markdown(
     if open_goals:
         out += ["## Open micro-goals", ""]
         for g in open_goals:
-            objective = snap.objective_title(g.objective_id)
-            where = f" · {objective}" if objective else ""
+            title = snap.objective_title(g.objective_id)
+            where = f" · {title}" if title else ""
             out.append(f"- [ ] {g.action} — due {g.deadline}{where}")
         out.append("")
     yield joined.end(out)

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Callable
+from typing import TypeVar, cast
 
 from ...domain import dates
 from ...domain.models import (
@@ -22,6 +23,8 @@ from ...domain.models import (
 )
 from ...store.repository import Repository
 from .common import Progress, as_date, noop
+
+R = TypeVar("R", bound=Record)
 
 
 def phases(progress: Progress) -> tuple[Progress, Progress]:
@@ -69,41 +72,38 @@ class Snapshot:
         self._weeks: dict[dt.date, list[CheckIn]] = {}
         self._weeks_start: int | None = None
 
+    def of(self, cls: type[R]) -> list[R]:
+        """The records of ``cls``, sorted by (created, id)."""
+        # ``records`` maps each class to its own records: a mapping mypy cannot type
+        return cast("list[R]", self.records[cls])
+
     @functools.cached_property
     def objectives(self) -> dict[str, Objective]:
-        return {o.id: o for o in self.records[Objective]}  # type: ignore[misc]
+        return {o.id: o for o in self.of(Objective)}
 
     @functools.cached_property
     def skills(self) -> dict[str, MicroSkill]:
-        return {s.id: s for s in self.records[MicroSkill]}  # type: ignore[misc]
+        return {s.id: s for s in self.of(MicroSkill)}
 
     @functools.cached_property
     def plans(self) -> list[Plan]:
-        return list(self.records[Plan])  # type: ignore[arg-type]
+        return list(self.of(Plan))
 
     @functools.cached_property
     def checkins(self) -> list[CheckIn]:
-        return sorted(
-            self.records[CheckIn], key=lambda c: (c.date, c.created_at, c.id)  # type: ignore[attr-defined]
-        )
+        return sorted(self.of(CheckIn), key=lambda c: (c.date, c.created_at, c.id))
 
     @functools.cached_property
     def entries(self) -> list[Entry]:
-        return sorted(
-            self.records[Entry], key=lambda e: (e.date, e.created_at, e.id)  # type: ignore[attr-defined]
-        )
+        return sorted(self.of(Entry), key=lambda e: (e.date, e.created_at, e.id))
 
     @functools.cached_property
     def reviews(self) -> list[WeeklyReview]:
-        return sorted(
-            self.records[WeeklyReview], key=lambda r: (r.week, r.created_at)  # type: ignore[attr-defined]
-        )
+        return sorted(self.of(WeeklyReview), key=lambda r: (r.week, r.created_at))
 
     @functools.cached_property
     def goals(self) -> list[MicroGoal]:
-        return sorted(
-            self.records[MicroGoal], key=lambda g: (g.deadline, g.created_at, g.id)  # type: ignore[attr-defined]
-        )
+        return sorted(self.of(MicroGoal), key=lambda g: (g.deadline, g.created_at, g.id))
 
     @functools.cached_property
     def by_skill(self) -> dict[str, list[CheckIn]]:
