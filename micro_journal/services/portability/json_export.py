@@ -58,7 +58,7 @@ try:
 
     _ORJSON_OPTS = _orjson.OPT_INDENT_2 | _orjson.OPT_SORT_KEYS
 except ImportError:  # pragma: no cover - the stdlib writes the same bytes, slower
-    _orjson = None  # type: ignore[assignment]
+    _orjson = None  # type: ignore[assignment]  # the optional module, absent
     _ORJSON_OPTS = 0
 
 # orjson writes a float under 1e-4 in forms of its own (``0.00001``, ``1e-7``) where the
@@ -220,6 +220,7 @@ def _stored_as_is(cls: type[Record]) -> bool:
     """Whether ``cls.from_stored`` keeps every field of a document as it is (no field
     decoded, nothing rewritten): then a document holding exactly its fields is, once
     the check has taken it, what the record's ``to_dict()`` gives back."""
+    # a classmethod read from its class is a bound method: it has __func__ (mypy says not)
     return (cls._decode.__func__ is Record._decode.__func__  # type: ignore[attr-defined]
             and not any(getattr(check, "decodes", False) for _name, check in cls.SCHEMA))
 

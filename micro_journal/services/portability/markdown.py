@@ -241,9 +241,9 @@ def iter_export_markdown(
                     "| Date | Skill | Status | Minutes | Value | Note |",
                     "|---|---|---|---:|---:|---|"]
             for c in week_checkins:
-                day = as_date(c.date)
                 out.append(
-                    f"| {dates.day_short(day)} | {md_cell(snap.skill_title(c.skill_id))} | "  # type: ignore[arg-type]
+                    f"| {dates.day_short(rules.to_date(c.date))} | "
+                    f"{md_cell(snap.skill_title(c.skill_id))} | "
                     f"{c.status} | {'' if c.minutes is None else c.minutes} | "
                     f"{num(c.value)} | {md_cell(c.note)} |"
                 )
@@ -282,8 +282,7 @@ def iter_export_markdown(
         if entries:
             out += ["### Journal", ""]
             for e in entries:
-                day = as_date(e.date)
-                bits = [dates.day_long(day)]  # type: ignore[arg-type]
+                bits = [dates.day_long(rules.to_date(e.date))]
                 if e.mood:
                     bits.append(f"mood {e.mood}/5")
                 if e.energy:

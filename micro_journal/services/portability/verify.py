@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ...domain.models import ALL_RECORD_TYPES, CheckIn, Record
 from ...store import changes, migrations
@@ -116,14 +116,15 @@ def verify_parsed(report: VerifyReport, data: dict[str, Any], *, empty: bool = F
     ids, problems = read_documents(data)
     report.problems += problems
     seen_days: dict[tuple[str, str], str] = {}
-    for record in ids[CheckIn].values():
-        key = (record.skill_id, record.date)  # type: ignore[attr-defined]
+    # ``ids`` maps each class to its own records: a mapping mypy cannot type
+    for checkin in cast("dict[str, CheckIn]", ids[CheckIn]).values():
+        key = (checkin.skill_id, checkin.date)
         if key in seen_days:
             report.problems.append(
-                f"{_label(record)}: a second check-in of the same skill on {key[1]} "
+                f"{_label(checkin)}: a second check-in of the same skill on {key[1]} "
                 f"(the other is {seen_days[key][:8]})"
             )
-        seen_days[key] = record.id
+        seen_days[key] = checkin.id
     for cls in ALL_RECORD_TYPES:
         for record in ids[cls].values():
             for where, target, ref in references(record):
