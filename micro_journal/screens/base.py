@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 
 from ..store import JournalError, ReadOnlyJournal
 
 if TYPE_CHECKING:
     from ..app import MicroJournalApp
+    from ..store import Repository
 
 T = TypeVar("T")
+
+
+def journal_app(node: MessagePump) -> MicroJournalApp:
+    """``node.app`` typed as what it is: every screen and dialog of ours runs in a
+    MicroJournalApp (Textual types it ``App[Any]``). For dialogs, which are no
+    ``JournalScreen`` and so have no ``mj``."""
+    return cast("MicroJournalApp", node.app)
 
 
 class JournalScreen(Screen):
@@ -107,7 +116,16 @@ class JournalScreen(Screen):
 
     @property
     def mj(self) -> MicroJournalApp:
-        return self.app  # type: ignore[return-value]
+        return journal_app(self)
+
+    @property
+    def repo(self) -> Repository:
+        """The open journal's repository, where one is sure to be open: in a change run by
+        ``write`` (which checks first), or drawing a screen shown only with a journal."""
+        repo = self.mj.repo
+        if repo is None:
+            raise RuntimeError("no journal is open")
+        return repo
 
     def write(self, change: Callable[[], T], *, what: str = "change") -> T | None:
         """Run a journal change; on failure tell the user plainly and return None."""
