@@ -71,6 +71,9 @@ def utc_now_iso() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
+STAMP_UNKNOWN = "1970-01-01T00:00:00+00:00"  # a stored record's missing stamp
+
+
 def stamp_after(stamp: str) -> str:
     """A stamp for a new version of a record last stamped ``stamp``: now, or a second
     after ``stamp`` when this clock is behind it (a device whose clock lags still
@@ -147,6 +150,11 @@ class Record:
         made-up one would change at every read)."""
         if isinstance(data, dict) and "id" not in data:
             raise RecordError("id", "is missing", "lacks id")
+        if isinstance(data, dict) and not ("created_at" in data and "updated_at" in data):
+            # (written by hand or by another program) nor a made-up stamp: "now" would
+            # change at every read, and make the record the newest in a sync merge
+            known = data.get("created_at", data.get("updated_at", STAMP_UNKNOWN))
+            data = {"created_at": known, "updated_at": known, **data}
         return cls.from_dict(data)
 
     @classmethod
