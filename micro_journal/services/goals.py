@@ -38,7 +38,7 @@ class GoalRow:
     goal: MicroGoal
     objective: Objective | None
     skill: MicroSkill | None
-    state: str  # domain.goals.STATES
+    state: str  # what domain.goals.classify says: stale, overdue, due, upcoming, done, dropped
     late: int  # days past the deadline (negative: days left)
 
     @property
