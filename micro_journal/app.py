@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import gc
 import os
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import ModalScreen, Screen
@@ -28,9 +28,14 @@ from .textual_internals import (
 )
 from .themes import ThemeCatalog
 
+if TYPE_CHECKING:
+    from .screens.editor import EditorScreen
+
 TEST_CRASH_ENV = "MICRO_JOURNAL_TEST_CRASH"  # binds f12 to a crash, for tests
 # how often a read-only app (another micro-journal holds the lock) tries to take the lock
 LOCK_POLL_SECONDS = 2.0
+# how often the journal's folder is looked at for what a sync tool brought (store/sync.py)
+SYNC_POLL_SECONDS = 5.0
 
 
 def shutdown_signals() -> list[int]:
@@ -138,7 +143,7 @@ class MicroJournalApp(CrashHooks, App[None]):
         self.reviews_offered: set[tuple[str, str, dt.date]] = set()
         self.theme_catalog: ThemeCatalog | None = None
         self._theme_problems: list[tuple[str, str]] = []  # (title, message), told on mount
-        self.editors: set = set()  # open entry editors, saved on quit/signal/crash
+        self.editors: set[EditorScreen] = set()  # open entry editors, saved on quit/signal/crash
         self._first_frame = contextlib.ExitStack()  # closed once the first frame is up
         # temporary demo folders made for this app (by switch_to_demo or `--demo`),
         # removed when it quits
@@ -193,6 +198,26 @@ class MicroJournalApp(CrashHooks, App[None]):
         if journal is None or journal.read_only_reason is None or self._lock_wait_over:
             return False
         return str(journal.lock_path) in journal.read_only_reason
+
+    def poll_sync(self) -> None:
+        """Merge what a sync tool brought into the journal's folder (another device's
+        conflict copy, change log, or journal.json): every screen then shows it. Not
+        while an editor is open: its entry is merged once it is closed."""
+        journal, repo = self.journal, self.repo
+        if journal is None or repo is None or journal.read_only or self.editors:
+            return
+        before = journal.storage.replacements
+        try:
+            told = journal.sync()
+        except JournalError as err:
+            self.notify(f"Could not merge another device's changes: {err}", title="Sync",
+                        severity="error", timeout=12)
+            return
+        if journal.storage.replacements != before:
+            repo.forget_indexes()
+            self.refresh_screens()
+        for line in told:
+            self.notify(line, title="Sync", timeout=12)
 
     def _poll_lock(self) -> None:
         if self.locked_out:
@@ -267,50 +292,10 @@ class MicroJournalApp(CrashHooks, App[None]):
         return True
 
     def _carry_editors(self) -> list[str]:
-        """Move open editors onto the journal just reopened; what to tell the user.
+        """Move open editors onto the journal just reopened (``open_editors.py``)."""
+        from .open_editors import carry_editors
 
-        Text typed while read-only is saved now. If the other app changed the same entry
-        meanwhile, its version stays and the typed text is saved as a new entry of the
-        same day; an editor with nothing typed shows the entry as it is now.
-        """
-        from textual.widgets import TextArea
-
-        from .domain.models import Entry, new_id, utc_now_iso
-        from .services.journal import JournalService
-
-        told: list[str] = []
-        if self.repo is None:
-            return told
-        for editor in list(self.editors):
-            service = JournalService(self.repo)
-            mine = editor.entry
-            stored = self.repo.get(Entry, mine.id)
-            changed = stored is not None and (
-                (stored.updated_at, stored.body) != (mine.updated_at, mine.body)
-            )
-            editor.service = service
-            if changed and not editor.dirty:
-                editor.entry = stored
-                with contextlib.suppress(Exception):
-                    area = editor.query_one(TextArea)
-                    with area.prevent(TextArea.Changed):
-                        area.load_text(stored.body)
-            elif changed:
-                now = utc_now_iso()
-                editor.entry = dataclasses.replace(
-                    mine, id=new_id(), created_at=now, updated_at=now, extra=dict(mine.extra)
-                )
-                if editor.write_draft():  # the draft now goes by the new entry's id
-                    service.drafts.delete(mine.id)
-                told.append(
-                    " The other micro-journal had changed the entry you were editing: "
-                    "both are kept, your text as a new entry of the same day."
-                )
-            if editor.dirty:
-                editor.save_pending(quiet=True)  # on failure it keeps the text and a draft
-            with contextlib.suppress(Exception):
-                editor.refresh_view()
-        return told
+        return carry_editors(self)
 
     # ------------------------------------------------------------- lifecycle
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -346,23 +331,15 @@ class MicroJournalApp(CrashHooks, App[None]):
         self.set_interval(60, self.check_day)
         # read-only because another micro-journal has the journal: writable once it quits
         self.set_interval(LOCK_POLL_SECONDS, self._poll_lock)
+        # another device's saves, synced into the journal's folder: merged as they come
+        self.set_interval(SYNC_POLL_SECONDS, self.poll_sync)
         self._install_signal_handlers()
 
     def offer_drafts(self) -> None:
         """Text that never reached the journal (the app died, the disk was full…)."""
-        if self.repo is None:
-            return
-        from .store.drafts import DraftStore
+        from .open_editors import offer_drafts
 
-        if not DraftStore(self.repo.journal.path).all():
-            return  # the usual case: no need to load the journal service at start-up
-        from .services.journal import JournalService
-
-        drafts = JournalService(self.repo).pending_drafts()
-        if drafts:
-            from .screens.drafts import DraftOffer
-
-            self.push_screen(DraftOffer(drafts))
+        offer_drafts(self)
 
     # ------------------------------------------------------------- never lose text
     def emergency_save(self) -> bool:
@@ -453,7 +430,7 @@ class MicroJournalApp(CrashHooks, App[None]):
         sheet.source = {location: sheet.source[location] for location in order}
         sheet.parse()
 
-    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+    def push_screen(self, screen, *args, **kwargs):
         if isinstance(screen, Screen):
             self.load_styles(screen)
             if isinstance(screen, ModalScreen):
@@ -604,7 +581,7 @@ class MicroJournalApp(CrashHooks, App[None]):
     # ------------------------------------------------------------- switching
     _resuming = False
 
-    def switch_mode(self, mode: str):  # type: ignore[override]
+    def switch_mode(self, mode: str):
         """Textual holds painting back 50 ms on every switch, to hide a half-built
         screen. A screen already built is drawn (or redrawn from the journal) before
         the switch returns: show it at once."""
@@ -652,32 +629,10 @@ class MicroJournalApp(CrashHooks, App[None]):
         return list(getattr(screen, "KEYS", []))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for key in self.screen_keys(screen) + GLOBAL_KEYS:
-            if key.action == "command_palette":
-                continue
-            yield SystemCommand(
-                key.help, f"key: {key.label_in(self.keymap)}  ·  id: {key.id}",
-                partial(self._run_from_palette, screen, key),
-            )
-        if self.locked_out:
-            yield SystemCommand(
-                "Try to write again",
-                "Read-only: another micro-journal has the journal open. Take it over now if "
-                "that one has quit (this happens by itself every few seconds)",
-                self.action_try_writable,
-            )
-        yield SystemCommand(
-            "Change theme", "Pick a colour theme; the list previews each one as you move",
-            self.action_change_theme,
-        )
-        yield SystemCommand(
-            "Export journal…", "Write the journal to a file: JSON, Markdown, CSV or iCalendar",
-            partial(self.open_portability, "export"),
-        )
-        yield SystemCommand(
-            "Import into journal…", "Add records from a micro-journal JSON or a jrnl export",
-            partial(self.open_portability, "import"),
-        )
+        """The palette's commands: every key, and a few without one (``palette.py``)."""
+        from .palette import system_commands
+
+        return system_commands(self, screen)
 
     def open_portability(self, mode: str) -> None:
         """The export/import dialog (services/portability does the work)."""
@@ -695,14 +650,8 @@ class MicroJournalApp(CrashHooks, App[None]):
 
         self.push_screen(PortabilityDialog(mode), done)
 
-    async def _run_from_palette(self, screen: Screen, key: Key) -> None:
-        target = self if key in GLOBAL_KEYS else screen
-        if not await self.run_action(key.action, target):
-            # the key is disabled there right now (check_action): say so, not nothing
-            self.notify(f"Not available right now: {key.help}", timeout=5)
-
     # ------------------------------------------------------------- notices
-    def notify(  # type: ignore[override]
+    def notify(
         self, message: str, *, title: str = "", markup: bool = True, **kwargs
     ) -> None:
         """A toast. Messages hold user text (titles, actions, paths, errors), so every
