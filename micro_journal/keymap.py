@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,8 @@ REVIEW_KEYS: list[Key] = keyset("review", [
 ])
 
 
-def bindings(keys: list[Key]) -> list[Binding]:
+def bindings(keys: list[Key]) -> list[BindingType]:
+    """A class's ``BINDINGS``: typed as Textual types that list (which also takes tuples)."""
     return [k.binding() for k in keys]
 
 

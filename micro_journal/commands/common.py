@@ -55,7 +55,7 @@ def check_day(day: dt.date, what: str) -> dt.date:
     return day
 
 
-def out(text: str) -> str:
+def out(text: object) -> str:
     """User text (titles, notes, actions, paths) for a command's terminal output:
     newlines and tabs kept, every other control character shown as a placeholder, so
     nothing in a journal ever reaches the terminal as a control code."""
@@ -78,7 +78,7 @@ def _print_late_notices() -> None:
     _OPENED.clear()
 
 
-def out_line(text: str) -> str:
+def out_line(text: object) -> str:
     """A message for one line of standard error: line breaks become spaces."""
     from ..domain.text import visible
 
