@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .commands.common import (  # the commands' shared helpers (cli.X stays importable)
@@ -36,10 +36,6 @@ from .commands.common import (  # the commands' shared helpers (cli.X stays impo
     out_line,
     refuse_special_file,
 )
-
-# re-exported for commands/portability.py, which still imports them from here
-from .commands.common import open_for as open_for
-from .commands.common import wait_for_lock as wait_for_lock
 from .config import DB_ENV, Config, default_db_path, load_config
 
 if TYPE_CHECKING:
@@ -77,7 +73,7 @@ def _text_arg(value: str, label: str) -> str:
                        f"at position {err.start}); nothing was written") from None
 
 
-def _decode_text_args(args: argparse.Namespace) -> None:
+def _decode_text_args(args: argparse.Namespace | SimpleNamespace) -> None:
     for name, value in vars(args).items():
         if name in PATH_ARGS:
             continue
@@ -140,7 +136,7 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     """
     import argparse
 
-    keep = {} if top else {"default": argparse.SUPPRESS}
+    keep: dict[str, Any] = {} if top else {"default": argparse.SUPPRESS}
     parser.add_argument("--db", metavar="PATH", **keep,
                         help=f"the journal file (default: ${DB_ENV} or the user data folder)")
     parser.add_argument("--wait", metavar="SECONDS", **keep,
@@ -163,13 +159,13 @@ def _parser_class() -> type[argparse.ArgumentParser]:
     import argparse
 
     class GlobalSubParsers(argparse._SubParsersAction):
-        def add_parser(self, name, **kwargs):  # type: ignore[override]
+        def add_parser(self, name, **kwargs):
             parser = super().add_parser(name, **kwargs)
             _global_options(parser, top=False)
             return parser
 
     class Parser(argparse.ArgumentParser):
-        def add_subparsers(self, **kwargs):  # type: ignore[override]
+        def add_subparsers(self, **kwargs):
             kwargs.setdefault("action", GlobalSubParsers)
             return super().add_subparsers(**kwargs)
 
@@ -218,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
 # in commands/common.py: a command never imports this module.
 COMMAND_MODULES: tuple[str, ...] = ("micro_journal.commands.portability",
                                     "micro_journal.commands.goals",
-                                    "micro_journal.commands.entries")
+                                    "micro_journal.commands.entries",
+                                    "micro_journal.commands.sync")
 
 
 def app_args(argv: Sequence[str]) -> SimpleNamespace | None:
@@ -251,10 +248,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _OPENED.clear()
     args = app_args(argv) or build_parser().parse_args(argv)
     command = getattr(args, "command", None)
+    _name_device()
     try:
         _decode_text_args(args)
-        if args.command is None:
-            return run_app(args)
+        if isinstance(args, SimpleNamespace) or args.command is None:
+            return run_app(args)  # app_args's namespace, or the parser's without command
         if args.demo:
             # `--demo checkin` would otherwise write to the real journal
             raise CliError(
@@ -303,6 +301,16 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"checks the journal; set {DEBUG_ENV}=1 to see where it stopped",
               file=sys.stderr)
         return EXIT_JOURNAL
+
+
+def _name_device() -> None:
+    """This computer's name for its change log (journal.json.<device>.changes): a
+    synced folder then never holds two devices' waiting saves under one name."""
+    from .config import config_dir
+    from .store import changes
+    from .store.sync import device_id
+
+    changes.use_device(lambda create: device_id(config_dir(), create=create))
 
 
 def cmd_today(args: argparse.Namespace, config: Config) -> int:

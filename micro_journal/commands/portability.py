@@ -19,11 +19,12 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ..cli import (
+from .common import (
     EXIT_JOURNAL,
     EXIT_OK,
     EXIT_USAGE,
     CliError,
+    _db_path,
     check_day,
     open_for,
     out,
@@ -76,12 +77,6 @@ class TerminalProgress:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    from .. import cli
-
-    return cli._db_path(args)
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
