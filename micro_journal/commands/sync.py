@@ -46,8 +46,6 @@ def register(subparsers) -> None:
     )
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="OTHER.json, or BASE OURS THEIRS (git's %%O %%A %%B)")
-    p.add_argument("--wait", metavar="SECONDS",
-                   help="how long to wait for the app to let go of the journal")
     p.set_defaults(handler=cmd_merge)
 
 
