@@ -24,15 +24,20 @@ the handlers this base defines except ``on_mount``, which runs before this one.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.visual import VisualType
 from textual.widgets import Button, Input, Static
 
 from ..domain.text import markup_lines
+from .base import journal_app
+
+if TYPE_CHECKING:
+    from ..app import MicroJournalApp
 
 ResultT = TypeVar("ResultT")
 
@@ -53,7 +58,7 @@ class FieldError(Static):
 class FormDialog(ModalScreen[ResultT]):
     """A modal form with Save and Cancel; dismissed with the form's result, or None."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         ("escape", "cancel", "Cancel"),
         ("ctrl+s", "save", "Save"),
     ]
@@ -66,6 +71,11 @@ class FormDialog(ModalScreen[ResultT]):
     ENTER: ClassVar[Literal["save", "next", "next, then save"]] = "next, then save"
     ERROR_ID: ClassVar[str] = "{field}-error"  # where a field's message goes
     ERROR_MARKUP: ClassVar[str] = "{message}"  # how it is written (already escaped)
+
+    @property
+    def mj(self) -> MicroJournalApp:
+        """The app, typed (``self.app`` is an ``App[Any]`` to Textual)."""
+        return journal_app(self)
 
     # ----------------------------------------------------------------- what a form gives
     def heading(self) -> str:

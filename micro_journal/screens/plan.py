@@ -3,8 +3,11 @@ and the mastery gate at the end of a week."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
@@ -18,7 +21,6 @@ from ..widgets.footer import KeyFooter
 from ..widgets.plan_grid import WeekBlock, day_header, legend
 from .base import JournalScreen
 from .plan_dialogs import ConfirmEnd, PlanForm, SkillPicker
-from .plan_dialogs import SkillDraftForm as SkillDraftForm  # review_dialogs imports it here
 
 EXPLAIN = (
     "A plan stacks one micro-skill per week. Week 1: skill A. Week 2: A + B. "
@@ -31,7 +33,7 @@ EXPLAIN = (
 class PlanScreen(JournalScreen):
     CSS_PATH = "../styles/plan.tcss"
     KEYS = PLAN_KEYS
-    BINDINGS = bindings(PLAN_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(PLAN_KEYS)]  # a list[BindingType]
     ROOMY_HEIGHT = 32
 
     def __init__(self) -> None:
@@ -89,7 +91,7 @@ class PlanScreen(JournalScreen):
         repo = app.repo
         objectives = svc.objectives_for_plan(repo) if repo is not None else []
         self.objective_count = len(objectives)
-        if not objectives:
+        if repo is None or not objectives:
             self.view = None
             self._set_topbar("[b]Plan[/b]")
             self._show_empty(self._first_plan_text())
@@ -136,7 +138,7 @@ class PlanScreen(JournalScreen):
             (view.status(), markup_line(view.status())),
         ]
         if self.objective_count > 1:
-            ids = [o.id for o in svc.objectives_for_plan(self.mj.repo)]
+            ids = [o.id for o in svc.objectives_for_plan(self.repo)]
             text = f"objective {ids.index(view.objective.id) + 1}/{self.objective_count} (o)"
             needed.append((text, f"[$text-muted]{text}[/]"))
         if view.plan is not None and len(view.plans) > 1:
@@ -403,7 +405,7 @@ class PlanScreen(JournalScreen):
         except plan_rules.PlanEditError as err:
             self.notify(str(err), title="Plan", severity="warning", timeout=5)
             return None
-        saved = self.write(lambda: svc.save_plan(self.mj.repo, edited), what=what)
+        saved = self.write(lambda: svc.save_plan(self.repo, edited), what=what)
         if saved is None:
             return None
         if select is not None:
@@ -468,7 +470,7 @@ class PlanScreen(JournalScreen):
             try:
                 saved = self.write(
                     lambda: svc.extend_plan(
-                        self.mj.repo, plan, choice, self.mj.clock.today(),
+                        self.repo, plan, choice, self.mj.clock.today(),
                         self.mj.config.first_weekday,
                     ),
                     what="adding a week",
@@ -503,7 +505,7 @@ class PlanScreen(JournalScreen):
             try:
                 saved = self.write(
                     lambda: svc.change_week(
-                        self.mj.repo, plan, index, choice, self.mj.clock.today(),
+                        self.repo, plan, index, choice, self.mj.clock.today(),
                         self.mj.config.first_weekday,
                     ),
                     what="changing a week",
@@ -574,7 +576,7 @@ class PlanScreen(JournalScreen):
                 return
             saved = self.write(
                 lambda: svc.end_plan(
-                    self.mj.repo, plan, self.mj.clock.today(), self.mj.config.first_weekday
+                    self.repo, plan, self.mj.clock.today(), self.mj.config.first_weekday
                 ),
                 what="ending the plan",
             )

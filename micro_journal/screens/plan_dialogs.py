@@ -4,8 +4,10 @@ with its skill picker and draft-only new-skill form, and the end-the-plan questi
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
@@ -15,20 +17,27 @@ from textual.widgets.option_list import Option
 
 from ..domain import dates
 from ..domain import plan as plan_rules
-from ..domain.models import MicroSkill, ValidationError
+from ..domain.models import MicroSkill, Objective, ValidationError
 from ..domain.text import markup_line
 from ..keymap import PLAN_FORM_KEYS, bindings
 from ..services import plan as svc
 from ..services.skills import SkillDraft
 from ..store import JournalError
 from ..widgets.text_fields import SafeInput, suggestible
+from .base import journal_app
 from .form_dialog import FieldError, FormDialog
-from .skill_form import NewSkillForm, require_objective
+from .skill_form import SkillForm, require_objective
+
+if TYPE_CHECKING:
+    from ..domain.library import Suggestion
+    from ..store import Repository
 
 
 class ConfirmEnd(ModalScreen[bool]):
     CSS_PATH = "../styles/plan.tcss"
-    BINDINGS = [("y,enter", "answer(True)", "End"), ("n,escape", "answer(False)", "Keep")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        ("y,enter", "answer(True)", "End"), ("n,escape", "answer(False)", "Keep")
+    ]
 
     def __init__(self, view: svc.PlanView) -> None:
         super().__init__()
@@ -52,11 +61,13 @@ class ConfirmEnd(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class SkillDraftForm(NewSkillForm):
+class SkillDraftForm(SkillForm[SkillDraft | None]):
     """The new micro-skill form (with its checklist) that returns a draft instead of saving:
     the plan form saves everything at once."""
 
-    def __init__(self, objective: str, heading: str = "", suggestion=None) -> None:
+    def __init__(
+        self, objective: str, heading: str = "", suggestion: Suggestion | None = None
+    ) -> None:
         super().__init__(suggestion=suggestion)
         self.objective = objective
         self.heading_text = heading
@@ -66,7 +77,7 @@ class SkillDraftForm(NewSkillForm):
             return f"[b]{markup_line(self.heading_text)}[/b]"
         return super().heading()
 
-    def on_mount(self) -> None:  # before NewSkillForm.on_mount (Textual calls both)
+    def on_mount(self) -> None:  # before SkillForm.on_mount (Textual calls both)
         if self.objective.strip():
             field = self.query_one("#objective", Input)
             field.value = self.objective
@@ -79,14 +90,14 @@ class SkillDraftForm(NewSkillForm):
     def action_save(self) -> None:
         draft = self.checked_draft()
         if draft is not None:
-            self.dismiss(draft)  # type: ignore[arg-type]
+            self.dismiss(draft)
 
 
 class SkillPicker(ModalScreen[svc.WeekChoice | None]):
     """Choose an existing skill of the objective, or create one (with the checklist)."""
     CSS_PATH = "../styles/plan.tcss"
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [("escape", "cancel", "Cancel")]
 
     def __init__(
         self, objective: str, objective_id: str | None, taken: set[str], heading: str
@@ -98,7 +109,7 @@ class SkillPicker(ModalScreen[svc.WeekChoice | None]):
         self.heading = heading
 
     def skills(self) -> list[MicroSkill]:
-        repo = getattr(self.app, "repo", None)
+        repo = journal_app(self).repo
         if repo is None or self.objective_id is None:
             return []
         return [s for s in repo.skills(self.objective_id) if s.status != "archived"]
@@ -158,7 +169,7 @@ class PlanForm(FormDialog[str | None]):
     CSS_PATH = "../styles/plan.tcss"
 
     KEYS = PLAN_FORM_KEYS
-    BINDINGS = bindings(PLAN_FORM_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(PLAN_FORM_KEYS)]  # a list[BindingType]
     DIALOG_CLASSES = "form wide plan-form"
     SAVE_LABEL = "Create"
     ENTER = "next"
@@ -171,14 +182,14 @@ class PlanForm(FormDialog[str | None]):
         self.initial_weeks = weeks
 
     @property
-    def repo(self):
-        return getattr(self.app, "repo", None)
+    def repo(self) -> Repository | None:
+        return self.mj.repo
 
     def heading(self) -> str:
         return "[b]New plan[/b]  [$text-muted]one micro-skill a week, stacked[/]"
 
     def compose_fields(self) -> ComposeResult:
-        app = self.app
+        app = self.mj
         today = app.clock.today()
         choices = svc.start_choices(today, app.config.first_weekday)
         titles = [o.title for o in self.repo.objectives()] if self.repo else []
@@ -225,7 +236,7 @@ class PlanForm(FormDialog[str | None]):
         return f"Week {n} · {dates.day_range(start, end, compact=True)}"
 
     def _start_day(self) -> dt.date:
-        app = self.app
+        app = self.mj
         choices = svc.start_choices(app.clock.today(), app.config.first_weekday)
         try:
             value = self.query_one("#start", Select).value
@@ -247,9 +258,14 @@ class PlanForm(FormDialog[str | None]):
         for n in range(1, len(self.picks) + 1):
             self.query_one(f"#week-{n}-label", Label).update(self._week_label(n))
 
-    def _objective(self):
+    def _objective(self) -> Objective | None:
         title = self.query_one("#objective", Input).value
         return svc.find_objective(self.repo, title) if self.repo and title.strip() else None
+
+    def _week_title(self, choice: svc.WeekChoice) -> str:
+        repo = self.repo
+        assert repo is not None  # the plan form opens only on an open journal
+        return svc.week_choice_title(repo, choice)
 
     def _focused_pick(self) -> WeekPick | None:
         focused = self.focused
@@ -259,14 +275,13 @@ class PlanForm(FormDialog[str | None]):
         pick = self._focused_pick()
         if pick is None:
             return
-        objective = self._objective()
+        repo, objective = self.repo, self._objective()  # (an objective only with a repo)
         taken = {p.choice.skill_id for p in self.picks if p is not pick and p.choice.skill_id}
         heading = f"Week {pick.number}: the skill it stacks"
         title = self.query_one("#objective", Input).value.strip()
-        has_skills = objective is not None and any(
-            s.status != "archived" for s in self.repo.skills(objective.id)
-        )
-        if not has_skills:
+        if repo is None or objective is None or not any(
+            s.status != "archived" for s in repo.skills(objective.id)
+        ):
             self._new_skill_for(pick)
             return
         self.app.push_screen(
@@ -300,7 +315,7 @@ class PlanForm(FormDialog[str | None]):
             objective = self.query_one("#objective", Input)
             if not objective.value.strip():
                 objective.value = choice.draft.objective
-        pick.show(svc.week_choice_title(self.repo, choice))
+        pick.show(self._week_title(choice))
         self.query_one(f"#week-{pick.number}-error", Static).update("")
         pick.focus()
 
@@ -327,7 +342,7 @@ class PlanForm(FormDialog[str | None]):
         else:
             target = new
         for pick in [*picks, new]:
-            pick.show(svc.week_choice_title(self.repo, pick.choice))
+            pick.show(self._week_title(pick.choice))
         target.focus()
 
     def action_remove_week(self) -> None:
@@ -340,7 +355,7 @@ class PlanForm(FormDialog[str | None]):
         index = current.number - 1
         for k in range(index, len(picks) - 1):  # later weeks move up one
             picks[k].choice = picks[k + 1].choice
-            picks[k].show(svc.week_choice_title(self.repo, picks[k].choice))
+            picks[k].show(self._week_title(picks[k].choice))
         last = picks[-1]
         n = last.number
         for selector in (f"#week-{n}-label", f"#week-{n}", f"#week-{n}-error"):
@@ -368,7 +383,7 @@ class PlanForm(FormDialog[str | None]):
             return
         try:
             plan = svc.create_plan(
-                repo, draft, self.app.clock.today(), self.app.config.first_weekday
+                repo, draft, self.mj.clock.today(), self.mj.config.first_weekday
             )
         except (JournalError, plan_rules.PlanEditError) as err:
             self.not_saved(err)

@@ -8,7 +8,10 @@ edits everything before it is saved (with the review).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -18,23 +21,28 @@ from ..domain.models import MicroSkill
 from ..domain.text import markup_line, markup_lines
 from ..services.plan import ReviewData, WeekChoice
 from ..services.skills import SkillDraft
+from .base import journal_app
+
+if TYPE_CHECKING:
+    from ..domain.library import Suggestion
 
 
 class NextSkillPicker(ModalScreen[WeekChoice | None]):
     """Choose next week's skill; returns a WeekChoice (an existing skill or a draft)."""
 
     CSS_PATH = "../styles/plan.tcss"
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [("escape", "cancel", "Cancel")]
 
     def __init__(self, data: ReviewData, current: WeekChoice | None = None) -> None:
         super().__init__(name="next skill")
         self.data = data
         self.current = current
-        self.suggestions: list = []
+        self.suggestions: list[Suggestion] = []
         self.problems: list[str] = []
 
     def _own_skills(self) -> list[MicroSkill]:
-        repo = self.app.repo  # type: ignore[attr-defined]
+        repo = journal_app(self).repo
+        assert repo is not None  # the review (and so this picker) needs an open journal
         taken = self.data.stack_ids
         return [
             s for s in repo.skills(self.data.objective.id)
@@ -119,8 +127,8 @@ class NextSkillPicker(ModalScreen[WeekChoice | None]):
         elif option_id == "new":
             self._draft(None)
 
-    def _draft(self, suggestion) -> None:
-        from .plan import SkillDraftForm
+    def _draft(self, suggestion: Suggestion | None) -> None:
+        from .plan_dialogs import SkillDraftForm
 
         heading = "The next micro-skill to stack"
         form = (

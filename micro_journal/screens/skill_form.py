@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
@@ -13,7 +14,7 @@ from ..domain.text import markup_line
 from ..services.skills import SkillDraft, create_skill, skill_from_draft
 from ..store import JournalError
 from ..widgets.text_fields import SafeInput
-from .form_dialog import FieldError, FormDialog
+from .form_dialog import FieldError, FormDialog, ResultT
 
 if TYPE_CHECKING:  # the library is loaded only when the picker opens
     from ..domain.library import Suggestion
@@ -32,10 +33,11 @@ FIELDS = [
 ]
 
 
-class NewSkillForm(FormDialog[str | None]):
-    """Creates an objective (if new) and a micro-skill; returns the new skill's id."""
+class SkillForm(FormDialog[ResultT]):
+    """The micro-skill form and its checklist; what saving gives is the subclass's:
+    ``NewSkillForm`` creates the skill, the plan's ``SkillDraftForm`` returns the draft."""
 
-    BINDINGS = [("ctrl+l", "suggestions", "Suggestions")]
+    BINDINGS: ClassVar[list[BindingType]] = [("ctrl+l", "suggestions", "Suggestions")]
     DIALOG_CLASSES = "form wide"
     SAVE_LABEL = "Create"
     EXTRA_BUTTONS = (("Suggestions  ctrl+l", "suggestions"),)
@@ -56,7 +58,7 @@ class NewSkillForm(FormDialog[str | None]):
         return "[b]New micro-skill[/b]"
 
     def compose_fields(self) -> ComposeResult:
-        app = self.app
+        app = self.mj
         objectives = app.repo.objectives() if app.repo else []
         default_minutes = str(app.config.default_practice_minutes)
         with VerticalScroll(classes="form-scroll"), Grid(classes="form-grid fields"):
@@ -109,9 +111,12 @@ class NewSkillForm(FormDialog[str | None]):
         title.focus()
         self._update_checklist()
         # once laid out, show each field from its start (focusing scrolled to the end)
-        self.call_after_refresh(
-            lambda: [field.action_home() for field in self.query(Input) if field.value]
-        )
+        def show_starts() -> None:
+            for field in self.query(Input):
+                if field.value:
+                    field.action_home()
+
+        self.call_after_refresh(show_starts)
 
     def action_suggestions(self) -> None:
         """Open the skill library for the objective typed (every objective when none)."""
@@ -128,7 +133,7 @@ class NewSkillForm(FormDialog[str | None]):
 
     def _taken_titles(self, objective: str) -> set[str]:
         """Titles of the objective's skills already in the journal (not suggested again)."""
-        repo = getattr(self.app, "repo", None)
+        repo = self.mj.repo
         if repo is None or not objective:
             return set()
         found = next(
@@ -139,7 +144,7 @@ class NewSkillForm(FormDialog[str | None]):
         return {s.title for s in repo.skills(found.id) if s.status != "archived"}
 
     def draft(self) -> SkillDraft:
-        values = {i.id: i.value for i in self.query(Input)}
+        values = {i.id: i.value for i in self.query(Input) if i.id is not None}
         direction = self.query_one("#direction", Select).value
         return SkillDraft(direction=str(direction), **values)
 
@@ -179,14 +184,18 @@ class NewSkillForm(FormDialog[str | None]):
             return None
         return draft
 
+
+class NewSkillForm(SkillForm[str | None]):
+    """Creates an objective (if new) and a micro-skill; returns the new skill's id."""
+
     def action_save(self) -> None:
         draft = self.checked_draft()
         if draft is None:
             return
+        app = self.mj
+        assert app.repo is not None  # the form opens only on an open journal
         try:
-            skill = create_skill(
-                self.app.repo, draft, self.app.clock.today(), self.app.config.first_weekday
-            )
+            skill = create_skill(app.repo, draft, app.clock.today(), app.config.first_weekday)
         except JournalError as err:
             self.not_saved(err)
             return
