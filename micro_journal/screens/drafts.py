@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -15,11 +17,12 @@ from ..services.journal import JournalService
 from ..store import JournalError
 from ..store.drafts import Draft
 from ..widgets.footer import KeyFooter
+from .base import journal_app
 
 
 class DraftOffer(ModalScreen[None]):
     CSS_PATH = "../styles/journal.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         ("r", "restore", "Put it in the journal"),
         ("l,escape", "later", "Later"),
     ]
@@ -63,7 +66,8 @@ class DraftOffer(ModalScreen[None]):
             self.dismiss(None)
 
     def action_restore(self) -> None:
-        repo = self.app.repo
+        app = journal_app(self)
+        repo = app.repo
         if repo is None:
             return
         draft = self.drafts[0]
@@ -73,7 +77,7 @@ class DraftOffer(ModalScreen[None]):
             self.notify(str(err), title="Not restored", severity="error", timeout=12)
             return
         self.notify(f"The text of {draft.date} is in the journal now.", timeout=5)
-        self.app.refresh_screens()
+        app.refresh_screens()
         self._next()
 
     def action_later(self) -> None:

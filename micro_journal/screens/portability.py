@@ -8,9 +8,11 @@ with a progress bar, the dialog staying open on a bad path or a malformed file.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
@@ -18,6 +20,10 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from ..domain.text import markup_line, markup_lines
 from ..services import portability as pt
 from ..widgets.text_fields import SafeInput
+from .base import journal_app
+
+if TYPE_CHECKING:
+    from ..store import Repository
 
 EXPORT_CHOICES = [
     ("JSON — everything, lossless", "json"),
@@ -39,7 +45,7 @@ def default_export_path(fmt: str, today: str) -> str:
 class PortabilityDialog(ModalScreen[str | None]):
     """``mode`` is "export" or "import"; returns what to tell the user."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         ("escape", "cancel", "Cancel"),
         ("ctrl+s", "run", "Run"),
     ]
@@ -85,7 +91,7 @@ class PortabilityDialog(ModalScreen[str | None]):
         self.query_one("#progress", ProgressBar).display = False
         path = self.query_one("#path", Input)
         if self.mode == "export":
-            self._suggested = default_export_path("json", self.app.today.isoformat())
+            self._suggested = default_export_path("json", journal_app(self).today.isoformat())
             path.value = self._suggested
             self._about("json")
         else:
@@ -109,7 +115,9 @@ class PortabilityDialog(ModalScreen[str | None]):
             return
         path = self.query_one("#path", Input)
         if path.value == self._suggested:  # only replace what we suggested
-            self._suggested = default_export_path(str(event.value), self.app.today.isoformat())
+            self._suggested = default_export_path(
+                str(event.value), journal_app(self).today.isoformat()
+            )
             path.value = self._suggested
         self._about(str(event.value))
 
@@ -142,8 +150,8 @@ class PortabilityDialog(ModalScreen[str | None]):
         if self.busy:
             return
         self._error("")
-        app = self.app
-        repo = getattr(app, "repo", None)
+        app = journal_app(self)
+        repo = app.repo
         if repo is None:
             self._error("No journal is open.")
             return
@@ -172,9 +180,9 @@ class PortabilityDialog(ModalScreen[str | None]):
         for button in self.query(Button):
             button.disabled = button.id != "cancel"
         if self.mode == "export":
-            self.run_export(target, fmt)
+            self.run_export(repo, target, fmt)
         else:
-            self.run_import(incoming, path, dry_run)
+            self.run_import(repo, incoming, path, dry_run)
 
     def _progress(self, done: int, total: int) -> None:
         self.app.call_from_thread(
@@ -182,13 +190,13 @@ class PortabilityDialog(ModalScreen[str | None]):
         )
 
     @work(thread=True, exclusive=True)
-    def run_export(self, target: Path, fmt: str) -> None:
-        app = self.app
+    def run_export(self, repo: Repository, target: Path, fmt: str) -> None:
+        app = journal_app(self)
         try:
             # written as it is made: the bar covers the write too, and a ten-year
             # export is never held whole in memory
             pt.export_to_file(
-                app.repo, fmt, target, today=app.clock.today(),
+                repo, fmt, target, today=app.clock.today(),
                 first_weekday=app.config.first_weekday,
                 day_start_hour=app.config.day_start_hour, progress=self._progress,
             )
@@ -198,12 +206,14 @@ class PortabilityDialog(ModalScreen[str | None]):
         app.call_from_thread(self.dismiss, f"Wrote the {fmt} export to {target}")
 
     @work(thread=True, exclusive=True)
-    def run_import(self, incoming: pt.Incoming, path: Path, dry_run: bool) -> None:
+    def run_import(
+        self, repo: Repository, incoming: pt.Incoming, path: Path, dry_run: bool
+    ) -> None:
         from ..store import JournalError
 
-        app = self.app
+        app = journal_app(self)
         try:
-            report = pt.apply_import(app.repo, incoming, source=str(path), dry_run=dry_run,
+            report = pt.apply_import(repo, incoming, source=str(path), dry_run=dry_run,
                                      progress=self._progress)
         except JournalError as err:
             app.call_from_thread(self.failed, str(err))

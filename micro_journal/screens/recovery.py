@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -11,10 +15,11 @@ from ..domain.text import markup_line, markup_lines
 from ..store import JournalCorrupt, JournalError, JournalMissing
 from ..store.files import atomic_write
 from ..widgets.footer import KeyFooter
+from .base import journal_app
 
 
 class RecoveryScreen(ModalScreen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         ("r", "restore", "Restore backup"),
         ("e", "start_empty", "Start empty"),
         ("q", "app.quit", "Quit"),
@@ -25,8 +30,9 @@ class RecoveryScreen(ModalScreen[None]):
         self.error = error
 
     @property
-    def backup(self):
-        return getattr(self.error, "backup", None)
+    def backup(self) -> Path | None:
+        backup: Path | None = getattr(self.error, "backup", None)
+        return backup
 
     def compose(self) -> ComposeResult:
         err = self.error
@@ -53,19 +59,21 @@ class RecoveryScreen(ModalScreen[None]):
         the journal's lock, the current file kept first."""
         from ..services.portability import PortabilityError, restore
 
-        app = self.app
-        try:
-            restore(app.db_path, self.backup)  # (records it cannot read: named at open)
-        except (PortabilityError, JournalError, OSError, ValueError) as err:
-            self.notify(f"Could not restore {self.backup}: {err}", severity="error")
+        app, backup = journal_app(self), self.backup
+        if backup is None:  # the key is offered only with a backup (check_action)
             return
-        self._reopen(f"Restored {self.backup.name}.")
+        try:
+            restore(app.db_path, backup)  # (records it cannot read: named at open)
+        except (PortabilityError, JournalError, OSError, ValueError) as err:
+            self.notify(f"Could not restore {backup}: {err}", severity="error")
+            return
+        self._reopen(f"Restored {backup.name}.")
 
     def action_start_empty(self) -> None:
         self._reopen("Started an empty journal.", allow_missing=True)
 
     def _reopen(self, message: str, allow_missing: bool = False) -> None:
-        app = self.app
+        app = journal_app(self)
         if allow_missing and not app.db_path.exists():
             # an explicit, empty journal the user asked for (what was set aside stays)
             atomic_write(app.db_path, b"{}")
