@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -50,7 +52,7 @@ class GoalForm(FormDialog[str | None]):
     CSS_PATH = "../styles/goals.tcss"
 
     KEYS = GOAL_FORM_KEYS
-    BINDINGS = bindings(GOAL_FORM_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(GOAL_FORM_KEYS)]  # a list[BindingType]
     DIALOG_CLASSES = "goal-form"
     # the field's live note says what is wrong, like the deadline's
     ERROR_ID = "{field}-note"
@@ -72,7 +74,7 @@ class GoalForm(FormDialog[str | None]):
         )
 
     def compose_fields(self) -> ComposeResult:
-        repo = self.app.repo
+        repo = self.mj.repo
         objectives = repo.objectives() if repo else []
         draft = svc.draft_of(repo, self.goal) if (repo and self.goal) else svc.GoalDraft()
         if self.goal is None:
@@ -122,7 +124,7 @@ class GoalForm(FormDialog[str | None]):
     # ----------------------------------------------------------------- live notes
     @property
     def today(self) -> dt.date:
-        return self.app.clock.today()
+        return self.mj.clock.today()
 
     def draft(self) -> svc.GoalDraft:
         values = {i.id: i.value for i in self.query(Input)}
@@ -144,12 +146,12 @@ class GoalForm(FormDialog[str | None]):
 
     def _update_notes(self, changed: str | None = None) -> None:
         draft = self.draft()
-        repo = self.app.repo
+        repo = self.mj.repo
         # objective: existing (with its progress) or new
         name = draft.objective.strip()
         if changed in (None, "objective"):
             found = svc.find_objective(repo, name) if (repo and name) else None
-            if found is not None:
+            if repo is not None and found is not None:  # found only with a repo
                 done, total = rules_goals.objective_progress(
                     g for g in repo.goals() if g.objective_id == found.id
                 )
@@ -201,7 +203,7 @@ class GoalForm(FormDialog[str | None]):
 
     # ----------------------------------------------------------------- saving
     def action_save(self) -> None:
-        repo = self.app.repo
+        repo = self.mj.repo
         if repo is None:
             return
         draft = self.draft()
@@ -254,7 +256,7 @@ class LinePrompt(ModalScreen[str | None]):
     """
     CSS_PATH = ["../styles/goals.tcss", "../styles/messages.tcss"]
 
-    BINDINGS = [("escape", "skip", "Skip")]
+    BINDINGS: ClassVar[list[BindingType]] = [("escape", "skip", "Skip")]
 
     def __init__(
         self, title: str, question: str, value: str = "", placeholder: str = "",
@@ -355,7 +357,7 @@ class NotePrompt(ModalScreen[str | None]):
     """The review note of a month or quarter: a few lines; ctrl+s saves, esc cancels."""
     CSS_PATH = "../styles/goals.tcss"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         ("ctrl+s", "save", "Save"),
         ("escape", "cancel", "Cancel"),
     ]
@@ -391,7 +393,7 @@ class DueGoalPicker(ModalScreen[str | None]):
     """Today's ``g`` with several goals due: pick the one that is done."""
     CSS_PATH = ["../styles/plan.tcss", "../styles/goals.tcss"]
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [("escape", "cancel", "Cancel")]
 
     def __init__(self, rows: list[svc.GoalRow]) -> None:
         super().__init__()

@@ -6,8 +6,10 @@ between months and quarters."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
@@ -35,7 +37,7 @@ class StaleRow(Static):
 class GoalReviewScreen(JournalScreen):
     CSS_PATH = ["../styles/plan.tcss", "../styles/goals.tcss"]
     KEYS = GOAL_REVIEW_KEYS
-    BINDINGS = bindings(GOAL_REVIEW_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(GOAL_REVIEW_KEYS)]  # a list[BindingType]
 
     def __init__(self, kind: str = "month", period: Period | None = None) -> None:
         super().__init__(name="goal review")
@@ -242,7 +244,7 @@ class GoalReviewScreen(JournalScreen):
                 return
             today = self.mj.clock.today()
             saved = self.write(
-                lambda: svc.reschedule(self.mj.repo, goal, text, today), what="new deadline"
+                lambda: svc.reschedule(self.repo, goal, text, today), what="new deadline"
             )
             if saved is not None:
                 self.refresh_view()
@@ -262,7 +264,7 @@ class GoalReviewScreen(JournalScreen):
         def dropped(reason: str | None) -> None:
             if reason is None:
                 return
-            saved = self.write(lambda: svc.drop(self.mj.repo, goal, reason), what="drop")
+            saved = self.write(lambda: svc.drop(self.repo, goal, reason), what="drop")
             if saved is not None:
                 self.refresh_view()
                 self.notify(f"Dropped: {goal.action} (restorable on Goals).", timeout=4)
@@ -280,7 +282,7 @@ class GoalReviewScreen(JournalScreen):
         def written(text: str | None) -> None:
             if text is None or text.strip() == current.strip():
                 return
-            saved = self.write(lambda: svc.save_note(self.mj.repo, period, text),
+            saved = self.write(lambda: svc.save_note(self.repo, period, text),
                                what="review note")
             if saved is not None:
                 self.refresh_view()

@@ -5,9 +5,11 @@ the monthly and quarterly reviews open from here (``m`` / ``M``)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
@@ -112,7 +114,7 @@ class GoalItem(Static):
 class GoalsScreen(JournalScreen):
     CSS_PATH = "../styles/goals.tcss"
     KEYS = GOALS_KEYS
-    BINDINGS = bindings(GOALS_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(GOALS_KEYS)]  # a list[BindingType]
     ROOMY_HEIGHT = 32
 
     def __init__(self) -> None:
@@ -242,7 +244,7 @@ class GoalsScreen(JournalScreen):
         view = self.view
         assert view is not None
         container = self.query_one("#goals-list", Vertical)
-        wanted: list[tuple[str, object]] = []
+        wanted: list[tuple[str, svc.ObjectiveGoals | svc.GoalRow]] = []
         for group in view.groups:
             wanted.append(("header", group))
             wanted.extend(("row", row) for row in group.rows)
@@ -257,11 +259,14 @@ class GoalsScreen(JournalScreen):
             container.mount_all(widgets)
         width = self._row_width()
         selected = self.selected
-        for widget, (kind, item) in zip(widgets, wanted, strict=True):
-            if kind == "header":
-                widget.update(self._header(item))  # type: ignore[attr-defined]
+        for widget, (_, item) in zip(widgets, wanted, strict=True):
+            # the kinds match: a header's widget is a Static, a row's a GoalItem
+            if isinstance(item, svc.ObjectiveGoals):
+                assert isinstance(widget, Static)
+                widget.update(self._header(item))
             else:
-                widget.show(item, view.today, width, item is selected)  # type: ignore[attr-defined]
+                assert isinstance(widget, GoalItem)
+                widget.show(item, view.today, width, item is selected)
 
     def _header(self, group: svc.ObjectiveGoals) -> str:
         bar = ""
@@ -396,7 +401,7 @@ class GoalsScreen(JournalScreen):
         def written(text: str | None) -> None:
             if text is None:
                 return
-            saved = self.write(lambda: svc.set_insight(self.mj.repo, goal, text), what="insight")
+            saved = self.write(lambda: svc.set_insight(self.repo, goal, text), what="insight")
             if saved is not None:
                 self._select(goal.id)
                 self.notify("Insight saved.", timeout=3)
@@ -414,7 +419,7 @@ class GoalsScreen(JournalScreen):
         def dropped(reason: str | None) -> None:
             if reason is None:
                 return
-            saved = self.write(lambda: svc.drop(self.mj.repo, goal, reason), what="drop")
+            saved = self.write(lambda: svc.drop(self.repo, goal, reason), what="drop")
             if saved is not None:
                 self.refresh_view()
                 self.notify(f"Dropped: {goal.action}. {RESTORE_HINT}.", timeout=5)
@@ -427,7 +432,7 @@ class GoalsScreen(JournalScreen):
             return
         goal = row.goal
         was = goal.status
-        saved = self.write(lambda: svc.reopen(self.mj.repo, goal), what="reopen")
+        saved = self.write(lambda: svc.reopen(self.repo, goal), what="reopen")
         if saved is None:
             return
         self.mj.withdraw_notices(RESTORE_HINT)  # done: "… then u restores it" goes
@@ -450,7 +455,7 @@ class GoalsScreen(JournalScreen):
             if text is None:
                 return
             saved = self.write(
-                lambda: svc.reschedule(self.mj.repo, goal, text, self.mj.clock.today()),
+                lambda: svc.reschedule(self.repo, goal, text, self.mj.clock.today()),
                 what="new deadline",
             )
             if saved is not None:

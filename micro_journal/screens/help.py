@@ -10,9 +10,11 @@ the demo once the journal has a skill) is dimmed, and the note under the list sa
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from textual.actions import parse
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -62,7 +64,9 @@ class KeyRow(Horizontal):
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = ["../styles/settings.tcss", "../styles/messages.tcss"]
-    BINDINGS = [("escape,q,question_mark", "close", "Close"), ("i", "toggle_ids", "Ids")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        ("escape,q,question_mark", "close", "Close"), ("i", "toggle_ids", "Ids")
+    ]
 
     def __init__(self, below: Screen) -> None:
         super().__init__()

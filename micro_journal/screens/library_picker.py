@@ -8,9 +8,10 @@ with styles beside it, so a title such as ``[b]`` or ``[$accent]`` shows as writ
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -68,7 +69,7 @@ class LibraryPicker(ModalScreen[Suggestion | None]):
     """Pick a suggestion for ``objective_title`` (or browse every objective with ``a``)."""
 
     CSS_PATH = "../styles/library.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("a", "toggle_all", "All objectives"),
         Binding("j", "move(1)", "Down", show=False),

@@ -14,8 +14,10 @@ without saving keeps the text for the next time the review is opened in this ses
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
@@ -57,7 +59,7 @@ ADJUST_TITLE = {
 class ReviewScreen(JournalScreen):
     CSS_PATH = ["../styles/plan.tcss", "../styles/goals.tcss"]
     KEYS = REVIEW_KEYS
-    BINDINGS = bindings(REVIEW_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(REVIEW_KEYS)]  # a list[BindingType]
 
     def __init__(self, objective_id: str, day: dt.date, decide: bool = False) -> None:
         super().__init__(name="review")
@@ -82,7 +84,7 @@ class ReviewScreen(JournalScreen):
     def _load(self) -> ReviewData:
         app = self.mj
         return svc.review_data(
-            app.repo, self.objective_id, self.day, app.clock.today(), app.config.first_weekday
+            self.repo, self.objective_id, self.day, app.clock.today(), app.config.first_weekday
         )
 
     def compose(self) -> ComposeResult:
@@ -369,10 +371,10 @@ class ReviewScreen(JournalScreen):
     def _next_title(self) -> str:
         assert self.data is not None
         if self.next_choice is not None:
-            return svc.week_choice_title(self.mj.repo, self.next_choice)
+            return svc.week_choice_title(self.repo, self.next_choice)
         planned = self.data.planned_next
         if planned:
-            return svc.week_choice_title(self.mj.repo, WeekChoice(skill_id=planned))
+            return svc.week_choice_title(self.repo, WeekChoice(skill_id=planned))
         return ""
 
     def _update_all(self) -> None:
@@ -537,10 +539,10 @@ class ReviewScreen(JournalScreen):
         if decision == "tweak" and not values["adjust"].strip():
             adjust_error.update("say what the tweak changes: a new cue, a harder drill, "
                                 "another time of day")
-            field = self.query_one("#adjust", TextArea)
-            field.focus()
+            adjust = self.query_one("#adjust", TextArea)
+            adjust.focus()
             self.query_one("#review-body", VerticalScroll).scroll_to_widget(
-                field, animate=False
+                adjust, animate=False
             )
             return
         if (
@@ -555,7 +557,7 @@ class ReviewScreen(JournalScreen):
         try:
             saved = self.write(
                 lambda: svc.save_review(
-                    self.mj.repo, data, typed, values["worked"], values["adjust"], decision,
+                    self.repo, data, typed, values["worked"], values["adjust"], decision,
                     next_choice=self.next_choice if decision == "stack" else None,
                     tweak_skill_id=tweak_skill, maintenance=maintenance,
                 ),

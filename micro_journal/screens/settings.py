@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -44,7 +45,7 @@ WAITING = "Your changes wait in Settings"  # the toast on leaving with a value t
 class SettingsScreen(JournalScreen):
     CSS_PATH = "../styles/settings.tcss"
     KEYS = SETTINGS_KEYS
-    BINDINGS = bindings(SETTINGS_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(SETTINGS_KEYS)]  # a list[BindingType]
     AUTO_FOCUS = "#theme"  # a button: the number keys still switch screens from here
 
     def __init__(self) -> None:

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -18,7 +21,7 @@ HIDDEN = {"textual-ansi"}
 
 class ThemePicker(ModalScreen[str | None]):
     CSS_PATH = "../styles/settings.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         ("escape", "cancel", "Cancel"),
         ("j", "move(1)", "Down"),
         ("k", "move(-1)", "Up"),
