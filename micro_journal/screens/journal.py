@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -29,13 +28,14 @@ from ..domain import dates
 from ..domain import journal as jr
 from ..domain.models import Entry
 from ..domain.text import markup_line, markup_lines, visible
-from ..keymap import JOURNAL_KEYS, READER_KEYS, bindings
+from ..keymap import JOURNAL_KEYS, bindings
 from ..services.journal import JournalService
 from ..services.today import build_today
 from ..widgets.calendar import MonthCalendar
 from ..widgets.footer import KeyFooter
 from ..widgets.text_fields import SafeInput
 from .base import JournalScreen
+from .journal_reader import Confirm, EntryReader
 
 MARGIN = 10  # entries built beyond what the list can show, so a step down never waits
 FAST_SCAN = 0.008  # a search scan quicker than this (half a frame) runs at every key
@@ -609,7 +609,9 @@ class JournalBrowser(JournalScreen):
     def open_editor(self, entry: Entry) -> None:
         from .editor import EditorScreen
 
-        self.app.push_screen(EditorScreen(entry, self._service()))
+        service = self._service()
+        if service is not None:
+            self.app.push_screen(EditorScreen(entry, service))
 
     def action_open_entry(self) -> None:
         entry = self.highlighted_entry()
@@ -640,7 +642,9 @@ class JournalBrowser(JournalScreen):
 
     def archive(self, entry: Entry) -> None:
         service = self._service()
-        if service is not None and self.write(lambda: service.archive(entry), what="archive"):
+        if service is None:
+            return
+        if self.write(lambda: service.archive(entry), what="archive") is not None:
             self.notify(f"Archived the entry of {entry.date}. A shows archived entries.")
             self.run_search()
 
@@ -649,80 +653,6 @@ class JournalBrowser(JournalScreen):
         service = self._service()
         if entry is None or not entry.archived or service is None:
             return
-        if self.write(lambda: service.restore(entry), what="restore"):
+        if self.write(lambda: service.restore(entry), what="restore") is not None:
             self.notify(f"Restored the entry of {entry.date}.")
             self.run_search()
-
-
-class Confirm(ModalScreen[bool]):
-    CSS_PATH = "../styles/journal.tcss"
-    BINDINGS = [("y", "yes", "Yes"), ("n,escape", "no", "No")]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="confirm"):
-            yield Static(self.question)
-            yield Static("[b]y[/b] yes    [b]n[/b] / esc no", classes="confirm-keys")
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-
-class EntryReader(ModalScreen[str | None]):
-    """Read one entry rendered as Markdown."""
-    CSS_PATH = "../styles/journal.tcss"
-
-    KEYS = READER_KEYS
-    BINDINGS = bindings(READER_KEYS)
-
-    def __init__(self, entry: Entry, browser: JournalBrowser) -> None:
-        super().__init__()
-        self.entry = entry
-        self.browser = browser
-
-    def compose(self) -> ComposeResult:
-        # imported here: Markdown (markdown-it, pygments) costs the Journal's first visit
-        # ~30 ms otherwise, and only the reader needs it
-        from textual.widgets import Markdown
-
-        day = dt.date.fromisoformat(self.entry.date)
-        tags = " ".join(f"#{t}" for t in jr.entry_tags(self.entry))
-        archived = "  ·  [$warning]archived[/]" if self.entry.archived else ""
-        others = len(JournalService.conflicting_versions(self.entry))
-        if others:  # a sync kept another device's text too (store/sync.py)
-            archived += (f"  ·  [$warning]{others} conflicting version"
-                         f"{'s' if others > 1 else ''}: e to resolve[/]")
-        with Vertical(id="dialog", classes="reader"):
-            yield Static(
-                f"[b]{dates.day_long(day)}[/b]  [$text-muted]{markup_line(tags)}[/]{archived}"
-            )
-            with VerticalScroll(id="reader-scroll"):
-                yield Markdown(visible(self.entry.body, lines=True) or "*(empty entry)*")
-        yield KeyFooter(compact=True, show_command_palette=False)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "archive":
-            return not self.entry.archived
-        if action == "restore":
-            return self.entry.archived
-        return True
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_edit(self) -> None:
-        self.dismiss("edit")
-
-    def action_archive(self) -> None:
-        self.dismiss(None)
-        self.browser.action_archive()
-
-    def action_restore(self) -> None:
-        self.dismiss(None)
-        self.browser.action_restore()
