@@ -202,7 +202,8 @@ class Canvas:
 def join_styled(parts: Sequence[tuple[str, str]]) -> str:
     """Markup for (text, style) pairs, runs of one style merged."""
     out: list[str] = []
-    run_style, run = "", []
+    run_style = ""
+    run: list[str] = []
     for text, style in [*parts, ("", "\0")]:
         if style != run_style:
             if run:
@@ -221,10 +222,10 @@ class Series:
     """One line of a plot: weekly points joined by a line, optional daily dots."""
 
     label: str
-    points: list[tuple[float, float]]  # (day offset from the plot's first day, value)
+    points: Sequence[tuple[float, float]]  # (day offset from the plot's first day, value)
     style: str = "b $accent"
     marker: str = "●"
-    dots: list[tuple[float, float]] = field(default_factory=list)
+    dots: Sequence[tuple[float, float]] = field(default_factory=list)
     dot_style: str = "$primary"
     dot_glyph: str = "•"
 
@@ -265,7 +266,7 @@ class Plot:
     marks: list[Mark] = field(default_factory=list)  # moments marked on the x axis
 
     def y_range(self) -> tuple[float, float]:
-        values = [v for s in self.series for _, v in s.points + s.dots]
+        values = [v for s in self.series for _, v in [*s.points, *s.dots]]
         values += [r.value for r in self.refs]
         if self.fixed:
             values += list(self.fixed)
@@ -280,7 +281,7 @@ class Plot:
     def draw(self, width: int) -> list[str]:
         lo, hi = self.y_range()
         height = max(3, self.height)
-        labels = {}
+        labels: dict[int, str] = {}  # row: the value written on the axis
         plot_rows = height
 
         def row_of(value: float) -> int:
@@ -331,10 +332,10 @@ class Plot:
                 canvas.put(x // 2, y // 4, s.marker, s.style, 4)
         rows = canvas.rows()
         lines = []
-        for y, row in enumerate(rows):
+        for y, cells_row in enumerate(rows):
             label = labels.get(y)
-            axis = "┤" if label else "│"
-            lines.append(f"[{MUTED}]{escape((label or '').rjust(gutter))}{axis}[/]{row}")
+            tick = "┤" if label else "│"
+            lines.append(f"[{MUTED}]{escape((label or '').rjust(gutter))}{tick}[/]{cells_row}")
         lines.append(join_styled([(" " * gutter + "└", MUTED)] + [
             (on_axis[x].glyph, on_axis[x].style) if x in on_axis else ("─", MUTED)
             for x in range(plot_width)
@@ -426,10 +427,10 @@ class Bars:
                 cell = [(glyph, style)] * bar_w + [(" ", "")] * (per_day - bar_w)
                 grid[height - 1 - row].extend(cell)
         lines = []
-        for i, row in enumerate(grid):
+        for i, grid_row in enumerate(grid):
             label = f"{top}{self.unit}" if i == 0 and top else ("0" if i == height - 1 else "")
-            axis = "┤" if label else "│"
-            lines.append(f"[{MUTED}]{label.rjust(gutter)}{axis}[/]{join_styled(row)}")
+            tick = "┤" if label else "│"
+            lines.append(f"[{MUTED}]{label.rjust(gutter)}{tick}[/]{join_styled(grid_row)}")
         axis = [" "] * (days * per_day)
         taken = -1
         for day, text in self.week_labels:
