@@ -1,6 +1,9 @@
 """Progress (``4``): one skill's (or one objective's) weekly measurements, practice
 minutes, a year calendar, streaks and consistency — and achievements by week, month
-and quarter. Everything is derived from the journal at each refresh, never stored."""
+and quarter. Everything is derived from the journal at each refresh, never stored.
+
+This module lays the screen out and keeps what it shows (the view, the skill, the
+period); the plots and lines it draws are built in ``progress_charts``."""
 
 from __future__ import annotations
 
@@ -20,49 +23,43 @@ from ..store.files import atomic_write, make_folder
 from ..widgets.charts import (
     DONE,
     MISSED,
-    MUTED,
     TWEAK_STYLE,
     Bars,
     Drawing,
-    Mark,
-    Plot,
-    RefLine,
-    Series,
-    join_styled,
     pack,
-    percent,
-    ratio_style,
-    sparkline,
     tweak_lines,
 )
 from ..widgets.footer import KeyFooter
 from ..widgets.heatmap import LEGEND, PARTIAL_LEGEND, draw_heatmap
 from .base import JournalScreen
+from .progress_charts import (
+    GUTTER,
+    PALETTE,
+    SERIES_WEEKS,
+    change_text,
+    chart_weeks,
+    consistency_lines,
+    history_lines,
+    number,
+    objective_plot,
+    period_name,
+    plural,
+    short_day,
+    skill_plot,
+    streak_text,
+    unit_suffix,
+    week_labels,
+)
 
 ROOMY_HEIGHT = 36  # from this height on, taller charts
-SERIES_WEEKS = 30  # weekly points computed per refresh; the chart shows what fits
-GUTTER = 5  # the charts' y-axis labels, so the minutes line up under the measurements
-PALETTE = [("●", "b $accent"), ("◆", "b $primary"), ("▲", "b $secondary"),
-           ("▼", "b $success"), ("★", "b $warning")]
 VIEWS = ("skill", "objective", "achievements")
 KIND_NAMES = {"week": "Week", "month": "Month", "quarter": "Quarter"}
-HBAR = " ▏▎▍▌▋▊▉█"
 
 
-def _unit(metric, value: float | None = None) -> str:
-    return f" {metric.unit}" if metric.unit else ""
-
-
-def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
-
-
-def _day(day: dt.date) -> str:
-    return dates.day_short(day)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def position(ids: list[str], shown: str | None) -> int:
+    """Where the skill or objective shown is among ``ids`` (``_pick`` keeps it there;
+    the first when it is not)."""
+    return ids.index(shown) if shown is not None and shown in ids else 0
 
 
 class ProgressScreen(JournalScreen):
@@ -193,7 +190,7 @@ class ProgressScreen(JournalScreen):
             if len(ids) < 2:
                 self.notify("Only one objective has skills to chart.", timeout=3)
                 return
-            self.objective_id = ids[(ids.index(self.objective_id) + step) % len(ids)]
+            self.objective_id = ids[(position(ids, self.objective_id) + step) % len(ids)]
             first = next(s for s in data.skills if s.objective_id == self.objective_id)
             self.skill_id = first.id
         else:
@@ -201,7 +198,7 @@ class ProgressScreen(JournalScreen):
             if len(ids) < 2:
                 self.notify("There is only one skill to chart.", timeout=3)
                 return
-            self.skill_id = ids[(ids.index(self.skill_id) + step) % len(ids)]
+            self.skill_id = ids[(position(ids, self.skill_id) + step) % len(ids)]
             skill = self.skill
             if skill is not None:
                 self.objective_id = skill.objective_id
@@ -329,10 +326,10 @@ class ProgressScreen(JournalScreen):
                 tabs.append(f"[$text-muted] {label} [/]")
         if self.view == "skill":
             ids = [s.id for s in data.skills]
-            where = f"skill {ids.index(self.skill_id) + 1} of {len(ids)}  ←/→"
+            where = f"skill {position(ids, self.skill_id) + 1} of {len(ids)}  ←/→"
         elif self.view == "objective":
             ids = [o.id for o in data.objectives_shown()]
-            where = f"objective {ids.index(self.objective_id) + 1} of {len(ids)}  ←/→"
+            where = f"objective {position(ids, self.objective_id) + 1} of {len(ids)}  ←/→"
         else:
             where = f"t: {KIND_NAMES[self.kind].lower()}s  ←/→ earlier/later"
         self.query_one("#progress-tabs", Static).update(
@@ -349,21 +346,10 @@ class ProgressScreen(JournalScreen):
     def roomy(self) -> bool:
         return self.size.height >= ROOMY_HEIGHT
 
-    def _chart_weeks(self, width: int, first_week: dt.date) -> int:
-        """How many weeks the charts show: every week of data, at least 4, as many as fit
-        one cell a day."""
-        data = self.data
-        assert data is not None
-        room = max(28, width - GUTTER - 2)
-        had = (P.week_starts(data.today, 1, data.first_weekday)[0] - first_week).days // 7 + 1
-        weeks = min(room // 7, SERIES_WEEKS, max(4, had))
-        per_day = max(1, room // (7 * weeks))  # whole cells a day; then fill the width
-        return max(1, min(SERIES_WEEKS, room // (7 * per_day)))
-
     # ---- one skill
     def _draw_skill(self, sp: svc.SkillProgress) -> None:
         skill, metric = sp.skill, sp.metric
-        unit = _unit(metric)
+        unit = unit_suffix(metric)
         objective = markup_line(sp.objective.title) if sp.objective else "no objective"
         lines = [f"[b]{markup_line(skill.title)}[/b]  [$text-muted]{objective}[/]"]
         if metric.name:
@@ -376,27 +362,30 @@ class ProgressScreen(JournalScreen):
             this_week = latest.start == sp.series[-1].start
             when = "this week" if this_week else f"week of {dates.day_month(latest.start)}"
             how = " (review)" if latest.source == "review" else (
-                f" ({_plural(latest.count, 'check-in')})" if latest.count else "")
-            facts.append(f"[b]{_num(latest.value)}{markup_line(unit)}[/b] {when}{how}")
+                f" ({plural(latest.count, 'check-in')})" if latest.count else "")
+            facts.append(f"[b]{number(latest.value)}{markup_line(unit)}[/b] {when}{how}")
         if sp.change is not None:
-            facts.append(self._change_text(sp.change, metric))
+            facts.append(change_text(sp.change, metric))
         if facts:
             lines.append("  ·  ".join(facts))
-        lines.append(f"{self._streak_text(sp.streaks)}  ·  "
+        lines.append(f"{streak_text(sp.streaks)}  ·  "
                      f"{sp.week.done}/{sp.week.target} days practised this week")
         self.query_one("#pg-head", Static).update("\n".join(lines))
         self._draw_note(sp)
         self.query_one("#pg-chart-title", Static).update(
             "Weekly measurement" + (f" — {markup_line(metric.name)}" if metric.name else "")
         )
-        first_week = self.data.first_week(sp.index) if self.data else sp.series[0].start
+        data = self.data
+        assert data is not None
+        first_week = data.first_week(sp.index)
         chart = self.query_one("#pg-chart", Drawing)
-        chart.show(lambda width: self._skill_plot(sp, width, first_week).draw(width))
+        chart.show(lambda width: skill_plot(sp, data, width, first_week,
+                                            roomy=self.roomy).draw(width))
         legend = ["[b $accent]●[/] weekly measurement", "[$primary]•[/] daily value"]
         if metric.target is not None:
-            legend.append(f"[$done]──[/] target {_num(metric.target)}")
+            legend.append(f"[$done]──[/] target {number(metric.target)}")
         if metric.baseline is not None:
-            legend.append(f"[$text-muted]┄┄[/] baseline {_num(metric.baseline)}")
+            legend.append(f"[$text-muted]┄┄[/] baseline {number(metric.baseline)}")
         if sp.tweaks:
             legend.append(f"[b {TWEAK_STYLE}]▲┊[/] tweak (from the week after)")
         if metric.direction == "lower":
@@ -415,51 +404,6 @@ class ProgressScreen(JournalScreen):
                      if tweak and effect else [])
         self._draw_practice(sp.index, sp.until, sp.totals, first_week, skill.frequency_target)
 
-    def _skill_plot(self, sp: svc.SkillProgress, width: int, first_week: dt.date) -> Plot:
-        weeks = self._chart_weeks(width, first_week)
-        shown = sp.series[-weeks:]
-        start = shown[0].start
-        points = [((p.start - start).days + 3, p.value) for p in shown if p.value is not None]
-        end = start + dt.timedelta(days=7 * weeks)
-        dots = [((d - start).days, v) for d, v in sp.index.values.items() if start <= d < end]
-        metric = sp.metric
-        refs = []
-        if metric.baseline is not None:
-            refs.append(RefLine("baseline", metric.baseline, "┄", MUTED))
-        if metric.target is not None:
-            refs.append(RefLine("target", metric.target, "─", DONE))
-        marks = [Mark((t.applies_from - start).days) for t in sp.tweaks
-                 if start <= t.applies_from < end]
-        return Plot(
-            start=start, days=7 * weeks,
-            series=[Series(metric.name or "value", points, dots=sorted(dots))],
-            refs=refs, invert=metric.direction == "lower",
-            height=11 if self.roomy else 7, week_labels=self._week_labels(start, weeks),
-            min_gutter=GUTTER, marks=marks,
-        )
-
-    def _week_labels(self, start: dt.date, weeks: int) -> list[tuple[int, str]]:
-        out = []
-        for i in range(weeks):
-            day = start + dt.timedelta(weeks=i)
-            out.append((7 * i, dates.day_month(day)))
-        return out
-
-    def _change_text(self, wc: P.WeekChange, metric) -> str:
-        c = wc.change
-        unit = markup_line(_unit(metric))
-        if c.verdict == "same":
-            return f"[$text-muted]= same as the week before ({_num(wc.before.value)}{unit})[/]"
-        arrow = "▲" if c.verdict == "better" else "▼"
-        style = DONE if c.verdict == "better" else MISSED
-        sign = "+" if c.delta > 0 else "−"
-        return (f"[{style}]{arrow} {sign}{abs(c.delta):g}{unit} {c.verdict}[/] "
-                f"than the week before")
-
-    def _streak_text(self, streaks) -> str:
-        return (f"[b $streak]streak {_plural(streaks.current, 'day')}[/] "
-                f"[$text-muted](best {streaks.best})[/]")
-
     def _draw_note(self, sp: svc.SkillProgress) -> None:
         note = self.query_one("#pg-note", Static)
         text = None
@@ -467,7 +411,8 @@ class ProgressScreen(JournalScreen):
         if sp.plateau is not None:
             text = f"[b $warning]⚠ {markup_line(sp.plateau.message)}[/]"
         elif latest is not None and latest.value is not None and sp.metric.at_target(latest.value):
-            text = f"[b {DONE}]★ At target: {_num(latest.value)}{markup_line(_unit(sp.metric))}.[/]"
+            unit = markup_line(unit_suffix(sp.metric))
+            text = f"[b {DONE}]★ At target: {number(latest.value)}{unit}.[/]"
         elif not sp.index.states:
             text = ("[$warning]No check-ins for this skill yet: check in on Today (1) — "
                     "enter logs minutes and a value.[/]")
@@ -483,23 +428,23 @@ class ProgressScreen(JournalScreen):
         bars = self.query_one("#pg-bars", Drawing)
 
         def draw_bars(width: int) -> list[str]:
-            weeks = self._chart_weeks(width, first_week)
+            weeks = chart_weeks(data, width, first_week)
             start = P.week_starts(data.today, weeks, data.first_weekday)[0]
             days = P.minutes_per_day(index, start, start + dt.timedelta(days=7 * weeks - 1),
                                      data.today, until)
             return Bars(
                 [d.minutes for d in days], [d.mark for d in days],
                 height=5 if self.roomy else 3, gutter=GUTTER,
-                week_labels=self._week_labels(start, weeks),
+                week_labels=week_labels(start, weeks),
             ).draw(width)
 
         bars.show(draw_bars)
         self.query_one("#pg-bars-title", Static).update("Practice minutes per day")
         avg = f" · {totals.average:.1f} min a practice day" if totals.days else ""
-        since = f" since {_day(totals.first)} {totals.first.year}" if totals.first else ""
+        since = f" since {short_day(totals.first)} {totals.first.year}" if totals.first else ""
         self.query_one("#pg-totals", Static).update(
-            f"[b]{totals.minutes} min[/b] practised on [b]{_plural(totals.days, 'day')}[/b]"
-            f"{since}{avg} · {_plural(totals.rest_days, 'rest day')}   "
+            f"[b]{totals.minutes} min[/b] practised on [b]{plural(totals.days, 'day')}[/b]"
+            f"{since}{avg} · {plural(totals.rest_days, 'rest day')}   "
             f"[{DONE}]█[/] minutes  [$skipped]–[/] rest day  [{MISSED}]✗[/] missed"
         )
         heat = P.heatmap(index, data.today, data.first_weekday, until)
@@ -514,46 +459,21 @@ class ProgressScreen(JournalScreen):
         weekly = P.weekly_consistency(index, data.today, target, data.first_weekday, until, 12)
         monthly = P.monthly_consistency(index, data.today, target, until, 12)
         self.query_one("#pg-consistency", Drawing).show(
-            lambda width: self._consistency_lines(weekly, monthly, target, width)
+            lambda width: consistency_lines(weekly, monthly, target, width)
         )
-
-    def _consistency_lines(self, weekly: list[P.Consistency], monthly: list[P.Consistency],
-                           target: int, width: int) -> list[str]:
-        lines = []
-        spacing = 1 if width >= 8 + 24 + 30 else 0
-        this = weekly[-1]
-        known = [c for c in weekly if c.ratio is not None]
-        overall = (sum(c.done for c in known) / sum(c.expected for c in known)) if known else None
-        overall = min(1.0, overall) if overall is not None else None
-        week_text = (f"this week {this.done} of {target} · last 12 weeks "
-                     f"[{ratio_style(overall)}]{percent(overall)}[/]")
-        lines.append(f"[$text-muted]Weeks  [/] {sparkline([c.ratio for c in weekly], spacing)}"
-                     + (f"  {week_text}" if width >= 8 + 24 + 44 else ""))
-        if width < 8 + 24 + 44:
-            lines.append(f"        {week_text}")
-        per = 5 if width >= 8 + 60 else 4
-        months = "".join(dates.month_short(c.start).rjust(per) for c in monthly)
-        values = join_styled([
-            (percent(c.ratio).rjust(per), ratio_style(c.ratio)) for c in monthly
-        ])
-        lines.append(f"[$text-muted]Months  {months}[/]")
-        lines.append(f"[$text-muted]        [/]{values}")
-        lines.append(f"[$text-muted]done days ÷ the days your {target}-of-7 target asks "
-                     "for; rest days excused[/]")
-        return lines
 
     # ---- a whole objective
     def _draw_objective(self, op: svc.ObjectiveProgress) -> None:
         lines = [f"[b]{markup_line(op.objective.title)}[/b]  [$text-muted]"
-                 f"{_plural(len(op.skills), 'skill')} · progress from baseline (0%) to "
+                 f"{plural(len(op.skills), 'skill')} · progress from baseline (0%) to "
                  "target (100%), up is better for every skill[/]"]
-        facts = [self._streak_text(op.streaks) + " [$text-muted](days any skill was "
+        facts = [streak_text(op.streaks) + " [$text-muted](days any skill was "
                  "practised)[/]"]
         for sp in op.skills:
             if sp.change is not None:
                 title = sp.skill.title if len(sp.skill.title) <= 32 else (
                     sp.skill.title[:31].rstrip() + "…")
-                facts.append(f"{markup_line(title)}: " + self._change_text(sp.change, sp.metric))
+                facts.append(f"{markup_line(title)}: " + change_text(sp.change, sp.metric))
         lines.append("  ·  ".join(facts[:1]))
         lines += [f"  {f}" for f in facts[1:]]
         self.query_one("#pg-head", Static).update("\n".join(lines))
@@ -571,7 +491,7 @@ class ProgressScreen(JournalScreen):
         assert data is not None
         first_week = data.first_week(op.index)
         self.query_one("#pg-chart", Drawing).show(
-            lambda width: self._objective_plot(op, width, first_week).draw(width)
+            lambda width: objective_plot(op, data, width, first_week, roomy=self.roomy).draw(width)
         )
         legend = []
         missing = []
@@ -591,26 +511,6 @@ class ProgressScreen(JournalScreen):
         self.query_one("#pg-chart-legend", Static).update(text)
         self._draw_practice(op.index, op.until, op.totals, first_week, op.target)
 
-    def _objective_plot(self, op: svc.ObjectiveProgress, width: int, first_week: dt.date
-                        ) -> Plot:
-        weeks = self._chart_weeks(width, first_week)
-        start = op.skills[0].series[-weeks].start if op.skills else first_week
-        series = []
-        for n, sp in enumerate(op.skills):
-            glyph, style = PALETTE[n % len(PALETTE)]
-            points = []
-            for p in sp.series[-weeks:]:
-                ratio = P.progress_ratio(sp.metric, p.value)
-                if ratio is not None:
-                    points.append(((p.start - start).days + 3, round(100 * ratio, 1)))
-            series.append(Series(sp.skill.title, points, style=style, marker=glyph))
-        return Plot(
-            start=start, days=7 * weeks, series=series,
-            refs=[RefLine("baseline", 0, "┄", MUTED), RefLine("target", 100, "─", DONE)],
-            height=11 if self.roomy else 7, week_labels=self._week_labels(start, weeks),
-            fixed=(0, 100), suffix="%", min_gutter=GUTTER,
-        )
-
     # ---- achievements
     def _draw_achievements(self) -> None:
         data = self.data
@@ -625,7 +525,7 @@ class ProgressScreen(JournalScreen):
             f"[b]{markup_line(period.label)}[/b]  [$text-muted]{when}[/]"
         )
         prev = before.period
-        prev_name = self._short(prev)
+        prev_name = period_name(prev)
 
         def delta(a: int, b: int, unit: str = "") -> str:
             if period.contains(data.today):  # still going: no verdict against a whole one
@@ -645,8 +545,8 @@ class ProgressScreen(JournalScreen):
                 (f"[b $done]{now.minutes}[/] min practised", delta(now.minutes, before.minutes,
                                                                    " min")),
                 (f"[b $done]{now.days}[/] {'day' if now.days == 1 else 'days'} practised "
-                 f"[$text-muted]({_plural(now.checkins, 'check-in')}, "
-                 f"{_plural(now.skills_practised, 'skill')})[/]",
+                 f"[$text-muted]({plural(now.checkins, 'check-in')}, "
+                 f"{plural(now.skills_practised, 'skill')})[/]",
                  delta(now.days, before.days)),
                 (f"[b $streak]{now.best_streak}[/] best streak (days in a row)",
                  delta(now.best_streak, before.best_streak)),
@@ -664,47 +564,20 @@ class ProgressScreen(JournalScreen):
             f"Minutes and days practised, last {len(history)} {self.kind}s"
         )
         self.query_one("#ach-history", Drawing).show(
-            lambda width: self._history_lines(history, period, width)
+            lambda width: history_lines(history, period, width)
         )
         lists = []
         if now.mastered:
             lists.append("[b]Skills mastered[/b]")
-            lists += [f"  [b $done]★[/] {markup_line(m.skill.title)}  [$text-muted]{_day(m.day)}[/]"
-                      for m in now.mastered]
+            lists += [f"  [b $done]★[/] {markup_line(m.skill.title)}  "
+                      f"[$text-muted]{short_day(m.day)}[/]" for m in now.mastered]
         if now.goals_done:
             lists.append("[b]Micro-goals done[/b]")
             for goal, day in now.goals_done:
                 insight = (f"\n      [$text-muted]“{markup_line(goal.insight.strip())}”[/]"
                            if goal.insight.strip() else "")
                 lists.append(f"  [$done]✔[/] {markup_line(goal.action)}  "
-                             f"[$text-muted]{_day(day)}[/]{insight}")
+                             f"[$text-muted]{short_day(day)}[/]{insight}")
         widget = self.query_one("#ach-lists", Static)
         widget.display = bool(lists)
         widget.update("\n".join(lists))
-
-    def _short(self, period: P.AnyPeriod) -> str:
-        if period.kind == "week":
-            return f"wk of {dates.day_month(period.start)}"
-        if period.kind == "month":
-            return dates.month_short(period.start, year=True)
-        return f"Q{period.index} {period.year}"  # type: ignore[union-attr]
-
-    def _history_lines(self, history: list[P.Achievements], period: P.AnyPeriod,
-                       width: int) -> list[str]:
-        labels = [self._short(a.period) for a in history]
-        label_w = max(len(label) for label in labels)
-        top = max((a.minutes for a in history), default=0) or 1
-        right = 18
-        bar_w = max(6, width - label_w - right - 4)
-        lines = []
-        for a, label in zip(history, labels, strict=True):
-            eighths = round(a.minutes / top * bar_w * 8)
-            bar = "█" * (eighths // 8) + (HBAR[eighths % 8] if eighths % 8 else "")
-            selected = a.period == period
-            style = "$accent" if selected else DONE
-            mark = "▶" if selected else " "
-            text = f"{a.minutes} min · {_plural(a.days, 'day')}"
-            head = f"[b]{markup_line(label.ljust(label_w))}[/b]" if selected else markup_line(
-                label.ljust(label_w))
-            lines.append(f"{mark} {head} [{style}]{bar.ljust(bar_w)}[/] [$text-muted]{text}[/]")
-        return lines
