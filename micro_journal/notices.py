@@ -49,7 +49,8 @@ def keep_toasts_clear(app: App, tries: int = 3) -> None:
             if at == 0:
                 return  # the newest covers the dialog whatever is hidden
             for older in shown[: len(shown) - at]:
-                older.parent.display = False
+                if older.parent is not None:  # its holder (kept in ``shown`` only with one)
+                    older.parent.display = False
             return
 
 def withdraw_notices(app: App, *phrases: str) -> None:

@@ -11,13 +11,23 @@ The state and the time always keep their room; only the title gives way.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol, cast
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
+from ..domain.clock import Clock
 from ..domain.text import markup_line, visible
+
+
+class ClockedApp(Protocol):
+    """What the timer reads from the app it runs in (MicroJournalApp, which the widgets
+    may not import): the clock that tells the time."""
+
+    clock: Clock
 
 
 def duration_text(seconds: float) -> str:
@@ -66,7 +76,7 @@ class PracticeTimer(Horizontal):
         self.total = 0.0
         self.elapsed_before = 0.0
         self.started_at: dt.datetime | None = None
-        self._ticker = None
+        self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="timer-label", markup=False)
@@ -86,10 +96,15 @@ class PracticeTimer(Horizontal):
     def paused(self) -> bool:
         return self.active and not self.running
 
+    @property
+    def clock(self) -> Clock:
+        """The app's clock (Textual types ``self.app`` as ``App[Any]``)."""
+        return cast(ClockedApp, self.app).clock
+
     def elapsed(self) -> float:
         running = 0.0
         if self.started_at is not None:
-            running = (self.app.clock.now() - self.started_at).total_seconds()
+            running = (self.clock.now() - self.started_at).total_seconds()
         return max(0.0, self.elapsed_before + running)
 
     def start(self, skill_id: str, title: str, minutes: int) -> None:
@@ -97,7 +112,7 @@ class PracticeTimer(Horizontal):
         self.title = title
         self.total = max(1, minutes) * 60.0
         self.elapsed_before = 0.0
-        self.started_at = self.app.clock.now()
+        self.started_at = self.clock.now()
         self.add_class("-active")
         self.query_one("#timer-label", Static).update(f"⏱ {visible(title)}")
         if self._ticker is None:
@@ -109,7 +124,7 @@ class PracticeTimer(Horizontal):
             self.elapsed_before = self.elapsed()
             self.started_at = None
         elif self.active:
-            self.started_at = self.app.clock.now()
+            self.started_at = self.clock.now()
         self.tick()
 
     def stop(self) -> float:
@@ -136,11 +151,12 @@ class PracticeTimer(Horizontal):
         return f"[b $warning]paused[/] [$text-muted]· {markup_line(pause)} resumes[/]"
 
     def tick(self) -> None:
-        if not self.active:
+        skill_id = self.skill_id
+        if skill_id is None:  # not active
             return
         elapsed = self.elapsed()
         if elapsed >= self.total:
-            skill_id, minutes = self.skill_id, round(self.total / 60)
+            minutes = round(self.total / 60)
             self._reset()
             self.post_message(self.Finished(skill_id, minutes))
             return
