@@ -6,6 +6,7 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ..domain import dates
@@ -222,14 +223,11 @@ class TodayScreen(JournalScreen):
         selected = self.selected
         if selected is None or self.view is None:
             return
+        target: Widget | None
         if selected is self.view.focus:
             target = self.query_one("#focus-card")
         else:
-            target = next(
-                (r for r in self._rows if getattr(r, "skill_id", None)
-                 == selected.skill.id),
-                None,
-            )
+            target = next((r for r in self._rows if r.skill_id == selected.skill.id), None)
         if target is not None:
             self.query_one("#today-body", VerticalScroll).scroll_to_widget(target, animate=False)
 
@@ -266,7 +264,7 @@ class TodayScreen(JournalScreen):
             return False
         today = self.mj.clock.today()
         saved = self.write(
-            lambda: self.mj.repo.set_checkin(s.skill.id, today, status, **fields),
+            lambda: self.repo.set_checkin(s.skill.id, today, status, **fields),
             what=f"check-in of {s.skill.title}",
         )
         if saved is None:
@@ -311,7 +309,7 @@ class TodayScreen(JournalScreen):
             return
         today = self.mj.clock.today()
         removed = self.write(
-            lambda: self.mj.repo.remove_checkin(s.skill.id, today), what="undo"
+            lambda: self.repo.remove_checkin(s.skill.id, today), what="undo"
         )
         if removed is not None:
             self._redraw_checked_in()

@@ -109,6 +109,8 @@ class SkillCard(Static):
 class SkillRow(Static):
     """One stacked (or other objective's) skill on a single line."""
 
+    skill_id: str | None = None  # the skill shown, once ``show`` has run
+
     def show(self, s: SkillToday, selected: bool) -> None:
         self.skill_id = s.skill.id
         self.set_class(selected, "-selected")
