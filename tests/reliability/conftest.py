@@ -118,3 +118,14 @@ def draft_bodies(path: Path) -> list[str]:
         json.loads(p.read_bytes().decode("utf-8", "surrogatepass"))["body"]
         for p in folder.glob("*.json")
     )
+
+
+@pytest.fixture
+def apps():
+    """The real apps a test started in pseudo-terminals (ptyapp.py), closed after it."""
+    from .ptyapp import PtyApp
+
+    started: list[PtyApp] = []
+    yield started
+    for app in started:
+        app.close()

@@ -11,8 +11,6 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
-
 from micro_journal.store import Repository, open_journal
 from micro_journal.store.files import parse_journal_bytes
 from tests.ui.test_sync_devices import CopyLoop
@@ -21,14 +19,6 @@ from .conftest import DEMO_DAY
 from .ptyapp import PtyApp
 
 TODAY = dt.date.fromisoformat(DEMO_DAY)
-
-
-@pytest.fixture
-def apps():
-    started: list[PtyApp] = []
-    yield started
-    for app in started:
-        app.close()
 
 
 def on_disk(folder: Path) -> set[tuple[str, str]]:

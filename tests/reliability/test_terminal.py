@@ -29,14 +29,6 @@ F12 = "\x1b[24~"
 ESC = "\x1b"
 
 
-@pytest.fixture
-def apps():
-    started: list[PtyApp] = []
-    yield started
-    for app in started:
-        app.close()
-
-
 def start(apps, box, demo, **env) -> PtyApp:
     app = PtyApp(["--db", str(demo)], {**box.env, **env}, box.root)
     apps.append(app)

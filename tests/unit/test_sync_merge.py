@@ -167,6 +167,16 @@ def _superseded(copies, rid, body) -> set[str]:
     return marks
 
 
+def two_devices(folder: Path) -> tuple[Path, Path, Path]:
+    """The base journal and two devices' copies of it."""
+    base = make_base(folder)
+    a, b = folder / "a" / "journal.json", folder / "b" / "journal.json"
+    for path in (a, b):
+        path.parent.mkdir()
+        shutil.copy(base, path)
+    return base, a, b
+
+
 def test_undone_checkin_does_not_come_back_from_the_other_copy(tmp_path):
     base = make_base(tmp_path)
     a, b = tmp_path / "a" / "journal.json", tmp_path / "b" / "journal.json"
@@ -187,11 +197,7 @@ def test_undone_checkin_does_not_come_back_from_the_other_copy(tmp_path):
 
 
 def test_same_day_checkin_on_two_devices_is_one_checkin(tmp_path):
-    base = make_base(tmp_path)
-    a, b = tmp_path / "a" / "journal.json", tmp_path / "b" / "journal.json"
-    for path in (a, b):
-        path.parent.mkdir()
-        shutil.copy(base, path)
+    _base, a, b = two_devices(tmp_path)
     ours = live(a, [("checkin", 0, 3, "done")])
     theirs = live(b, [("checkin", 0, 3, "skipped")])
     merged, _ = merge(ours, theirs)
@@ -199,11 +205,7 @@ def test_same_day_checkin_on_two_devices_is_one_checkin(tmp_path):
 
 
 def test_entry_edited_on_both_keeps_both_texts_and_one_side_edit_is_no_conflict(tmp_path):
-    base = make_base(tmp_path)
-    a, b = tmp_path / "a" / "journal.json", tmp_path / "b" / "journal.json"
-    for path in (a, b):
-        path.parent.mkdir()
-        shutil.copy(base, path)
+    _base, a, b = two_devices(tmp_path)
     untouched = read_state(b)
     ours = live(a, [("edit", 0, "Laptop text")])
     merged, outcome = merge(untouched, ours)
