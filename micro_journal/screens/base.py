@@ -111,8 +111,10 @@ class JournalScreen(Screen):
                 text += " It becomes writable by itself when the other one quits."
             banner.update(text)
 
-    def save_pending(self) -> None:
-        """Save anything typed but not yet saved; screens with editors override this."""
+    def save_pending(self) -> bool | None:
+        """Save anything typed but not yet saved; screens with editors override this
+        (the editor says whether the journal holds its text; others have none)."""
+        return None
 
     @property
     def mj(self) -> MicroJournalApp:
