@@ -38,7 +38,6 @@ from .stacking import TWEAK, TweakEffect, tweak_effect
 DAY_MARKS = ("done", "skipped", "missed", "none", "future")
 HEATMAP_WEEKS = 53  # 52 full weeks back plus the current one: a year of columns
 PERIOD_KINDS = ("week", "month", "quarter")
-KINDS = PERIOD_KINDS  # the name the Progress screen reads
 
 
 # ---------------------------------------------------------------- one pass over check-ins

@@ -48,7 +48,7 @@ class JournalScreen(Screen):
         when a setting is saved), the theme, read-only or not, the demo flag, the
         journal's file and the terminal size.
         """
-        app = self.mj
+        app = self.journal_app
         repo = app.repo
         return (
             None if repo is None else weakref.ref(repo),
@@ -102,11 +102,11 @@ class JournalScreen(Screen):
         from ..domain.text import markup_line
 
         banner = self.query_one("#banner", Static)
-        reason = self.mj.read_only_reason
+        reason = self.journal_app.read_only_reason
         banner.display = reason is not None
         if reason:
             text = f"READ-ONLY — {markup_line(reason)}. Nothing you do here is saved."
-            if self.mj.locked_out:
+            if self.journal_app.locked_out:
                 # the app takes the lock as soon as it is free (MicroJournalApp.try_writable)
                 text += " It becomes writable by itself when the other one quits."
             banner.update(text)
@@ -117,21 +117,21 @@ class JournalScreen(Screen):
         return None
 
     @property
-    def mj(self) -> MicroJournalApp:
+    def journal_app(self) -> MicroJournalApp:
         return journal_app(self)
 
     @property
     def repo(self) -> Repository:
         """The open journal's repository, where one is sure to be open: in a change run by
         ``write`` (which checks first), or drawing a screen shown only with a journal."""
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None:
             raise RuntimeError("no journal is open")
         return repo
 
     def write(self, change: Callable[[], T], *, what: str = "change") -> T | None:
         """Run a journal change; on failure tell the user plainly and return None."""
-        if self.mj.repo is None:
+        if self.journal_app.repo is None:
             self.notify("No journal is open.", severity="error")
             return None
         try:

@@ -38,7 +38,7 @@ from textual.widgets import (
 )
 
 from ..domain import dates
-from ..domain import journal as jr
+from ..domain import journal as journal_rules
 from ..domain.models import Entry
 from ..domain.text import markup_line, visible
 from ..keymap import EDITOR_KEYS, bindings
@@ -82,7 +82,7 @@ class EditorScreen(JournalScreen):
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.mj.editors.add(self)
+        self.journal_app.editors.add(self)
         self.query_one("#editor-preview").display = False
         area = self.query_one(TextArea)
         if self.app.is_headless:
@@ -111,7 +111,7 @@ class EditorScreen(JournalScreen):
 
     def on_unmount(self) -> None:
         self.save_pending(quiet=True)
-        self.mj.editors.discard(self)
+        self.journal_app.editors.discard(self)
 
     def refresh_view(self) -> None:
         self._draw()
@@ -139,7 +139,7 @@ class EditorScreen(JournalScreen):
         )
         skills = self.service.skills()
         linked = [skills[i].title for i in self.entry.skill_ids if i in skills]
-        tags = jr.normalise_tags([*self.entry.tags, *jr.text_tags(self.text)])
+        tags = journal_rules.normalise_tags([*self.entry.tags, *journal_rules.text_tags(self.text)])
         if not linked:
             skills_text = "no skill linked"
         elif len(linked) == 1:
@@ -222,7 +222,7 @@ class EditorScreen(JournalScreen):
             self.failed = False
             if not quiet:
                 self.notify("Saved. The journal has your text again.", timeout=4)
-        self._set_status(f"saved {dates.time_hms(self.mj.clock.now())}")
+        self._set_status(f"saved {dates.time_hms(self.journal_app.clock.now())}")
         return True
 
     # ------------------------------------------------------------------ actions
@@ -245,7 +245,8 @@ class EditorScreen(JournalScreen):
             self.notify("Saved.", timeout=2)
 
     def action_template(self) -> None:
-        template = getattr(self.mj.config, "journal_template", None) or jr.DEFAULT_TEMPLATE
+        template = (getattr(self.journal_app.config, "journal_template", None)
+                    or journal_rules.DEFAULT_TEMPLATE)
         area = self.query_one(TextArea)
         if area.text and not area.text.endswith("\n"):
             template = "\n\n" + template
@@ -423,7 +424,7 @@ class EntryDetails(ModalScreen[dict | None]):
 
         self.dismiss({
             "skill_ids": list(self.query_one(SelectionList).selected),
-            "tags": jr.normalise_tags(self.query_one("#tags", Input).value),
+            "tags": journal_rules.normalise_tags(self.query_one("#tags", Input).value),
             "mood": level("mood"),
             "energy": level("energy"),
         })

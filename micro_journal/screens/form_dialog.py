@@ -73,7 +73,7 @@ class FormDialog(ModalScreen[ResultT]):
     ERROR_MARKUP: ClassVar[str] = "{message}"  # how it is written (already escaped)
 
     @property
-    def mj(self) -> MicroJournalApp:
+    def journal_app(self) -> MicroJournalApp:
         """The app, typed (``self.app`` is an ``App[Any]`` to Textual)."""
         return journal_app(self)
 

@@ -74,7 +74,7 @@ class GoalForm(FormDialog[str | None]):
         )
 
     def compose_fields(self) -> ComposeResult:
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         objectives = repo.objectives() if repo else []
         draft = svc.draft_of(repo, self.goal) if (repo and self.goal) else svc.GoalDraft()
         if self.goal is None:
@@ -124,7 +124,7 @@ class GoalForm(FormDialog[str | None]):
     # ----------------------------------------------------------------- live notes
     @property
     def today(self) -> dt.date:
-        return self.mj.clock.today()
+        return self.journal_app.clock.today()
 
     def draft(self) -> svc.GoalDraft:
         values = {i.id: i.value for i in self.query(Input)}
@@ -146,7 +146,7 @@ class GoalForm(FormDialog[str | None]):
 
     def _update_notes(self, changed: str | None = None) -> None:
         draft = self.draft()
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         # objective: existing (with its progress) or new
         name = draft.objective.strip()
         if changed in (None, "objective"):
@@ -203,7 +203,7 @@ class GoalForm(FormDialog[str | None]):
 
     # ----------------------------------------------------------------- saving
     def action_save(self) -> None:
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None:
             return
         draft = self.draft()
@@ -441,7 +441,7 @@ def complete_goal(
     screen: JournalScreen, goal: MicroGoal, after: Callable[[], None] | None = None
 ) -> bool:
     """Save ``goal`` as done, celebrate briefly (a toast), then ask for the insight."""
-    app = screen.mj
+    app = screen.journal_app
     repo = app.repo
     if repo is None:
         return False

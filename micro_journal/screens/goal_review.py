@@ -78,7 +78,7 @@ class GoalReviewScreen(JournalScreen):
         return self.stale[0] if self.stale else None
 
     def refresh_view(self) -> None:
-        app = self.mj
+        app = self.journal_app
         today = app.clock.today()
         app.today = today
         self.draw_read_only_banner()
@@ -195,7 +195,7 @@ class GoalReviewScreen(JournalScreen):
         if action in ("reschedule", "drop", "move"):
             return bool(self.stale)
         if action == "note":
-            return self.mj.repo is not None
+            return self.journal_app.repo is not None
         return True
 
     def action_shift(self, steps: int) -> None:
@@ -209,7 +209,7 @@ class GoalReviewScreen(JournalScreen):
         if self.period is None:
             return
         self.kind = "quarter" if self.period.kind == "month" else "month"
-        today = self.mj.clock.today()
+        today = self.journal_app.clock.today()
         # stay in time: the month shown becomes its quarter; a quarter becomes its month
         # holding today when it holds today, else its first month
         if self.kind == "month" and self.period.contains(today):
@@ -242,7 +242,7 @@ class GoalReviewScreen(JournalScreen):
         def chosen(text: str | None) -> None:
             if text is None:
                 return
-            today = self.mj.clock.today()
+            today = self.journal_app.clock.today()
             saved = self.write(
                 lambda: svc.reschedule(self.repo, goal, text, today), what="new deadline"
             )
@@ -251,7 +251,7 @@ class GoalReviewScreen(JournalScreen):
                 when = rules_goals.describe_deadline(dt.date.fromisoformat(saved.deadline), today)
                 self.notify(f"Rescheduled: {goal.action} → {when}.", timeout=4)
 
-        self.app.push_screen(ReschedulePrompt(goal, self.mj.clock.today()), chosen)
+        self.app.push_screen(ReschedulePrompt(goal, self.journal_app.clock.today()), chosen)
 
     def action_drop(self) -> None:
         from .goal_dialogs import DropPrompt

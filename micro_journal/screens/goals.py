@@ -153,7 +153,7 @@ class GoalsScreen(JournalScreen):
         return self.rows[0] if self.rows else None
 
     def draw_view(self) -> None:
-        app = self.mj
+        app = self.journal_app
         today = app.clock.today()
         app.today = today
         self._draw_banner()
@@ -201,7 +201,7 @@ class GoalsScreen(JournalScreen):
         parts.append(f"{c['done']} done")
         if c["dropped"]:
             parts.append(f"{c['dropped']} dropped")
-        if self.mj.demo and self.size.width >= 100:
+        if self.journal_app.demo and self.size.width >= 100:
             parts.append("[$warning]demo journal[/]")
         return "  ·  ".join(parts)
 
@@ -326,7 +326,7 @@ class GoalsScreen(JournalScreen):
         row = self.selected
         status = row.goal.status if row else None
         if action == "new_goal":
-            return self.mj.repo is not None
+            return self.journal_app.repo is not None
         if action in ("complete", "drop"):
             return status == "open"
         if action == "reopen":
@@ -370,7 +370,7 @@ class GoalsScreen(JournalScreen):
     def _after_form(self, goal_id: str | None) -> None:
         if goal_id is None:
             return
-        goal = self.mj.repo.get(MicroGoal, goal_id) if self.mj.repo else None
+        goal = self.journal_app.repo.get(MicroGoal, goal_id) if self.journal_app.repo else None
         if goal is not None and self.filter not in ("all", goal.status):
             self.filter = "open" if goal.status == "open" else "all"
         self._select(goal_id)
@@ -435,9 +435,9 @@ class GoalsScreen(JournalScreen):
         saved = self.write(lambda: svc.reopen(self.repo, goal), what="reopen")
         if saved is None:
             return
-        self.mj.withdraw_notices(RESTORE_HINT)  # done: "… then u restores it" goes
+        self.journal_app.withdraw_notices(RESTORE_HINT)  # done: "… then u restores it" goes
         self._select(goal.id)
-        late = rules_goals.days_late(saved, self.mj.clock.today())
+        late = rules_goals.days_late(saved, self.journal_app.clock.today())
         hint = " Its deadline has passed: r reschedules it." if late > 0 else ""
         verb = "Restored" if was == "dropped" else "Reopened"
         self.notify(f"{verb}: {goal.action}.{hint}", timeout=5)
@@ -449,19 +449,19 @@ class GoalsScreen(JournalScreen):
         if row is None:
             return
         goal = row.goal
-        today = self.mj.clock.today()
+        today = self.journal_app.clock.today()
 
         def chosen(text: str | None) -> None:
             if text is None:
                 return
             saved = self.write(
-                lambda: svc.reschedule(self.repo, goal, text, self.mj.clock.today()),
+                lambda: svc.reschedule(self.repo, goal, text, self.journal_app.clock.today()),
                 what="new deadline",
             )
             if saved is not None:
                 self._select(goal.id)
                 when = rules_goals.describe_deadline(
-                    dt.date.fromisoformat(saved.deadline), self.mj.clock.today()
+                    dt.date.fromisoformat(saved.deadline), self.journal_app.clock.today()
                 )
                 self.notify(f"Rescheduled: {goal.action} → {when}.", timeout=4)
 

@@ -25,7 +25,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..domain import dates
-from ..domain import journal as jr
+from ..domain import journal as journal_rules
 from ..domain.models import Entry
 from ..domain.text import markup_line, markup_lines, visible
 from ..keymap import JOURNAL_KEYS, bindings
@@ -55,8 +55,8 @@ def entry_line(entry: Entry, skills: dict, width: int = 48) -> Text:
     day = dt.date.fromisoformat(entry.date)
     line = Text()
     line.append(f"{dates.list_day(day)} ", style="bold")
-    line.append(visible(jr.entry_title(entry, width)))
-    tags = jr.entry_tags(entry)
+    line.append(visible(journal_rules.entry_title(entry, width)))
+    tags = journal_rules.entry_tags(entry)
     if tags:
         line.append(visible("  " + " ".join(f"#{t}" for t in tags[: 3 if width >= 40 else 1])),
                     style="dim")
@@ -205,7 +205,7 @@ class JournalBrowser(JournalScreen):
 
     # ------------------------------------------------------------------ data
     def _service(self) -> JournalService | None:
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None:
             return None
         if self.service is None or self.service.repo is not repo:
@@ -215,15 +215,15 @@ class JournalBrowser(JournalScreen):
     def draw_view(self) -> None:
         service = self._service()
         self.draw_read_only_banner()
-        today = self.mj.clock.today()
+        today = self.journal_app.clock.today()
         calendar = self.query_one(MonthCalendar)
         if service is None:
             return
-        calendar.setup(today, self.mj.config.first_weekday, service.days_with_entries)
+        calendar.setup(today, self.journal_app.config.first_weekday, service.days_with_entries)
         self.run_search(keep_highlight=True)
 
     def _search_key(self) -> tuple:
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         return (self.query_text, self.show_archived, None if repo is None else repo.version)
 
     def run_search(self, keep_highlight: bool = False) -> None:
@@ -238,7 +238,7 @@ class JournalBrowser(JournalScreen):
         if keep_highlight and option_list.highlighted is not None:
             keep = option_list.get_option_at_index(option_list.highlighted).id
         text = self.query_text
-        query = jr.parse_query(text)
+        query = journal_rules.parse_query(text)
         started = time.perf_counter()
         results = service.matches(text, archived=self.show_archived)
         self._searched_at = time.perf_counter()
@@ -298,7 +298,7 @@ class JournalBrowser(JournalScreen):
         if service is None or lo >= hi:
             return [], []
         skills = service.skills()
-        terms = list(jr.parse_query(self.query_text).terms)
+        terms = list(journal_rules.parse_query(self.query_text).terms)
         width = self._built_width or self._lines_width()
         month = self.results[lo - 1].date[:7] if lo > 0 else None
         options: list[Option] = []
@@ -320,8 +320,8 @@ class JournalBrowser(JournalScreen):
         prompt = entry_line(entry, skills, max(24, width - 40))
         prompt.truncate(width, overflow="ellipsis")
         if terms:
-            spans = jr.find_spans(entry.body, terms)
-            excerpt, shifted = jr.snippet(entry.body, spans, 60)
+            spans = journal_rules.find_spans(entry.body, terms)
+            excerpt, shifted = journal_rules.snippet(entry.body, spans, 60)
             line = Text("   " + visible(excerpt), style="dim", no_wrap=True,
                         overflow="ellipsis")
             for start, end in shifted:
@@ -431,7 +431,7 @@ class JournalBrowser(JournalScreen):
                 return index
         return 0
 
-    def _status(self, query: jr.Query) -> None:
+    def _status(self, query: journal_rules.Query) -> None:
         status = self.query_one("#search-status", Static)
         if query.problems:
             text = "[$error]" + markup_line("; ".join(query.problems)) + "[/]"
@@ -477,7 +477,7 @@ class JournalBrowser(JournalScreen):
 
     def _preview(self) -> None:
         entry = self.highlighted_entry()
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         shown = (entry, None if repo is None else repo.version)
         if self._previewed is not None and self._previewed[0] is shown[0] \
                 and self._previewed[1] == shown[1]:
@@ -585,17 +585,18 @@ class JournalBrowser(JournalScreen):
         self.run_search()
 
     def _active_skill_ids(self) -> list[str]:
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None:
             return []
-        view = build_today(repo, self.mj.clock.today(), self.mj.config.first_weekday)
+        app = self.journal_app
+        view = build_today(repo, app.clock.today(), app.config.first_weekday)
         return [s.skill.id for s in view.skills]
 
     def action_edit_today(self) -> None:
         service = self._service()
         if service is None:
             return
-        today = self.mj.clock.today()
+        today = self.journal_app.clock.today()
         existing = service.today_entries(today)
         entry = existing[0] if existing else service.new_entry(today, self._active_skill_ids())
         self.open_editor(entry)
@@ -604,7 +605,8 @@ class JournalBrowser(JournalScreen):
         service = self._service()
         if service is None:
             return
-        self.open_editor(service.new_entry(self.mj.clock.today(), self._active_skill_ids()))
+        today = self.journal_app.clock.today()
+        self.open_editor(service.new_entry(today, self._active_skill_ids()))
 
     def open_editor(self, entry: Entry) -> None:
         from .editor import EditorScreen
@@ -628,7 +630,7 @@ class JournalBrowser(JournalScreen):
         entry = self.highlighted_entry()
         if entry is None or entry.archived:
             return
-        title = jr.entry_title(entry, 40)
+        title = journal_rules.entry_title(entry, 40)
 
         def answered(yes: bool | None) -> None:
             if yes:

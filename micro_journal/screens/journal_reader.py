@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..domain import dates
-from ..domain import journal as jr
+from ..domain import journal as journal_rules
 from ..domain.models import Entry
 from ..domain.text import markup_line, visible
 from ..keymap import READER_KEYS, bindings
@@ -67,7 +67,7 @@ class EntryReader(ModalScreen[str | None]):
         from textual.widgets import Markdown
 
         day = dt.date.fromisoformat(self.entry.date)
-        tags = " ".join(f"#{t}" for t in jr.entry_tags(self.entry))
+        tags = " ".join(f"#{t}" for t in journal_rules.entry_tags(self.entry))
         archived = "  ·  [$warning]archived[/]" if self.entry.archived else ""
         others = len(JournalService.conflicting_versions(self.entry))
         if others:  # a sync kept another device's text too (store/sync.py)

@@ -84,7 +84,7 @@ class PlanScreen(JournalScreen):
         return None
 
     def draw_view(self) -> None:
-        app = self.mj
+        app = self.journal_app
         today = app.clock.today()
         app.today = today
         self._draw_banner()
@@ -148,7 +148,7 @@ class PlanScreen(JournalScreen):
         if view.plan is not None and view.weeks:
             text = dates.day_range(view.weeks[0].start, view.weeks[-1].end)
             optional.append((text, text))
-        if self.mj.demo:
+        if self.journal_app.demo:
             optional.append(("demo journal", "[$warning]demo journal[/]"))
         head, sep = "Plan  ", "  ·  "
         room = max(20, self.size.width - 2)  # the topbar's padding
@@ -235,7 +235,7 @@ class PlanScreen(JournalScreen):
         assert view is not None and view.plan is not None
         width = self._row_width()
         self.query_one("#plan-days", Static).update(
-            day_header(view.today, self.mj.config.first_weekday, width)
+            day_header(view.today, self.journal_app.config.first_weekday, width)
         )
         self.query_one("#plan-legend", Static).update(legend(width))
         container = self.query_one("#plan-weeks", Vertical)
@@ -324,10 +324,10 @@ class PlanScreen(JournalScreen):
         gate = view.gate
         if gate is None or view.plan is None:
             return
-        key = (str(self.mj.db_path), view.objective.id, gate.start)
-        if key in self.mj.reviews_offered:  # Today said so already
+        key = (str(self.journal_app.db_path), view.objective.id, gate.start)
+        if key in self.journal_app.reviews_offered:  # Today said so already
             return
-        self.mj.reviews_offered.add(key)
+        self.journal_app.reviews_offered.add(key)
         self.notify(
             f"Week {gate.number} is over: d reviews it and decides — stack the next skill, "
             "hold or tweak.", title="Weekly review", timeout=8,
@@ -347,7 +347,7 @@ class PlanScreen(JournalScreen):
         view = self.view
         plan = view.plan if view else None
         if action == "new_plan":
-            return self.mj.repo is not None
+            return self.journal_app.repo is not None
         if action in ("add_week", "hold", "remove_week", "move_week", "change_skill",
                       "end_plan"):
             return view is not None and view.running
@@ -369,7 +369,7 @@ class PlanScreen(JournalScreen):
         self._scroll_to_selected()
 
     def action_next_objective(self) -> None:
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None:
             return
         ids = [o.id for o in svc.objectives_for_plan(repo)]
@@ -470,8 +470,8 @@ class PlanScreen(JournalScreen):
             try:
                 saved = self.write(
                     lambda: svc.extend_plan(
-                        self.repo, plan, choice, self.mj.clock.today(),
-                        self.mj.config.first_weekday,
+                        self.repo, plan, choice, self.journal_app.clock.today(),
+                        self.journal_app.config.first_weekday,
                     ),
                     what="adding a week",
                 )
@@ -505,8 +505,8 @@ class PlanScreen(JournalScreen):
             try:
                 saved = self.write(
                     lambda: svc.change_week(
-                        self.repo, plan, index, choice, self.mj.clock.today(),
-                        self.mj.config.first_weekday,
+                        self.repo, plan, index, choice, self.journal_app.clock.today(),
+                        self.journal_app.config.first_weekday,
                     ),
                     what="changing a week",
                 )
@@ -544,7 +544,7 @@ class PlanScreen(JournalScreen):
         self.app.push_screen(ReviewScreen(view.objective.id, week.start))
 
     def action_new_plan(self) -> None:
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None:
             return
         objective = ""
@@ -556,7 +556,7 @@ class PlanScreen(JournalScreen):
         def created(plan_id: str | None) -> None:
             if not plan_id:
                 return
-            plan = self.mj.repo.get(Plan, plan_id) if self.mj.repo else None
+            plan = self.journal_app.repo.get(Plan, plan_id) if self.journal_app.repo else None
             if plan is not None:
                 self.objective_id = plan.objective_id
             self.plan_id = None
@@ -576,7 +576,8 @@ class PlanScreen(JournalScreen):
                 return
             saved = self.write(
                 lambda: svc.end_plan(
-                    self.repo, plan, self.mj.clock.today(), self.mj.config.first_weekday
+                    self.repo, plan, self.journal_app.clock.today(),
+                    self.journal_app.config.first_weekday
                 ),
                 what="ending the plan",
             )

@@ -183,13 +183,13 @@ class PlanForm(FormDialog[str | None]):
 
     @property
     def repo(self) -> Repository | None:
-        return self.mj.repo
+        return self.journal_app.repo
 
     def heading(self) -> str:
         return "[b]New plan[/b]  [$text-muted]one micro-skill a week, stacked[/]"
 
     def compose_fields(self) -> ComposeResult:
-        app = self.mj
+        app = self.journal_app
         today = app.clock.today()
         choices = svc.start_choices(today, app.config.first_weekday)
         titles = [o.title for o in self.repo.objectives()] if self.repo else []
@@ -236,7 +236,7 @@ class PlanForm(FormDialog[str | None]):
         return f"Week {n} · {dates.day_range(start, end, compact=True)}"
 
     def _start_day(self) -> dt.date:
-        app = self.mj
+        app = self.journal_app
         choices = svc.start_choices(app.clock.today(), app.config.first_weekday)
         try:
             value = self.query_one("#start", Select).value
@@ -383,7 +383,7 @@ class PlanForm(FormDialog[str | None]):
             return
         try:
             plan = svc.create_plan(
-                repo, draft, self.mj.clock.today(), self.mj.config.first_weekday
+                repo, draft, self.journal_app.clock.today(), self.journal_app.config.first_weekday
             )
         except (JournalError, plan_rules.PlanEditError) as err:
             self.not_saved(err)

@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ..domain import dates
-from ..domain import progress as P
+from ..domain import progress as progress_rules
 from ..domain.models import MicroSkill
 from ..domain.text import markup_line
 from ..keymap import PROGRESS_KEYS, bindings
@@ -75,7 +75,7 @@ class ProgressScreen(JournalScreen):
         self.skill_id: str | None = None
         self.objective_id: str | None = None
         self.kind = "month"
-        self.period: P.AnyPeriod | None = None
+        self.period: progress_rules.AnyPeriod | None = None
         self._skill: svc.SkillProgress | None = None
         self._objective: svc.ObjectiveProgress | None = None
 
@@ -118,7 +118,7 @@ class ProgressScreen(JournalScreen):
 
     # ----------------------------------------------------------------- data
     def draw_view(self) -> None:
-        app = self.mj
+        app = self.journal_app
         today = app.clock.today()
         app.today = today
         self.set_class(self.size.height >= ROOMY_HEIGHT, "-roomy")
@@ -232,10 +232,10 @@ class ProgressScreen(JournalScreen):
     def action_next_kind(self) -> None:
         if self.data is None or self.data.empty:
             return
-        kinds = P.KINDS
+        kinds = progress_rules.PERIOD_KINDS
         self.kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)]
         assert self.period is not None
-        self.period = P.as_kind(self.period, self.kind, self.data.today,
+        self.period = progress_rules.as_kind(self.period, self.kind, self.data.today,
                                 self.data.first_weekday)
         if self.view != "achievements":
             self.previous_view = self.view
@@ -250,7 +250,7 @@ class ProgressScreen(JournalScreen):
         folder = svc.pictures_dir()
         try:
             make_folder(folder)  # private, like every file the app writes: 0700 …
-            name = svc.picture_name(folder, self.subject_title, self.mj.clock.today())
+            name = svc.picture_name(folder, self.subject_title, self.journal_app.clock.today())
             path = folder / name
             svg = self.app.export_screenshot()
             atomic_write(path, svg.encode("utf-8"))  # … and 0600
@@ -337,7 +337,7 @@ class ProgressScreen(JournalScreen):
         )
         title = self.subject_title if self.view != "achievements" else (
             self.period.label if self.period else "")
-        demo = "  ·  [$warning]demo journal[/]" if self.mj.demo else ""
+        demo = "  ·  [$warning]demo journal[/]" if self.journal_app.demo else ""
         self.query_one("#topbar", Static).update(
             f"[b]Progress[/b]  {markup_line(title)}{demo}"
         )
@@ -421,7 +421,8 @@ class ProgressScreen(JournalScreen):
             note.update(text)
 
     # ---- practice, calendar, consistency (shared by skill and objective)
-    def _draw_practice(self, index: P.DayIndex, until: dt.date | None, totals: P.Totals,
+    def _draw_practice(self, index: progress_rules.DayIndex, until: dt.date | None,
+                       totals: progress_rules.Totals,
                        first_week: dt.date, target: int) -> None:
         data = self.data
         assert data is not None
@@ -429,8 +430,9 @@ class ProgressScreen(JournalScreen):
 
         def draw_bars(width: int) -> list[str]:
             weeks = chart_weeks(data, width, first_week)
-            start = P.week_starts(data.today, weeks, data.first_weekday)[0]
-            days = P.minutes_per_day(index, start, start + dt.timedelta(days=7 * weeks - 1),
+            start = progress_rules.week_starts(data.today, weeks, data.first_weekday)[0]
+            days = progress_rules.minutes_per_day(
+                index, start, start + dt.timedelta(days=7 * weeks - 1),
                                      data.today, until)
             return Bars(
                 [d.minutes for d in days], [d.mark for d in days],
@@ -447,7 +449,7 @@ class ProgressScreen(JournalScreen):
             f"{since}{avg} · {plural(totals.rest_days, 'rest day')}   "
             f"[{DONE}]█[/] minutes  [$skipped]–[/] rest day  [{MISSED}]✗[/] missed"
         )
-        heat = P.heatmap(index, data.today, data.first_weekday, until)
+        heat = progress_rules.heatmap(index, data.today, data.first_weekday, until)
         self.query_one("#pg-heatmap", Drawing).show(lambda width: draw_heatmap(heat, width))
         partial = any(c.mark == "done" and c.level < 0.999 for col in heat.columns for c in col)
         counts = heat.counts()
@@ -456,8 +458,9 @@ class ProgressScreen(JournalScreen):
             + f"   [$text-muted]last 12 months: {counts['done']} practised, "
             f"{counts['skipped']} rest, {counts['missed']} missed[/]"
         )
-        weekly = P.weekly_consistency(index, data.today, target, data.first_weekday, until, 12)
-        monthly = P.monthly_consistency(index, data.today, target, until, 12)
+        weekly = progress_rules.weekly_consistency(
+            index, data.today, target, data.first_weekday, until, 12)
+        monthly = progress_rules.monthly_consistency(index, data.today, target, until, 12)
         self.query_one("#pg-consistency", Drawing).show(
             lambda width: consistency_lines(weekly, monthly, target, width)
         )
@@ -497,11 +500,11 @@ class ProgressScreen(JournalScreen):
         missing = []
         for n, sp in enumerate(op.skills):
             glyph, style = PALETTE[n % len(PALETTE)]
-            if P.progress_ratio(sp.metric, sp.metric.target) is None:
+            if progress_rules.progress_ratio(sp.metric, sp.metric.target) is None:
                 missing.append(sp.skill.title)
                 continue
             latest = sp.latest
-            ratio = P.progress_ratio(sp.metric, latest.value) if latest else None
+            ratio = progress_rules.progress_ratio(sp.metric, latest.value) if latest else None
             now = f" {round(100 * ratio)}%" if ratio is not None else ""
             legend.append(f"[{style}]{glyph}[/] {markup_line(sp.skill.title)}{now}")
         text = "\n".join(legend)

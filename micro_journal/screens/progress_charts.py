@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..domain import dates, rules
-from ..domain import progress as P
+from ..domain import progress as progress_rules
 from ..domain.models import Metric
 from ..domain.text import markup_line
 from ..services import progress as svc
@@ -55,7 +55,7 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def change_text(wc: P.WeekChange, metric: Metric) -> str:
+def change_text(wc: progress_rules.WeekChange, metric: Metric) -> str:
     """``▲ +2 min better than the week before`` (or worse, or the same)."""
     c = wc.change
     unit = markup_line(unit_suffix(metric))
@@ -73,9 +73,9 @@ def streak_text(streaks: rules.Streaks) -> str:
             f"[$text-muted](best {streaks.best})[/]")
 
 
-def period_name(period: P.AnyPeriod) -> str:
+def period_name(period: progress_rules.AnyPeriod) -> str:
     """A period in a few cells: ``wk of 2 Nov``, ``Nov 2026``, ``Q4 2026``."""
-    if isinstance(period, P.WeekPeriod):
+    if isinstance(period, progress_rules.WeekPeriod):
         return f"wk of {dates.day_month(period.start)}"
     if period.kind == "month":
         return dates.month_short(period.start, year=True)
@@ -87,7 +87,8 @@ def chart_weeks(data: svc.ProgressData, width: int, first_week: dt.date) -> int:
     """How many weeks the charts show: every week of data, at least 4, as many as fit
     one cell a day."""
     room = max(28, width - GUTTER - 2)
-    had = (P.week_starts(data.today, 1, data.first_weekday)[0] - first_week).days // 7 + 1
+    this_week = progress_rules.week_starts(data.today, 1, data.first_weekday)[0]
+    had = (this_week - first_week).days // 7 + 1
     weeks = min(room // 7, SERIES_WEEKS, max(4, had))
     per_day = max(1, room // (7 * weeks))  # whole cells a day; then fill the width
     return max(1, min(SERIES_WEEKS, room // (7 * per_day)))
@@ -134,7 +135,7 @@ def objective_plot(op: svc.ObjectiveProgress, data: svc.ProgressData, width: int
         glyph, style = PALETTE[n % len(PALETTE)]
         points = []
         for p in sp.series[-weeks:]:
-            ratio = P.progress_ratio(sp.metric, p.value)
+            ratio = progress_rules.progress_ratio(sp.metric, p.value)
             if ratio is not None:
                 points.append(((p.start - start).days + 3, round(100 * ratio, 1)))
         series.append(Series(sp.skill.title, points, style=style, marker=glyph))
@@ -147,7 +148,8 @@ def objective_plot(op: svc.ObjectiveProgress, data: svc.ProgressData, width: int
 
 
 # ----------------------------------------------------------------- lines
-def consistency_lines(weekly: list[P.Consistency], monthly: list[P.Consistency],
+def consistency_lines(weekly: list[progress_rules.Consistency],
+                      monthly: list[progress_rules.Consistency],
                       target: int, width: int) -> list[str]:
     """The last 12 weeks as a sparkline and the last 12 months as percentages."""
     lines = []
@@ -174,7 +176,7 @@ def consistency_lines(weekly: list[P.Consistency], monthly: list[P.Consistency],
     return lines
 
 
-def history_lines(history: list[P.Achievements], period: P.AnyPeriod,
+def history_lines(history: list[progress_rules.Achievements], period: progress_rules.AnyPeriod,
                   width: int) -> list[str]:
     """Minutes and days practised in each period of ``history``, as bars, ``period``'s
     marked."""

@@ -79,10 +79,10 @@ class ReviewScreen(JournalScreen):
     @property
     def draft_key(self) -> tuple[str, str, str]:
         start = self.data.start if self.data else self.day
-        return (str(self.mj.db_path), self.objective_id, start.isoformat())
+        return (str(self.journal_app.db_path), self.objective_id, start.isoformat())
 
     def _load(self) -> ReviewData:
-        app = self.mj
+        app = self.journal_app
         return svc.review_data(
             self.repo, self.objective_id, self.day, app.clock.today(), app.config.first_weekday
         )

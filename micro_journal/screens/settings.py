@@ -98,7 +98,7 @@ class SettingsScreen(JournalScreen):
 
     def on_screen_resume(self) -> None:
         # here: the toast that said "your changes wait in Settings (press ,)" has done its job
-        self.mj.withdraw_notices(WAITING)
+        self.journal_app.withdraw_notices(WAITING)
         # settings saved elsewhere (the theme picker) show here; typed edits stay. When
         # nothing changed since, filling again would change nothing: skip it.
         state = self._settings_state()
@@ -111,13 +111,13 @@ class SettingsScreen(JournalScreen):
     def _settings_state(self) -> tuple:
         """What the fields and the about text are filled from (``Config`` is replaced,
         never changed in place, when settings are saved)."""
-        app = self.mj
+        app = self.journal_app
         return (app.config, app.theme, app.db_path, app.demo)
 
     # ----------------------------------------------------------------- values
     def fill(self, *, force: bool) -> None:
         """Show the saved settings; unless ``force``, fields the user changed keep theirs."""
-        config = self.mj.config
+        config = self.journal_app.config
         current = self.form_text()
         for name, value in config.settings().items():
             if name == "theme":
@@ -161,7 +161,7 @@ class SettingsScreen(JournalScreen):
     @property
     def dirty(self) -> bool:
         values, problems = self.parsed()
-        saved = self.mj.config.settings()
+        saved = self.journal_app.config.settings()
         return bool(problems) or any(saved[k] != v for k, v in values.items())
 
     # ----------------------------------------------------------------- drawing
@@ -206,7 +206,7 @@ class SettingsScreen(JournalScreen):
         self._draw_theme()
 
     def _draw_about(self) -> None:
-        app = self.mj
+        app = self.journal_app
         cfg = app.config.path or config_path()
         demo = "  [$warning](a demo journal)[/]" if app.demo else ""
         self.query_one("#settings-about", Static).update(
@@ -239,7 +239,7 @@ class SettingsScreen(JournalScreen):
 
     # ----------------------------------------------------------------- actions
     def action_pick_theme(self) -> None:
-        self.mj.action_change_theme()
+        self.journal_app.action_change_theme()
 
     def action_save(self) -> bool:
         """ctrl+s: save, and say how it went in the top line."""
@@ -257,7 +257,7 @@ class SettingsScreen(JournalScreen):
             if here:
                 self.say("[$text-muted]saved · nothing had changed[/]")
             return True
-        if not self.mj.save_settings(**values):
+        if not self.journal_app.save_settings(**values):
             return False
         self.fill(force=True)
         if here:
@@ -285,9 +285,9 @@ class SettingsScreen(JournalScreen):
         values, problems = self._last_parsed
         if problems or not values:
             return
-        if any(self.mj.config.settings()[k] != v for k, v in values.items()):
+        if any(self.journal_app.config.settings()[k] != v for k, v in values.items()):
             with contextlib.suppress(ConfigSaveError):
-                save_config(with_settings(self.mj.config, **values))
+                save_config(with_settings(self.journal_app.config, **values))
 
     def save_pending(self) -> None:
         """Leaving Settings: save valid changes; invalid ones wait here, unlost."""

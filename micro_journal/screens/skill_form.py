@@ -58,7 +58,7 @@ class SkillForm(FormDialog[ResultT]):
         return "[b]New micro-skill[/b]"
 
     def compose_fields(self) -> ComposeResult:
-        app = self.mj
+        app = self.journal_app
         objectives = app.repo.objectives() if app.repo else []
         default_minutes = str(app.config.default_practice_minutes)
         with VerticalScroll(classes="form-scroll"), Grid(classes="form-grid fields"):
@@ -133,7 +133,7 @@ class SkillForm(FormDialog[ResultT]):
 
     def _taken_titles(self, objective: str) -> set[str]:
         """Titles of the objective's skills already in the journal (not suggested again)."""
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None or not objective:
             return set()
         found = next(
@@ -192,7 +192,7 @@ class NewSkillForm(SkillForm[str | None]):
         draft = self.checked_draft()
         if draft is None:
             return
-        app = self.mj
+        app = self.journal_app
         assert app.repo is not None  # the form opens only on an open journal
         try:
             skill = create_skill(app.repo, draft, app.clock.today(), app.config.first_weekday)

@@ -75,7 +75,7 @@ class TodayScreen(JournalScreen):
         return self.skills[0] if self.skills else None
 
     def draw_view(self) -> None:
-        app = self.mj
+        app = self.journal_app
         today = app.clock.today()
         app.today = today
         repo = app.repo
@@ -116,7 +116,7 @@ class TodayScreen(JournalScreen):
         ``check_action`` answers from has changed (a skill to act on, any skill, a
         journal): a check-in changes none of it; the timer's actions refresh its keys."""
         view = self.view
-        state = (self.mj.repo is not None, self.selected is not None,
+        state = (self.journal_app.repo is not None, self.selected is not None,
                  view is not None and view.has_any_skill)
         if state != self._keys_state or not self._checking_in:
             self._keys_state = state
@@ -134,13 +134,14 @@ class TodayScreen(JournalScreen):
             self.query_one(selector).display = roomy
         if roomy:
             self.query_one("#week", WeekGrid).show(
-                self.skills, self.mj.today, self.mj.config.first_weekday, self.size.width - 4
+                self.skills, self.journal_app.today, self.journal_app.config.first_weekday,
+                self.size.width - 4
             )
 
     def _date_line(self, today: dt.date, plan_label: str | None) -> str:
         day = dates.day_long(today)
         plan = f"  ·  [b]{markup_line(plan_label)}[/b]" if plan_label else ""
-        demo = "  ·  [$warning]demo journal[/]" if self.mj.demo else ""
+        demo = "  ·  [$warning]demo journal[/]" if self.journal_app.demo else ""
         return f"[b]Today[/b]  {day}{plan}{demo}"
 
     def _draw_banner(self) -> None:
@@ -244,7 +245,7 @@ class TodayScreen(JournalScreen):
         if action == "open_demo":
             return self.view is not None and not self.view.has_any_skill
         if action == "new_skill":
-            return self.mj.repo is not None
+            return self.journal_app.repo is not None
         if action == "weekly_review":
             return self.view is not None and self.view.has_any_skill
         return True
@@ -262,7 +263,7 @@ class TodayScreen(JournalScreen):
         s = self.selected
         if s is None:
             return False
-        today = self.mj.clock.today()
+        today = self.journal_app.clock.today()
         saved = self.write(
             lambda: self.repo.set_checkin(s.skill.id, today, status, **fields),
             what=f"check-in of {s.skill.title}",
@@ -270,7 +271,7 @@ class TodayScreen(JournalScreen):
         if saved is None:
             return False
         # done: the toasts asking for a check-in go
-        self.mj.withdraw_notices(ASKS_TO_CHECK_IN, STOPPED)
+        self.journal_app.withdraw_notices(ASKS_TO_CHECK_IN, STOPPED)
         if self._stopped and self._stopped[0] == s.skill.id:
             self._stopped = None
         self._redraw_checked_in()
@@ -307,7 +308,7 @@ class TodayScreen(JournalScreen):
         if s.checkin is None:
             self.notify("Nothing to undo: this skill has no check-in today.", timeout=3)
             return
-        today = self.mj.clock.today()
+        today = self.journal_app.clock.today()
         removed = self.write(
             lambda: self.repo.remove_checkin(s.skill.id, today), what="undo"
         )
@@ -323,7 +324,7 @@ class TodayScreen(JournalScreen):
             return
         if minutes is None and self._stopped and self._stopped[0] == s.skill.id:
             minutes = self._stopped[1]  # what the stopped timer counted
-        self.mj.withdraw_notices(STOPPED)  # its offer is taken
+        self.journal_app.withdraw_notices(STOPPED)  # its offer is taken
 
         def saved(result: dict | None) -> None:
             if result is None:
@@ -341,7 +342,7 @@ class TodayScreen(JournalScreen):
             s = self.selected
             if s is not None:
                 self._stopped = None
-                self.mj.withdraw_notices(STOPPED)
+                self.journal_app.withdraw_notices(STOPPED)
                 timer.start(s.skill.id, s.skill.title, s.skill.practice_minutes)
         self.refresh_bindings()
 
@@ -356,7 +357,7 @@ class TodayScreen(JournalScreen):
             if seconds >= 60 and skill_id is not None:  # under a minute: nothing to log
                 self._stopped = (skill_id, minutes)
                 key = next(k for k in TODAY_KEYS if k.id == "today.details")
-                said += (f" Details ({key.label_in(self.mj.keymap)}) checks in "
+                said += (f" Details ({key.label_in(self.journal_app.keymap)}) checks in "
                          f"{minutes} min.")
                 self.notify(said, timeout=8)
             else:
@@ -384,14 +385,14 @@ class TodayScreen(JournalScreen):
             self.refresh_view()
 
     def action_open_demo(self) -> None:
-        self.mj.switch_to_demo()
+        self.journal_app.switch_to_demo()
 
     # ----------------------------------------------------------------- micro-goals due
     def action_complete_goal(self) -> None:
         """``g``: complete the goal due (or pick one when several are due)."""
         from .goal_dialogs import DueGoalPicker, complete_goal
 
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         goals = self.view.goals if self.view else []
         if repo is None or not goals:
             self.notify("No micro-goal is due today or overdue. 5 shows all your goals.",
@@ -407,21 +408,21 @@ class TodayScreen(JournalScreen):
             if chosen is not None:
                 complete_goal(self, chosen, after=self.refresh_view)
 
-        self.app.push_screen(DueGoalPicker(due_goals(repo, self.mj.clock.today())), picked)
+        self.app.push_screen(DueGoalPicker(due_goals(repo, self.journal_app.clock.today())), picked)
 
     # ----------------------------------------------------------------- weekly review
     def _offer_review(self, today: dt.date) -> None:
         """First open of a new week: say so when last week's plan review is still to do."""
         from ..services.plan import due_reviews
 
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None:
             return
-        for objective, week in due_reviews(repo, today, self.mj.config.first_weekday):
-            key = (str(self.mj.db_path), objective.id, week)
-            if key in self.mj.reviews_offered:
+        for objective, week in due_reviews(repo, today, self.journal_app.config.first_weekday):
+            key = (str(self.journal_app.db_path), objective.id, week)
+            if key in self.journal_app.reviews_offered:
                 continue
-            self.mj.reviews_offered.add(key)
+            self.journal_app.reviews_offered.add(key)
             days = dates.day_range(week, week + dt.timedelta(days=6))
             self.notify(
                 f"The week of {days} is over: time for the weekly review of "
@@ -433,11 +434,11 @@ class TodayScreen(JournalScreen):
         from ..services.plan import due_reviews
         from .review import ReviewScreen
 
-        repo = self.mj.repo
+        repo = self.journal_app.repo
         if repo is None:
             return
-        today = self.mj.clock.today()
-        due = due_reviews(repo, today, self.mj.config.first_weekday)
+        today = self.journal_app.clock.today()
+        due = due_reviews(repo, today, self.journal_app.config.first_weekday)
         selected = self.selected
         objective_id = selected.skill.objective_id if selected else None
         pick = next((d for d in due if d[0].id == objective_id), due[0] if due else None)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..domain import journal as jr
+from ..domain import journal as journal_rules
 from ..domain.models import Entry, MicroSkill, utc_now_iso
 from ..store.drafts import Draft, DraftStore
 from ..store.repository import Repository
@@ -182,7 +182,7 @@ class JournalService:
         cached = self._folded.get(entry.id)
         if cached and cached[0] == entry.updated_at:
             return cached[1]
-        folded = jr.fold(entry.body)
+        folded = journal_rules.fold(entry.body)
         self._folded[entry.id] = (entry.updated_at, folded)
         return folded
 
@@ -203,14 +203,14 @@ class JournalService:
         cached = self._folded_tags.get(entry.id)
         if cached and cached[0] == entry.updated_at:
             return cached[1]
-        folded = [jr.fold(t) for t in jr.entry_tags(entry)]
+        folded = [journal_rules.fold(t) for t in journal_rules.entry_tags(entry)]
         self._folded_tags[entry.id] = (entry.updated_at, folded)
         return folded
 
     def matches(self, text: str, *, archived: bool = False) -> Sequence[Entry]:
         """Entries matching the search box, newest first (the whole journal when it is
         empty). Made of the repository's own records: nothing is copied but the list."""
-        query = jr.parse_query(text)
+        query = journal_rules.parse_query(text)
         if query.empty:  # the whole journal (the list as it opens)
             return self._entries(archived)
         if not (query.skills or query.start or query.end):
@@ -231,7 +231,7 @@ class JournalService:
         hits: list[Entry] = []
         for entry in self._entries(archived):
             tags = self._fold_tags(entry) if query.tags else None
-            if jr.entry_matches(entry, query, self._fold(entry), skills, tags):
+            if journal_rules.entry_matches(entry, query, self._fold(entry), skills, tags):
                 hits.append(entry)
         return hits
 
@@ -240,7 +240,7 @@ class JournalService:
         return [Hit(e, []) for e in self.matches(text, archived=archived)[:limit]]
 
     def spans(self, entry: Entry, text: str) -> list[tuple[int, int]]:
-        return jr.find_spans(entry.body, list(jr.parse_query(text).terms))
+        return journal_rules.find_spans(entry.body, list(journal_rules.parse_query(text).terms))
 
 
 def _first_before(items: Sequence[Entry], date: str) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain import dates, rules
-from ..domain import progress as P
+from ..domain import progress as progress_rules
 from ..domain.goals import Mastered
 from ..domain.models import CheckIn, Metric, MicroGoal, MicroSkill, Objective
 from ..domain.plan import Plateau
@@ -36,9 +36,10 @@ class SkillProgress:
     for (an objective's chart needs only the weekly series of its skills)."""
 
     def __init__(
-        self, skill: MicroSkill, objective: Objective | None, index: P.DayIndex,
-        until: dt.date | None, series: list[P.WeekPoint], recent: list[P.WeekPoint],
-        today: dt.date, first_weekday: int, tweaks: list[P.Tweak] | None = None,
+        self, skill: MicroSkill, objective: Objective | None, index: progress_rules.DayIndex,
+        until: dt.date | None, series: list[progress_rules.WeekPoint],
+        recent: list[progress_rules.WeekPoint],
+        today: dt.date, first_weekday: int, tweaks: list[progress_rules.Tweak] | None = None,
         reviewed: dict[dt.date, float] | None = None,
     ) -> None:
         self.skill = skill
@@ -46,10 +47,11 @@ class SkillProgress:
         self.index = index
         self.until = until  # the last tracked day (None: still practised)
         self.series = series  # the weeks charted, oldest first
-        self.change: P.WeekChange | None = P.week_over_week(recent, skill.metric)
+        self.change: progress_rules.WeekChange | None = progress_rules.week_over_week(
+            recent, skill.metric)
         self.tweaks = tweaks or []  # the skill's tweaks, oldest week first
         since = self.tweaks[-1].week if self.tweaks else None
-        self.plateau: Plateau | None = P.plateau_of(recent, skill.metric, since)
+        self.plateau: Plateau | None = progress_rules.plateau_of(recent, skill.metric, since)
         self.today = today
         self.first_weekday = first_weekday
         self.reviewed = reviewed or {}
@@ -59,7 +61,7 @@ class SkillProgress:
         return self.skill.metric
 
     @property
-    def latest(self) -> P.WeekPoint | None:
+    def latest(self) -> progress_rules.WeekPoint | None:
         return next((p for p in reversed(self.series) if p.value is not None), None)
 
     @functools.cached_property
@@ -73,11 +75,11 @@ class SkillProgress:
                                    self.first_weekday)
 
     @functools.cached_property
-    def totals(self) -> P.Totals:
-        return P.totals(self.index, self.today)
+    def totals(self) -> progress_rules.Totals:
+        return progress_rules.totals(self.index, self.today)
 
     @property
-    def latest_tweak(self) -> P.Tweak | None:
+    def latest_tweak(self) -> progress_rules.Tweak | None:
         return self.tweaks[-1] if self.tweaks else None
 
     @functools.cached_property
@@ -86,7 +88,7 @@ class SkillProgress:
         tweak = self.latest_tweak
         if tweak is None:
             return None
-        return P.effect_of_tweak(self.metric, self.index.values, self.reviewed, tweak,
+        return progress_rules.effect_of_tweak(self.metric, self.index.values, self.reviewed, tweak,
                                  self.today, self.first_weekday)
 
 
@@ -94,10 +96,10 @@ class SkillProgress:
 class ObjectiveProgress:
     objective: Objective
     skills: list[SkillProgress]
-    index: P.DayIndex  # the skills' check-ins combined
+    index: progress_rules.DayIndex  # the skills' check-ins combined
     until: dt.date | None
     streaks: rules.Streaks
-    totals: P.Totals
+    totals: progress_rules.Totals
     target: int  # the strictest x-of-7 target of its skills
 
 
@@ -136,7 +138,7 @@ class ProgressData:
         shown.sort(key=lambda s: (order.get(s.objective_id, len(order)), s.created_at))
         self.skills = shown
         self.all_skills = all_skills
-        self._indexes: dict[str, P.DayIndex] = {}
+        self._indexes: dict[str, progress_rules.DayIndex] = {}
         self.reviewed: dict[str, dict[dt.date, float]] = {}
         reviews = repo.reviews()  # read once; reviews are few (one a week)
         self.tweak_reviews = [r for r in reviews if r.decision == TWEAK]
@@ -151,11 +153,11 @@ class ProgressData:
         self._goals: list[MicroGoal] | None = None
         self._mastered: list[Mastered] | None = None
 
-    def index(self, skill_id: str) -> P.DayIndex:
+    def index(self, skill_id: str) -> progress_rules.DayIndex:
         """The skill's check-ins by day, built the first time it is needed."""
         index = self._indexes.get(skill_id)
         if index is None:
-            index = self._indexes[skill_id] = P.day_index(self.repo.checkins(skill_id))
+            index = self._indexes[skill_id] = progress_rules.day_index(self.repo.checkins(skill_id))
         return index
 
     # -------------------------------------------------------------- subjects
@@ -170,7 +172,7 @@ class ProgressData:
     def objective(self, objective_id: str) -> Objective | None:
         return next((o for o in self.objectives if o.id == objective_id), None)
 
-    def until(self, skill: MicroSkill, index: P.DayIndex) -> dt.date | None:
+    def until(self, skill: MicroSkill, index: progress_rules.DayIndex) -> dt.date | None:
         """Still practised: tracked up to today; else up to its last check-in."""
         if skill.id in self.active_ids or skill.status == "active":
             return None
@@ -180,33 +182,33 @@ class ProgressData:
     def skill(self, skill: MicroSkill, weeks: int = 12) -> SkillProgress:
         index = self.index(skill.id)
         until = self.until(skill, index)
-        starts = P.week_starts(self.today, max(2, weeks), self.first_weekday)
+        starts = progress_rules.week_starts(self.today, max(2, weeks), self.first_weekday)
         reviewed = self.reviewed.get(skill.id, {})
-        series = P.weekly_series(index.values, starts, reviewed)
+        series = progress_rules.weekly_series(index.values, starts, reviewed)
         # the change and plateau look at the weeks before the chart too
-        recent = P.weekly_series(
-            index.values, P.week_starts(self.today, 8, self.first_weekday), reviewed
+        recent = progress_rules.weekly_series(
+            index.values, progress_rules.week_starts(self.today, 8, self.first_weekday), reviewed
         )
         return SkillProgress(
             skill, self.objective(skill.objective_id), index, until, series, recent,
             self.today, self.first_weekday, self.tweaks(skill), reviewed,
         )
 
-    def tweaks(self, skill: MicroSkill) -> list[P.Tweak]:
+    def tweaks(self, skill: MicroSkill) -> list[progress_rules.Tweak]:
         """The skill's tweaks from the weekly reviews, oldest week first."""
-        return P.tweaks_of(skill, self.tweak_reviews, self.first_weekday)
+        return progress_rules.tweaks_of(skill, self.tweak_reviews, self.first_weekday)
 
-    def first_week(self, index: P.DayIndex) -> dt.date:
+    def first_week(self, index: progress_rules.DayIndex) -> dt.date:
         first = index.first or self.today
         return dates.week_start(min(first, self.today), self.first_weekday)
 
-    def weeks_of_data(self, index: P.DayIndex) -> int:
+    def weeks_of_data(self, index: progress_rules.DayIndex) -> int:
         return dates.weeks_between(self.first_week(index), self.today, self.first_weekday) + 1
 
     # -------------------------------------------------------------- one objective
     def objective_view(self, objective: Objective, weeks: int = 12) -> ObjectiveProgress:
         skills = [self.skill(s, weeks) for s in self.skills if s.objective_id == objective.id]
-        index = P.combine([s.index for s in skills])
+        index = progress_rules.combine([s.index for s in skills])
         tracked = [s.until for s in skills]
         until = None if any(u is None for u in tracked) or not tracked else max(
             u for u in tracked if u is not None)
@@ -217,7 +219,7 @@ class ProgressData:
             index=index,
             until=until,
             streaks=rules.streaks(index.states, self.today, target, self.first_weekday),
-            totals=P.totals(index, self.today),
+            totals=progress_rules.totals(index, self.today),
             target=target,
         )
 
@@ -234,7 +236,7 @@ class ProgressData:
         if self._mastered is None:
             out = []
             for skill in self.all_skills:
-                day = P.first_mastered(
+                day = progress_rules.first_mastered(
                     skill, self.index(skill.id), self.reviewed.get(skill.id, {}),
                     self.today, self.first_weekday,
                 )
@@ -251,18 +253,19 @@ class ProgressData:
         hi = bisect.bisect_right(self._dates, end.isoformat())
         return self._checkins[lo:hi]
 
-    def achievements(self, period: P.AnyPeriod) -> P.Achievements:
-        return P.achievements(
+    def achievements(self, period: progress_rules.AnyPeriod) -> progress_rules.Achievements:
+        return progress_rules.achievements(
             period, self.checkins_between(period.start, period.end), self.goals,
             self.mastered, self.today, self.day_start_hour,
         )
 
-    def history(self, period: P.AnyPeriod, count: int = 8) -> list[P.Achievements]:
+    def history(self, period: progress_rules.AnyPeriod,
+                count: int = 8) -> list[progress_rules.Achievements]:
         """``period`` and the ``count - 1`` before it, oldest first."""
         return [self.achievements(period.shift(-i)) for i in range(count - 1, -1, -1)]
 
-    def period(self, kind: str) -> P.AnyPeriod:
-        return P.period_containing(self.today, kind, self.first_weekday)
+    def period(self, kind: str) -> progress_rules.AnyPeriod:
+        return progress_rules.period_containing(self.today, kind, self.first_weekday)
 
 
 def build(repo: Repository, today: dt.date, first_weekday: int = rules.MONDAY,

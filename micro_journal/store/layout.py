@@ -79,7 +79,7 @@ def _meta_row(data: Data) -> dict[str, Any] | None:
     return None
 
 
-class Cold:
+class FilePart:
     """The entries' bytes, left in the open file ``fd`` at ``start``."""
 
     __slots__ = ("crc", "fd", "inner", "length", "start")
@@ -131,7 +131,7 @@ class Split:
 
     __slots__ = ("cold", "info")
 
-    def __init__(self, cold: Cold, info: dict[str, Any]) -> None:
+    def __init__(self, cold: FilePart, info: dict[str, Any]) -> None:
         self.cold, self.info = cold, info
 
 
@@ -170,11 +170,11 @@ def read_layout(fd: int, check_shape, verify: bool = False) -> Parts | None:
     """Read only up to the entries (and the older documents of the split tables), in
     chunks, so that opening never holds the whole file in memory: ``(everything else,
     (entries' start, length, CRC) or None, {table: its older documents})``, or None:
-    parse it all. Each older part's Cold has a file descriptor of its own.
+    parse it all. Each older part's FilePart has a file descriptor of its own.
 
     The parts left in the file are checked by their exact lengths and the bytes around
     them at once (a cut or padded file is parsed in full, and judged); their checksums
-    when they are read (Cold.read: before a fold copies them, when the Journal reads
+    when they are read (FilePart.read: before a fold copies them, when the Journal reads
     the entries) — or here too with ``verify`` (a backup about to be taken). Reading
     35 MB only to check them would be most of a hundred-year journal's start."""
     buf = bytearray()
@@ -294,7 +294,7 @@ def _read_split(fd: int, buf: bytearray, at: int, check_shape, verify: bool) -> 
     except ValueError:
         return None
     splits = {
-        name: Split(Cold(os.dup(fd), old_start, old_length, old_crc, inner=True), info)
+        name: Split(FilePart(os.dup(fd), old_start, old_length, old_crc, inner=True), info)
         for name, info, old_start, old_length, old_crc, _s, _l in regions
     }
     return head, (entries_start, length, crc) if entries is not None else None, splits
@@ -314,7 +314,7 @@ def inner(docs: dict[str, Any]) -> bytes:
     return dumps(docs)[1:-1]
 
 
-def serialise(data: Data, cold: Cold | None,
+def serialise(data: Data, cold: FilePart | None,
               older: dict[str, tuple[bytes, dict[str, Any]]] | None = None) -> list[bytes]:
     """The file's bytes, in pieces, entries last (``cold``: where they still are).
 

@@ -30,7 +30,7 @@ class _Tables(dict):
     __slots__ = ("storage",)
     storage: Callable[[], Any]  # a weak reference: the storage holds the tables
 
-    def _warm(self) -> None:
+    def _read_all_parts(self) -> None:
         storage = self.storage()
         if storage is not None and storage._cold is not None:
             storage._load_cold()
@@ -45,17 +45,17 @@ class _Tables(dict):
 
     def __missing__(self, name: str) -> dict[str, Any]:
         if name == layout.COLD_TABLE:
-            self._warm()
+            self._read_all_parts()
             if dict.__contains__(self, name):
                 return dict.__getitem__(self, name)
         raise KeyError(name)
 
     def __iter__(self) -> Iterator[str]:
-        self._warm()
+        self._read_all_parts()
         return dict.__iter__(self)
 
     def keys(self):
-        self._warm()
+        self._read_all_parts()
         return dict.keys(self)
 
 
@@ -66,7 +66,7 @@ class OlderParts:
     history: tuple[Any, int] | None
     checkins_generation: int
     _data: _Tables
-    _cold: layout.Cold | None
+    _cold: layout.FilePart | None
     _splits: dict[str, layout.Split]
     _recent_at_open: dict[str, frozenset[str]]
 

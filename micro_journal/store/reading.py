@@ -76,10 +76,10 @@ def lacks_owner_write(path: Path) -> int | None:
     return None if mode & stat.S_IWUSR else mode
 
 
-def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None,
+def load_journal_file(path: Path) -> tuple[Data, layout.FilePart | None,
                                            dict[str, layout.Split]]:
     """Read and parse journal.json; its entries and older check-ins may stay in the
-    file (layout.Cold, layout.Split). OSError when it cannot be read, ValueError when
+    file (layout.FilePart, layout.Split). OSError when it cannot be read, ValueError when
     it does not parse."""
     # O_NONBLOCK: a FIFO swapped in since the check must not hang the open
     fd = os.open(path, os.O_RDONLY | files.O_BINARY | files.O_CLOEXEC | files.O_NONBLOCK)
@@ -101,7 +101,7 @@ def load_journal_file(path: Path) -> tuple[Data, layout.Cold | None,
     if entries is None:
         os.close(fd)
         return head, None, splits
-    return head, layout.Cold(fd, *entries), splits
+    return head, layout.FilePart(fd, *entries), splits
 
 
 def join_older(data: Data, name: str, split: layout.Split) -> None:
@@ -122,7 +122,7 @@ def join_older(data: Data, name: str, split: layout.Split) -> None:
 
 def read_with_changes(
     path: Path, *, writable: bool, notices: list[str]
-) -> tuple[Data | None, layout.Cold | None, dict[str, layout.Split], changes.ChangeLog]:
+) -> tuple[Data | None, layout.FilePart | None, dict[str, layout.Split], changes.ChangeLog]:
     """The journal as it stands: journal.json with its change log applied, and the
     entries' bytes and older check-ins when they were left unparsed (layout.py).
 
@@ -256,7 +256,7 @@ def _log_without_journal(path: Path, writable: bool, notices: list[str]) -> None
 
 
 def _read(path: Path, *, writable: bool, notices: list[str]
-          ) -> tuple[Data | None, layout.Cold | None, dict[str, layout.Split]]:
+          ) -> tuple[Data | None, layout.FilePart | None, dict[str, layout.Split]]:
     if writable:
         for tmp in leftover_temps(path):
             with contextlib.suppress(OSError):

@@ -121,7 +121,7 @@ class JournalStorage(OlderParts, Storage):
         self.saves = 0
         self.rewrites = 0
         self._lock: Any = None
-        self._cold: layout.Cold | None = None
+        self._cold: layout.FilePart | None = None
         # tables whose older documents are left in the file (layout.py), until read
         self._splits: dict[str, layout.Split] = {}
         # each such table's document keys in its recent part as read (history.py)
