@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import loads as default_loads
+from .files import meta_row
 
 CHANGES_SUFFIX = ".changes"
 TOKEN_KEY = "changes_token"
@@ -116,23 +117,14 @@ def other_logs(path: Path) -> list[Path]:
     return found
 
 
-def _meta_row(data: Data | None) -> dict[str, Any] | None:
-    meta = (data or {}).get("meta")
-    if isinstance(meta, dict):
-        for doc in meta.values():
-            if isinstance(doc, dict) and "schema_version" in doc:
-                return doc
-    return None
-
-
 def snapshot_token(data: Data | None) -> str | None:
-    row = _meta_row(data)
+    row = meta_row(data)
     token = row.get(TOKEN_KEY) if row else None
     return token if isinstance(token, str) else None
 
 
 def folded_tokens(data: Data | None) -> list[str]:
-    row = _meta_row(data)
+    row = meta_row(data)
     tokens = row.get(FOLDED_KEY) if row else None
     return [t for t in tokens if isinstance(t, str)] if isinstance(tokens, list) else []
 
@@ -140,7 +132,7 @@ def folded_tokens(data: Data | None) -> list[str]:
 def set_token(data: Data, token: str) -> bool:
     """Write ``token`` into the meta row (and remember the one it replaces, whose log is
     now folded in, with those of the logs before it); False when there is no meta row to hold it."""
-    row = _meta_row(data)
+    row = meta_row(data)
     if row is None:
         return False
     old = row.get(TOKEN_KEY)

@@ -286,3 +286,14 @@ def make_folder(folder: Path) -> None:
         except FileExistsError:
             continue  # made by someone else meanwhile: not ours to change
         os.chmod(part, 0o700)
+
+
+def meta_row(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The journal's meta row (the document of table ``meta`` holding
+    ``schema_version``), or None when it has none."""
+    meta = (data or {}).get("meta")
+    if isinstance(meta, dict):
+        for doc in meta.values():
+            if isinstance(doc, dict) and "schema_version" in doc:
+                return doc
+    return None

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import files
-from .files import NOT_PARSED, dumps, fast_loads
+from .files import NOT_PARSED, dumps, fast_loads, meta_row
 
 COLD_TABLE = "entries"
 LAYOUT_KEY = "entries_bytes"
@@ -68,15 +68,6 @@ def _split_mark(name: str) -> bytes:
 _ANY_SPLIT = re.compile(b"|".join(re.escape(_split_mark(n)) for n in SPLIT_TABLES))
 
 Data = dict[str, dict[str, Any]]
-
-
-def _meta_row(data: Data) -> dict[str, Any] | None:
-    meta = data.get("meta")
-    if isinstance(meta, dict):
-        for doc in meta.values():
-            if isinstance(doc, dict) and "schema_version" in doc:
-                return doc
-    return None
 
 
 class FilePart:
@@ -204,7 +195,7 @@ def read_layout(fd: int, check_shape, verify: bool = False) -> Parts | None:
     del buf
     if head is NOT_PARSED or not isinstance(head, dict) or COLD_TABLE in head:
         return None
-    row = _meta_row(head)
+    row = meta_row(head)
     info = row.get(LAYOUT_KEY) if row else None
     if not (isinstance(info, list) and len(info) == 2 and isinstance(info[0], int)):
         return None
@@ -239,7 +230,7 @@ def _read_split(fd: int, buf: bytearray, at: int, check_shape, verify: bool) -> 
     head = fast_loads(memoryview(bytes(buf[:at]) + b"}"))
     if head is NOT_PARSED or not isinstance(head, dict) or COLD_TABLE in head:
         return None
-    row = _meta_row(head)
+    row = meta_row(head)
     entries = row.get(LAYOUT_KEY) if row else None
     if entries is not None and not (isinstance(entries, list) and len(entries) == 2
                                     and all(type(v) is int for v in entries)):
@@ -320,7 +311,7 @@ def serialise(data: Data, cold: FilePart | None,
 
     ``older``: for each split table, its older documents' bytes (between braces) and
     the record of the split (store/history.py); ``data`` then holds its recent ones."""
-    row = _meta_row(data)
+    row = meta_row(data)
     older = {n: older[n] for n in SPLIT_TABLES if older and n in older and n in data}
     has_entries = cold is not None or COLD_TABLE in data
     if row is not None:

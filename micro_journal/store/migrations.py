@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..domain import models
+from .files import meta_row
 
 Data = dict[str, dict[str, Any]]
 Step = Callable[[Data], Data]
@@ -58,12 +59,8 @@ _NONE = object()
 
 def _declared(data: Data | None) -> Any:
     """The ``schema_version`` value of the meta row as written (``_NONE``: no row)."""
-    meta = (data or {}).get("meta") or {}
-    if isinstance(meta, dict):
-        for doc in meta.values():
-            if isinstance(doc, dict) and "schema_version" in doc:
-                return doc["schema_version"]
-    return _NONE
+    row = meta_row(data)
+    return row["schema_version"] if row is not None else _NONE
 
 
 def file_version(data: Data | None) -> int | None:

@@ -58,6 +58,7 @@ from .files import (
     fsync_dir,
     identity_of,
     make_folder,
+    meta_row,
     write_all,
 )
 from .parts import OlderParts, _Tables
@@ -425,7 +426,7 @@ class JournalStorage(OlderParts, Storage):
 
     def _write_snapshot(self) -> None:
         token = secrets.token_hex(8)
-        row = changes._meta_row(self._data)
+        row = meta_row(self._data)
         before = dict(row) if row is not None else None
         holds_token = changes.set_token(self._data, token)
         try:

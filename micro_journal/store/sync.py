@@ -42,7 +42,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .files import dumps
+from .files import dumps, meta_row
 
 Data = dict[str, dict[str, Any]]
 
@@ -228,13 +228,6 @@ def _buried(doc: dict[str, Any], tombs: dict[str, dict[str, Any]]) -> bool:
     rid = doc.get("id")
     tomb = tombs.get(rid) if isinstance(rid, str) else None
     return tomb is not None and _stamp(doc) <= str(tomb.get("removed_at", ""))
-
-
-def meta_row(data: Data | None) -> dict[str, Any] | None:
-    for doc in ((data or {}).get(META) or {}).values():
-        if isinstance(doc, dict) and "schema_version" in doc:
-            return doc
-    return None
 
 
 def _next_id(docs: dict[str, Any]) -> int:
