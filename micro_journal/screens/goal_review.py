@@ -5,7 +5,6 @@ between months and quarters."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,13 +13,21 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ..domain import dates
-from ..domain import goals as rules_goals
 from ..domain.goals import Period
 from ..domain.text import markup_line, markup_lines
 from ..keymap import GOAL_REVIEW_KEYS, bindings
 from ..services import goals as svc
-from ..widgets.footer import KeyFooter
 from .base import JournalScreen
+from .shared import (
+    drop_goal,
+    goal_row,
+    moved_goal,
+    reschedule_goal,
+    screen_frame,
+    scroll_to,
+    sized_rows,
+    start_drawing,
+)
 
 
 class StaleRow(Static):
@@ -47,20 +54,19 @@ class GoalReviewScreen(JournalScreen):
         self.selected_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
-        yield Static(id="banner")
-        with VerticalScroll(id="review-body", can_focus=False):
-            yield Static(id="review-summary")
-            yield Static(classes="section-title", id="done-title")
-            yield Static(id="review-done", classes="review-section")
-            yield Static(classes="section-title", id="mastered-title")
-            yield Static(id="review-mastered", classes="review-section")
-            yield Static(classes="section-title", id="stale-title")
-            yield Static(id="stale-empty", classes="review-section")
-            yield Vertical(id="review-stale")
-            yield Static("Review note", classes="section-title", id="note-title")
-            yield Static(id="review-note", classes="review-section")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield from screen_frame(
+            "review-body",
+            Static(id="review-summary"),
+            Static(classes="section-title", id="done-title"),
+            Static(id="review-done", classes="review-section"),
+            Static(classes="section-title", id="mastered-title"),
+            Static(id="review-mastered", classes="review-section"),
+            Static(classes="section-title", id="stale-title"),
+            Static(id="stale-empty", classes="review-section"),
+            Vertical(id="review-stale"),
+            Static("Review note", classes="section-title", id="note-title"),
+            Static(id="review-note", classes="review-section"),
+        )
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -72,16 +78,11 @@ class GoalReviewScreen(JournalScreen):
 
     @property
     def selected(self) -> svc.GoalRow | None:
-        for row in self.stale:
-            if row.goal.id == self.selected_id:
-                return row
-        return self.stale[0] if self.stale else None
+        return goal_row(self.stale, self.selected_id)
 
     def refresh_view(self) -> None:
         app = self.journal_app
-        today = app.clock.today()
-        app.today = today
-        self.draw_read_only_banner()
+        today = start_drawing(self)
         if self.period is None:
             self.period = Period.containing(today, self.kind)
         repo = app.repo
@@ -180,12 +181,7 @@ class GoalReviewScreen(JournalScreen):
     def _draw_stale(self) -> None:
         view = self.view
         assert view is not None
-        container = self.query_one("#review-stale", Vertical)
-        rows = list(container.query(StaleRow))
-        if len(rows) != len(view.stale):
-            container.remove_children()
-            rows = [StaleRow() for _ in view.stale]
-            container.mount_all(rows)
+        rows = sized_rows(self.query_one("#review-stale", Vertical), StaleRow, len(view.stale))
         selected = self.selected
         for widget, row in zip(rows, view.stale, strict=True):
             widget.show(row, view.objective_title(row.goal.objective_id), row is selected)
@@ -219,57 +215,32 @@ class GoalReviewScreen(JournalScreen):
         self.refresh_view()
 
     def action_move(self, step: int) -> None:
-        ids = [r.goal.id for r in self.stale]
-        if not ids:
+        goal_id = moved_goal(self.stale, self.selected_id, step)
+        if goal_id is None:
             return
-        index = ids.index(self.selected_id) if self.selected_id in ids else 0
-        self.selected_id = ids[max(0, min(len(ids) - 1, index + step))]
+        self.selected_id = goal_id
         self._draw_stale()
-        for row in self.query(StaleRow):
-            if getattr(row, "goal_id", None) == self.selected_id:
-                self.query_one("#review-body", VerticalScroll).scroll_to_widget(
-                    row, animate=False
-                )
+        scroll_to(
+            self.query_one("#review-body", VerticalScroll), self.query(StaleRow), "goal_id",
+            self.selected_id,
+        )
 
     def action_reschedule(self) -> None:
-        from .goal_dialogs import ReschedulePrompt
-
         row = self.selected
-        if row is None:
-            return
-        goal = row.goal
-
-        def chosen(text: str | None) -> None:
-            if text is None:
-                return
-            today = self.journal_app.clock.today()
-            saved = self.write(
-                lambda: svc.reschedule(self.repo, goal, text, today), what="new deadline"
-            )
-            if saved is not None:
-                self.refresh_view()
-                when = rules_goals.describe_deadline(dt.date.fromisoformat(saved.deadline), today)
-                self.notify(f"Rescheduled: {goal.action} → {when}.", timeout=4)
-
-        self.app.push_screen(ReschedulePrompt(goal, self.journal_app.clock.today()), chosen)
+        if row is not None:
+            reschedule_goal(self, row.goal, after=self.refresh_view)
 
     def action_drop(self) -> None:
-        from .goal_dialogs import DropPrompt
-
         row = self.selected
         if row is None:
             return
         goal = row.goal
 
-        def dropped(reason: str | None) -> None:
-            if reason is None:
-                return
-            saved = self.write(lambda: svc.drop(self.repo, goal, reason), what="drop")
-            if saved is not None:
-                self.refresh_view()
-                self.notify(f"Dropped: {goal.action} (restorable on Goals).", timeout=4)
+        def dropped() -> None:
+            self.refresh_view()
+            self.notify(f"Dropped: {goal.action} (restorable on Goals).", timeout=4)
 
-        self.app.push_screen(DropPrompt(goal), dropped)
+        drop_goal(self, goal, after=dropped)
 
     def action_note(self) -> None:
         from .goal_dialogs import NotePrompt

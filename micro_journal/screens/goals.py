@@ -19,8 +19,16 @@ from ..domain.models import MicroGoal
 from ..domain.text import markup_line, markup_lines
 from ..keymap import GOALS_KEYS, bindings
 from ..services import goals as svc
-from ..widgets.footer import KeyFooter
 from .base import JournalScreen
+from .shared import (
+    drop_goal,
+    goal_row,
+    moved_goal,
+    reschedule_goal,
+    screen_frame,
+    scroll_to,
+    start_drawing,
+)
 
 FILTER_LABEL = {"open": "open", "done": "done", "dropped": "dropped", "all": "all"}
 MARK = {
@@ -124,13 +132,10 @@ class GoalsScreen(JournalScreen):
         self.selected_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
-        yield Static(id="banner")
-        with VerticalScroll(id="goals-body", can_focus=False):
-            yield Static(id="goals-empty")
-            yield Vertical(id="goals-list")
-        yield Static(id="goal-detail")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield from screen_frame(
+            "goals-body", Static(id="goals-empty"), Vertical(id="goals-list"),
+            below=[Static(id="goal-detail")],
+        )
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -147,17 +152,11 @@ class GoalsScreen(JournalScreen):
 
     @property
     def selected(self) -> svc.GoalRow | None:
-        for row in self.rows:
-            if row.goal.id == self.selected_id:
-                return row
-        return self.rows[0] if self.rows else None
+        return goal_row(self.rows, self.selected_id)
 
     def draw_view(self) -> None:
-        app = self.journal_app
-        today = app.clock.today()
-        app.today = today
-        self._draw_banner()
-        repo = app.repo
+        today = start_drawing(self)
+        repo = self.journal_app.repo
         if repo is None:
             self.view = None
             self.query_one("#topbar", Static).update("[b]Goals[/b]")
@@ -204,9 +203,6 @@ class GoalsScreen(JournalScreen):
         if self.journal_app.demo and self.size.width >= 100:
             parts.append("[$warning]demo journal[/]")
         return "  ·  ".join(parts)
-
-    def _draw_banner(self) -> None:
-        self.draw_read_only_banner()
 
     def _empty_text(self) -> str:
         view = self.view
@@ -314,12 +310,10 @@ class GoalsScreen(JournalScreen):
         detail.update("\n".join(lines))
 
     def _scroll_to_selected(self) -> None:
-        for item in self.query(GoalItem):
-            if getattr(item, "goal_id", None) == self.selected_id:
-                self.query_one("#goals-body", VerticalScroll).scroll_to_widget(
-                    item, animate=False
-                )
-                return
+        scroll_to(
+            self.query_one("#goals-body", VerticalScroll), self.query(GoalItem), "goal_id",
+            self.selected_id,
+        )
 
     # ----------------------------------------------------------------- keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -338,11 +332,10 @@ class GoalsScreen(JournalScreen):
         return True
 
     def action_move(self, step: int) -> None:
-        ids = [r.goal.id for r in self.rows]
-        if not ids:
+        goal_id = moved_goal(self.rows, self.selected_id, step)
+        if goal_id is None:
             return
-        index = ids.index(self.selected_id) if self.selected_id in ids else 0
-        self.selected_id = ids[max(0, min(len(ids) - 1, index + step))]
+        self.selected_id = goal_id
         self._draw_list()
         self._draw_detail()
         self._scroll_to_selected()
@@ -409,22 +402,16 @@ class GoalsScreen(JournalScreen):
         self.app.push_screen(InsightPrompt(goal), written)
 
     def action_drop(self) -> None:
-        from .goal_dialogs import DropPrompt
-
         row = self.selected
         if row is None or row.goal.status != "open":
             return
         goal = row.goal
 
-        def dropped(reason: str | None) -> None:
-            if reason is None:
-                return
-            saved = self.write(lambda: svc.drop(self.repo, goal, reason), what="drop")
-            if saved is not None:
-                self.refresh_view()
-                self.notify(f"Dropped: {goal.action}. {RESTORE_HINT}.", timeout=5)
+        def dropped() -> None:
+            self.refresh_view()
+            self.notify(f"Dropped: {goal.action}. {RESTORE_HINT}.", timeout=5)
 
-        self.app.push_screen(DropPrompt(goal), dropped)
+        drop_goal(self, goal, after=dropped)
 
     def action_reopen(self) -> None:
         row = self.selected
@@ -443,29 +430,10 @@ class GoalsScreen(JournalScreen):
         self.notify(f"{verb}: {goal.action}.{hint}", timeout=5)
 
     def action_reschedule(self) -> None:
-        from .goal_dialogs import ReschedulePrompt
-
         row = self.selected
-        if row is None:
-            return
-        goal = row.goal
-        today = self.journal_app.clock.today()
-
-        def chosen(text: str | None) -> None:
-            if text is None:
-                return
-            saved = self.write(
-                lambda: svc.reschedule(self.repo, goal, text, self.journal_app.clock.today()),
-                what="new deadline",
-            )
-            if saved is not None:
-                self._select(goal.id)
-                when = rules_goals.describe_deadline(
-                    dt.date.fromisoformat(saved.deadline), self.journal_app.clock.today()
-                )
-                self.notify(f"Rescheduled: {goal.action} → {when}.", timeout=4)
-
-        self.app.push_screen(ReschedulePrompt(goal, today), chosen)
+        if row is not None:
+            goal_id = row.goal.id
+            reschedule_goal(self, row.goal, after=lambda: self._select(goal_id))
 
     def action_review(self, kind: str) -> None:
         from .goal_review import GoalReviewScreen

@@ -17,10 +17,10 @@ from ..domain.models import Plan, ValidationError
 from ..domain.text import markup_line, markup_lines
 from ..keymap import PLAN_KEYS, bindings
 from ..services import plan as svc
-from ..widgets.footer import KeyFooter
 from ..widgets.plan_grid import WeekBlock, day_header, legend
 from .base import JournalScreen
 from .plan_dialogs import ConfirmEnd, PlanForm, SkillPicker
+from .shared import screen_frame, scroll_to, sized_rows, start_drawing
 
 EXPLAIN = (
     "A plan stacks one micro-skill per week. Week 1: skill A. Week 2: A + B. "
@@ -45,16 +45,15 @@ class PlanScreen(JournalScreen):
         self.objective_count = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
-        yield Static(id="banner")
-        with VerticalScroll(id="plan-body", can_focus=False):
-            yield Static(id="plan-empty")
-            yield Static(id="plan-note")
-            yield Static(id="plan-days")
-            yield Vertical(id="plan-weeks")
-            yield Static(id="plan-legend")
-        yield Static(id="plan-detail")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield from screen_frame(
+            "plan-body",
+            Static(id="plan-empty"),
+            Static(id="plan-note"),
+            Static(id="plan-days"),
+            Vertical(id="plan-weeks"),
+            Static(id="plan-legend"),
+            below=[Static(id="plan-detail")],
+        )
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -85,9 +84,7 @@ class PlanScreen(JournalScreen):
 
     def draw_view(self) -> None:
         app = self.journal_app
-        today = app.clock.today()
-        app.today = today
-        self._draw_banner()
+        today = start_drawing(self)
         repo = app.repo
         objectives = svc.objectives_for_plan(repo) if repo is not None else []
         self.objective_count = len(objectives)
@@ -168,9 +165,6 @@ class PlanScreen(JournalScreen):
         )
         return "[b]Plan[/b]  " + text
 
-    def _draw_banner(self) -> None:
-        self.draw_read_only_banner()
-
     def _first_plan_text(self) -> str:
         return (
             "[b]No plan yet.[/b]\n\n"
@@ -238,12 +232,7 @@ class PlanScreen(JournalScreen):
             day_header(view.today, self.journal_app.config.first_weekday, width)
         )
         self.query_one("#plan-legend", Static).update(legend(width))
-        container = self.query_one("#plan-weeks", Vertical)
-        blocks = list(container.query(WeekBlock))
-        if len(blocks) != len(view.weeks):
-            container.remove_children()
-            blocks = [WeekBlock() for _ in view.weeks]
-            container.mount_all(blocks)
+        blocks = sized_rows(self.query_one("#plan-weeks", Vertical), WeekBlock, len(view.weeks))
         plan = view.plan
         for block, week in zip(blocks, view.weeks, strict=True):
             hold_of = None
@@ -308,12 +297,10 @@ class PlanScreen(JournalScreen):
                 f"{markup_line(signal.reason)}[/]")
 
     def _scroll_to_selected(self) -> None:
-        for block in self.query(WeekBlock):
-            if getattr(block, "week_index", None) == self.selected:
-                self.query_one("#plan-body", VerticalScroll).scroll_to_widget(
-                    block, animate=False
-                )
-                return
+        scroll_to(
+            self.query_one("#plan-body", VerticalScroll), self.query(WeekBlock), "week_index",
+            self.selected,
+        )
 
     # ----------------------------------------------------------------- the mastery gate
     def _offer_gate(self) -> None:
