@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from . import dates
 from .models import GOAL_ESTIMATE_WARN, MicroGoal, MicroSkill, ValidationError
@@ -213,6 +214,22 @@ def rollup(
     day_start_hour: int = 0,
 ) -> Rollup:
     """Done goals completed within ``period`` and skills mastered within it."""
+    done = done_within(period, goals, day_start_hour)
+    done.sort(key=lambda pair: (pair[1], pair[0].completed_at or "", pair[0].action))
+    return Rollup(period, done, mastered_within(period, mastered))
+
+
+class Span(Protocol):
+    """Anything with days in it: a ``Period`` or the progress screen's week."""
+
+    def contains(self, day: dt.date) -> bool: ...
+
+
+def done_within(
+    period: Span, goals: Iterable[MicroGoal], day_start_hour: int = 0
+) -> list[tuple[MicroGoal, dt.date]]:
+    """Each done goal completed within ``period``, with the day it was (in ``goals``'
+    order: the caller sorts)."""
     done = []
     for goal in goals:
         if goal.status != "done":
@@ -220,11 +237,14 @@ def rollup(
         day = completed_day(goal, day_start_hour)
         if day is not None and period.contains(day):
             done.append((goal, day))
-    done.sort(key=lambda pair: (pair[1], pair[0].completed_at or "", pair[0].action))
-    inside = sorted(
+    return done
+
+
+def mastered_within(period: Span, mastered: Iterable[Mastered]) -> list[Mastered]:
+    """The skills mastered within ``period``, by day, then title."""
+    return sorted(
         (m for m in mastered if period.contains(m.day)), key=lambda m: (m.day, m.skill.title)
     )
-    return Rollup(period, done, inside)
 
 
 def objective_progress(goals: Iterable[MicroGoal]) -> tuple[int, int]:

@@ -99,6 +99,29 @@ _fromisoformat = _dt.date.fromisoformat  # ValueError for a day that does not ex
 _stamp_parse = _dt.datetime.fromisoformat
 
 
+# the fast paths' tests (``Record._plain``), in single expressions: a value as the app
+# writes it; KeyError or ValueError mean "check it the long way"
+
+
+def _plain_base(data: dict[str, Any]) -> bool:
+    """A record's id and stamps (``Record.SCHEMA``) as the app writes them."""
+    ident, created, updated = data["id"], data["created_at"], data["updated_at"]
+    return (
+        type(ident) is str and ident.isascii() and ident != ""
+        and type(created) is str and "1000" <= created < "9000"
+        and type(updated) is str and "1000" <= updated < "9000"
+        and _stamp_parse(created) is not None and _stamp_parse(updated) is not None
+    )
+
+
+def _plain_date(date: Any) -> bool:
+    """A day as the app writes it: ``YYYY-MM-DD``, one that exists."""
+    return (
+        type(date) is str and len(date) == 10 and date[4] == "-" == date[7]
+        and "1000" <= date < "9000" and _fromisoformat(date) is not None
+    )
+
+
 @dataclass(kw_only=True)
 class Record:
     """Base of every stored record."""
@@ -396,22 +419,16 @@ class CheckIn(Record):
         # document (as the app writes it) is recognised in one expression
         try:
             minutes, value, note = data["minutes"], data["value"], data["note"]
-            ident, created, updated = data["id"], data["created_at"], data["updated_at"]
-            date = data["date"]
             return (
-                type(ident) is str and ident.isascii() and ident != ""
+                _plain_base(data)
                 and type(data["skill_id"]) is str and data["skill_id"].isascii()
                 and data["skill_id"] != ""
-                and type(date) is str and len(date) == 10 and date[4] == "-" == date[7]
-                and "1000" <= date < "9000" and _fromisoformat(date) is not None
+                and _plain_date(data["date"])
                 and type(data["status"]) is str and data["status"] in CHECKIN_STATUSES
                 and (minutes is None or (type(minutes) is int and 0 <= minutes <= MINUTES_MAX))
                 and (value is None or (type(value) in (int, float)
                                        and -NUMBER_MAX <= value <= NUMBER_MAX))
                 and type(note) is str and note.isascii()
-                and type(created) is str and "1000" <= created < "9000"
-                and type(updated) is str and "1000" <= updated < "9000"
-                and _stamp_parse(created) is not None and _stamp_parse(updated) is not None
             )
         except (KeyError, ValueError):  # a missing field, a date that is none: the long way
             return False
@@ -443,14 +460,11 @@ class Entry(Record):
         # the Journal and search read every entry: the usual document (as the app
         # writes it) is recognised in one expression, its text checked at C speed
         try:
-            ident, created, updated = data["id"], data["created_at"], data["updated_at"]
-            date, body = data["date"], data["body"]
+            body = data["body"]
             skill_ids, tags, mood, energy = (
                 data["skill_ids"], data["tags"], data["mood"], data["energy"])
             return (
-                type(ident) is str and ident.isascii() and ident != ""
-                and type(date) is str and len(date) == 10 and date[4] == "-" == date[7]
-                and "1000" <= date < "9000" and _fromisoformat(date) is not None
+                _plain_base(data) and _plain_date(data["date"])
                 and type(body) is str and is_unicode(body)
                 and type(skill_ids) is list
                 and all(type(i) is str and i.isascii() and i != "" for i in skill_ids)
@@ -458,9 +472,6 @@ class Entry(Record):
                 and (mood is None or (type(mood) is int and 1 <= mood <= 5))
                 and (energy is None or (type(energy) is int and 1 <= energy <= 5))
                 and type(data["archived"]) is bool
-                and type(created) is str and "1000" <= created < "9000"
-                and type(updated) is str and "1000" <= updated < "9000"
-                and _stamp_parse(created) is not None and _stamp_parse(updated) is not None
             )
         except (KeyError, ValueError):  # a missing field, a date that is none: the long way
             return False

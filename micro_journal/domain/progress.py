@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from . import dates, stacking
 from .dates import DAY, MONDAY, WEEK, week_start
-from .goals import Mastered, Period, completed_day
+from .goals import Mastered, Period, done_within, mastered_within
 from .models import CheckIn, Metric, MicroGoal, MicroSkill, WeeklyReview
 from .plan import Change, Plateau, change
 from .rules import to_date
@@ -593,17 +593,9 @@ def achievements(
             minutes += max(0, int(c.minutes or 0))
         elif c.status == "skipped":
             states.setdefault(day, "skipped")
-    done_goals = []
-    for goal in goals:
-        if goal.status != "done":
-            continue
-        day = completed_day(goal, day_start_hour)
-        if day is not None and period.contains(day):
-            done_goals.append((goal, day))
+    done_goals = done_within(period, goals, day_start_hour)
     done_goals.sort(key=lambda pair: (pair[1], pair[0].action))
-    inside = sorted(
-        (m for m in mastered if period.contains(m.day)), key=lambda m: (m.day, m.skill.title)
-    )
+    inside = mastered_within(period, mastered)
     days = sum(1 for s in states.values() if s == "done")
     return Achievements(
         period, inside, done_goals, minutes, days, count,

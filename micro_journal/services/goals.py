@@ -24,7 +24,7 @@ from ..domain.models import (
     ValidationError,
 )
 from ..store.repository import Repository
-from .today import build_today
+from .today import build_today, pick_one
 
 FILTERS = ("open", "done", "dropped", "all")
 MAX_ESTIMATE = 24 * 60
@@ -346,20 +346,13 @@ def find_goal(repo: Repository, query: str, *, prefer: str = "open") -> MicroGoa
     if not q:
         raise ValidationError("goal", "no goal given")
     goals = repo.goals()
-    by_id = [g for g in goals if len(q) >= 4 and g.id.startswith(q)]
-    if len(by_id) == 1:
-        return by_id[0]
     matches = [g for g in goals if q in " ".join(g.action.split()).casefold()]
     preferred = [g for g in matches if g.status == prefer] or matches
-    exact = [g for g in preferred if " ".join(g.action.split()).casefold() == q]
-    if len(exact) == 1:
-        return exact[0]
-    if len(preferred) == 1:
-        return preferred[0]
-    if not matches:
-        raise ValidationError("goal", f"no micro-goal matches {query!r}")
-    names = ", ".join(f"{g.action!r} ({g.id[:6]})" for g in preferred[:5])
-    raise ValidationError("goal", f"{query!r} matches several goals: {names}; be more precise")
+    return pick_one(
+        query, q, goals, preferred, name=lambda g: g.action,
+        same=lambda g: " ".join(g.action.split()).casefold() == q,
+        field="goal", noun="micro-goal", nouns="goals",
+    )
 
 
 # ------------------------------------------------------------------ reviews

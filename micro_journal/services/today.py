@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..domain import dates, rules
-from ..domain.models import CheckIn, MicroGoal, MicroSkill, Objective, ValidationError
+from ..domain.models import CheckIn, MicroGoal, MicroSkill, Objective, Record, ValidationError
 from ..store.repository import Repository
+
+R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
@@ -220,17 +224,38 @@ def find_skill(repo: Repository, query: str) -> MicroSkill:
     if not q:
         raise ValidationError("skill", "no skill given")
     skills = [s for s in repo.skills() if s.status != "archived"] or repo.skills()
+    matches = [s for s in skills if q in s.title.casefold()]
+    return pick_one(
+        query, q, repo.skills(), matches, name=lambda s: s.title,
+        same=lambda s: s.title.casefold() == q, field="skill", noun="skill", nouns="skills",
+    )
+
+
+def pick_one(
+    query: str,
+    q: str,
+    records: Sequence[R],
+    matches: Sequence[R],
+    *,
+    name: Callable[[R], str],
+    same: Callable[[R], bool],
+    field: str,
+    noun: str,
+    nouns: str,
+) -> R:
+    """The one record ``query`` (``q``: its folded form) names: a record whose id starts
+    with ``q``, else the one of ``matches`` whose ``name`` is the query (``same``), else
+    the only match. ValidationError (on ``field``) when none or several match."""
     # an id prefix counts only when it is long enough not to be a word ("e", "eye")
-    by_id = [s for s in repo.skills() if len(q) >= 4 and s.id.startswith(q)]
+    by_id = [r for r in records if len(q) >= 4 and r.id.startswith(q)]
     if len(by_id) == 1:
         return by_id[0]
-    matches = [s for s in skills if q in s.title.casefold()]
-    exact = [s for s in matches if s.title.casefold() == q]
+    exact = [r for r in matches if same(r)]
     if len(exact) == 1:
         return exact[0]
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise ValidationError("skill", f"no skill matches {query!r}")
-    names = ", ".join(f"{s.title!r} ({s.id[:6]})" for s in matches[:5])
-    raise ValidationError("skill", f"{query!r} matches several skills: {names}; be more precise")
+        raise ValidationError(field, f"no {noun} matches {query!r}")
+    names = ", ".join(f"{name(r)!r} ({r.id[:6]})" for r in matches[:5])
+    raise ValidationError(field, f"{query!r} matches several {nouns}: {names}; be more precise")

@@ -15,15 +15,8 @@ from textual.widgets import Static
 from ..domain import dates
 from ..domain.text import markup_line
 from ..services.plan import SkillWeek, WeekView, fmt
+from .week import MARKS
 
-MARKS = {
-    "done": "[$done]✔[/]",
-    "skipped": "[$skipped]–[/]",
-    "missed": "[$missed]✗[/]",
-    "today": "[b $accent]○[/]",
-    "future": "[$text-muted]·[/]",
-    "none": " ",
-}
 ROLE = {"new": "[b $accent]+[/]", "held": "[b $warning]↻[/]", "stacked": "[$text-muted]↳[/]"}
 DECISION = {
     "stack": "[$done]decided: stack[/]",

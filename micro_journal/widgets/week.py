@@ -11,6 +11,7 @@ from ..domain.text import markup_line
 from ..services.today import SkillToday
 from .skill import paint
 
+# a day's mark, by the state ``rules.week_marks`` gives it (the Plan's grid draws the same)
 MARKS = {
     "done": "[$done]✔[/]",
     "skipped": "[$skipped]–[/]",
