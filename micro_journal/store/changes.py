@@ -97,23 +97,30 @@ def changes_path_for(path: Path, device: str | None = None, *, create: bool = Tr
     return legacy
 
 
-def _device_logs(path: Path) -> list[Path]:
-    pattern = re.compile(rf"^{re.escape(path.name)}\.[a-z0-9][a-z0-9-]{{0,40}}"
-                         rf"{re.escape(CHANGES_SUFFIX)}$")
+def folder_names(path: Path) -> list[str]:
+    """The names in the folder of the journal at ``path``, sorted (none: unreadable)."""
     try:
-        names = sorted(entry.name for entry in path.parent.iterdir())
+        return sorted(entry.name for entry in path.parent.iterdir())
     except OSError:
         return []
+
+
+def _device_logs(path: Path, names: list[str] | None = None) -> list[Path]:
+    pattern = re.compile(rf"^{re.escape(path.name)}\.[a-z0-9][a-z0-9-]{{0,40}}"
+                         rf"{re.escape(CHANGES_SUFFIX)}$")
+    names = folder_names(path) if names is None else names
     return [path.parent / name for name in names if pattern.match(name)]
 
 
-def other_logs(path: Path) -> list[Path]:
-    """Other devices' change logs beside the journal at ``path`` (synced here)."""
+def other_logs(path: Path, names: list[str] | None = None) -> list[Path]:
+    """Other devices' change logs beside the journal at ``path`` (synced here);
+    ``names``: the folder's listing, when the caller has it."""
+    names = folder_names(path) if names is None else names
     own = changes_path_for(path)
-    found = [log for log in _device_logs(path) if log != own]
-    legacy = path.with_name(path.name + CHANGES_SUFFIX)
-    if legacy != own and legacy.exists():  # a script's, next to this device's own
-        found.append(legacy)
+    found = [log for log in _device_logs(path, names) if log != own]
+    legacy = path.name + CHANGES_SUFFIX
+    if legacy != own.name and legacy in names:  # a script's, next to this device's own
+        found.append(path.parent / legacy)
     return found
 
 

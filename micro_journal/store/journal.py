@@ -102,9 +102,10 @@ class Journal:
         from .storage import read_state
 
         replaced = self.storage.changed_on_disk()
-        copies = sync.conflict_copies(self.path)
+        names = change_log.folder_names(self.path)  # one listing serves both
+        copies = sync.conflict_copies(self.path, names)
         logs = []
-        for log_path in change_log.other_logs(self.path):
+        for log_path in change_log.other_logs(self.path, names):
             seen = identity_of(log_path)
             if self._seen_logs.get(log_path) != seen:
                 logs.append((log_path, seen))

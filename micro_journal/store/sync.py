@@ -353,14 +353,11 @@ def conflict_patterns(path: Path) -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-def conflict_copies(path: Path) -> list[tuple[Path, str]]:
-    """Conflict copies of ``path`` in its folder, oldest first, with the tool's name."""
+def conflict_copies(path: Path, names: list[str]) -> list[tuple[Path, str]]:
+    """Conflict copies of ``path`` among ``names`` (its folder's listing), oldest first,
+    with the tool's name."""
     patterns = conflict_patterns(path)
     found = []
-    try:
-        names = [entry.name for entry in path.parent.iterdir()]
-    except OSError:
-        return []
     for name in names:
         for tool, pattern in patterns:
             if pattern.match(name):
