@@ -350,8 +350,15 @@ class Repository:
             mark = text_mark(text)
             if mark not in marks:
                 marks.append(mark)
+        if isinstance(body := doc.get("body"), str):
+            # a text typed again is the entry's text, not one it replaced: left in
+            # ``past``, a sync would take it for an older version and drop it
+            marks = [m for m in marks if m != text_mark(body)]
         if marks:
             doc[PAST] = record.extra[PAST] = marks[-PAST_KEEP:]
+        else:
+            doc.pop(PAST, None)
+            record.extra.pop(PAST, None)
 
     def _bury(self, record: Record) -> None:
         """Leave a tombstone for a removed record: another device's copy of it must
