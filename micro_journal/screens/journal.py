@@ -29,7 +29,7 @@ from ..domain import journal as journal_rules
 from ..domain.models import Entry
 from ..domain.text import markup_line, markup_lines, visible
 from ..keymap import JOURNAL_KEYS, bindings
-from ..services.journal import JournalService
+from ..services.journal import EntryRows, JournalService
 from ..services.today import build_today
 from ..widgets.calendar import MonthCalendar
 from ..widgets.footer import KeyFooter
@@ -69,6 +69,8 @@ def entry_line(entry: Entry, skills: dict, width: int = 48) -> Text:
 
 
 def _same_records(a: Sequence, b: Sequence) -> bool:
+    if isinstance(a, EntryRows):  # told from the documents: no entry is made to compare
+        return a is b or a.same_as(b)
     return a is b or (len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True)))
 
 

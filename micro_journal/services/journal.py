@@ -12,6 +12,7 @@ from ..domain.models import Entry, MicroSkill, utc_now_iso
 from ..store.drafts import Draft, DraftStore
 from ..store.repository import Repository
 from ..store.sync import CONFLICTS
+from ..store.views import EntryRows
 
 CONFLICT_START = "\n\n──── another device's version {n}: keep what you want, delete the rest ────"
 CONFLICT_END = "──── end of conflicting version ────"
@@ -52,10 +53,11 @@ class JournalService:
         self._folded: dict[str, tuple[str, str]] = {}  # id -> (updated_at, folded body)
         self._folded_tags: dict[str, tuple[str, list[str]]] = {}  # id -> (updated_at, tags)
         # newest first, per (journal version, archived); a tuple: handed out as it is
-        self._sorted: tuple[tuple[int, bool], tuple[Entry, ...]] | None = None
+        self._sorted: tuple[tuple[int, bool], EntryRows] | None = None
         self._days: tuple[int, dict[str, set[int]]] | None = None  # version, month -> days
-        # (entry, folded body) newest first, per journal version: what search scans
-        self._scan: tuple[tuple[int, bool], list[tuple[Entry, str]]] | None = None
+        # (index in the entries, folded body) newest first, per journal version: what
+        # search scans (no entry is made into a record to be searched)
+        self._scan: tuple[tuple[int, bool], list[tuple[int, str]]] | None = None
         self._tags: tuple[tuple[int, bool], list[str]] | None = None  # aligned with _scan
 
     # ---------------------------------------------------------------- entries
@@ -66,11 +68,12 @@ class JournalService:
         """
         return list(self._entries(archived))
 
-    def _entries(self, archived: bool) -> tuple[Entry, ...]:
+    def _entries(self, archived: bool) -> EntryRows:
+        """The entries newest first, each made into a record only when read: the
+        Journal shows a screenful of ten years (store/views.py)."""
         key = (self.repo.version, archived)
         if self._sorted is None or self._sorted[0] != key:
-            items = self.repo.entries(include_archived=True)
-            self._sorted = (key, tuple(e for e in items if e.archived == archived))
+            self._sorted = (key, self.repo.entry_rows(archived=archived))
         return self._sorted[1]
 
     def entry_count(self, *, archived: bool = False) -> int:
@@ -78,8 +81,10 @@ class JournalService:
         return len(self._entries(archived))
 
     def today_entries(self, today: dt.date) -> list[Entry]:
+        items = self._entries(False)
         key = today.isoformat()
-        return [e for e in self.entries() if e.date == key]
+        start = _first_before(items, key + "\uffff")  # the first dated ``key`` or before
+        return [items[i] for i in range(start, _first_before(items, key))]
 
     def new_entry(self, today: dt.date, skill_ids: list[str]) -> Entry:
         """A new entry dated ``today`` (not saved until it has text)."""
@@ -179,32 +184,46 @@ class JournalService:
 
     # ---------------------------------------------------------------- search
     def _fold(self, entry: Entry) -> str:
-        cached = self._folded.get(entry.id)
-        if cached and cached[0] == entry.updated_at:
+        return self._folded_text(entry.id, entry.updated_at, entry.body)
+
+    def _folded_text(self, ident: str, updated_at: str, body: str) -> str:
+        cached = self._folded.get(ident)
+        if cached and cached[0] == updated_at:
             return cached[1]
-        folded = journal_rules.fold(entry.body)
-        self._folded[entry.id] = (entry.updated_at, folded)
+        folded = journal_rules.fold(body)
+        self._folded[ident] = (updated_at, folded)
         return folded
 
-    def _scan_list(self, archived: bool) -> list[tuple[Entry, str]]:
+    def _scan_list(self, archived: bool) -> list[tuple[int, str]]:
         key = (self.repo.version, archived)
         if self._scan is None or self._scan[0] != key:
-            self._scan = (key, [(e, self._fold(e)) for e in self._entries(archived)])
+            rows = self._entries(archived)
+            fold = self._folded_text
+            self._scan = (key, [(i, fold(*rows.stamp(i), rows.text(i)))
+                                for i in range(len(rows))])
         return self._scan[1]
 
     def _tag_strings(self, archived: bool) -> list[str]:
         key = (self.repo.version, archived)
         if self._tags is None or self._tags[0] != key:
-            self._tags = (key, ["".join("\0" + t for t in self._fold_tags(e))
-                                for e, _ in self._scan_list(archived)])
+            rows = self._entries(archived)
+            self._tags = (key, ["".join("\0" + t for t in self._tags_of(rows, i))
+                                for i in range(len(rows))])
         return self._tags[1]
 
     def _fold_tags(self, entry: Entry) -> list[str]:
-        cached = self._folded_tags.get(entry.id)
-        if cached and cached[0] == entry.updated_at:
+        return self._folded_tags_of(entry.id, entry.updated_at, entry.tags, entry.body)
+
+    def _tags_of(self, rows: EntryRows, index: int) -> list[str]:
+        return self._folded_tags_of(*rows.stamp(index), rows.tags(index), rows.text(index))
+
+    def _folded_tags_of(self, ident: str, updated_at: str, tags: list[str], body: str
+                        ) -> list[str]:
+        cached = self._folded_tags.get(ident)
+        if cached and cached[0] == updated_at:
             return cached[1]
-        folded = [journal_rules.fold(t) for t in journal_rules.entry_tags(entry)]
-        self._folded_tags[entry.id] = (entry.updated_at, folded)
+        folded = [journal_rules.fold(t) for t in journal_rules.tags_of(tags, body)]
+        self._folded_tags[ident] = (updated_at, folded)
         return folded
 
     def matches(self, text: str, *, archived: bool = False) -> Sequence[Entry]:
@@ -226,7 +245,7 @@ class JournalService:
                         if all(mark in tags for mark in marks)]
             for term in terms:  # each word narrows the list, at the speed of a plain scan
                 scan = [pair for pair in scan if term in pair[1]]
-            return [e for e, _ in scan]
+            return self._entries(archived).pick(i for i, _ in scan)
         skills = self.skills()
         hits: list[Entry] = []
         for entry in self._entries(archived):
@@ -243,12 +262,12 @@ class JournalService:
         return journal_rules.find_spans(entry.body, list(journal_rules.parse_query(text).terms))
 
 
-def _first_before(items: Sequence[Entry], date: str) -> int:
+def _first_before(items: EntryRows, date: str) -> int:
     """The index of the first of ``items`` (newest first) dated before ``date``."""
     lo, hi = 0, len(items)
     while lo < hi:
         mid = (lo + hi) // 2
-        if items[mid].date >= date:
+        if items.date(mid) >= date:
             lo = mid + 1
         else:
             hi = mid

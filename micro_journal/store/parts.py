@@ -44,8 +44,9 @@ class _Tables(dict):
         return dict.__getitem__(self, name)
 
     def __missing__(self, name: str) -> dict[str, Any]:
-        if name == layout.COLD_TABLE:
-            self._read_all_parts()
+        storage = self.storage()
+        if name == layout.COLD_TABLE and storage is not None and storage._cold is not None:
+            storage._load_cold()  # the entries only: the older check-ins stay in the file
             if dict.__contains__(self, name):
                 return dict.__getitem__(self, name)
         raise KeyError(name)

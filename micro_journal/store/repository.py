@@ -43,6 +43,7 @@ from .migrations import target_version, version_problem
 from .sync import CONFLICTS, PAST, PAST_KEEP, TOMBSTONES, text_mark
 from .table import DocId
 from .table import doc_id as document_id
+from .views import CheckIns, EntryRows, RecordRows, plain_rows
 
 R = TypeVar("R", bound=Record)
 
@@ -99,40 +100,6 @@ class _LazyTables(dict):
         return records
 
 
-class _CheckIns:
-    """The check-ins by skill and day, as document ids of the ``checkins`` table.
-
-    Built from the documents without making a record of each (a hundred years are
-    36,500 check-ins; Today shows this week's): one pass sorts the documents by skill,
-    a skill's days are indexed when that skill is first asked about, and a record is
-    made (and checked) only when one is asked for."""
-
-    __slots__ = ("generation", "groups", "per_skill", "states")
-
-    def __init__(self, groups: dict[str, list[DocId]], generation: int = 0) -> None:
-        self.generation = generation  # the storage's, when built (it moves check-ins)
-        self.groups = groups  # skill id -> doc ids, not yet indexed by day
-        self.per_skill: dict[str, dict[str, DocId]] = {}  # skill id -> {date: doc id}
-        self.states: dict[str, dict[dt.date, str]] = {}  # skill id -> states, when asked
-
-    def put(self, days: dict[str, DocId], skill_id: str, date: str, doc_id: DocId,
-            status: str) -> None:
-        days[date] = doc_id
-        states = self.states.get(skill_id)
-        if states is not None:  # kept up to date, not read again
-            states[dt.date.fromisoformat(date)] = status
-
-    def drop(self, days: dict[str, DocId], skill_id: str, date: str, doc_id: DocId) -> None:
-        if days.get(date) == doc_id:
-            del days[date]
-            states = self.states.get(skill_id)
-            if states is not None:
-                try:
-                    states.pop(dt.date.fromisoformat(date), None)
-                except ValueError:  # a date that is none: read them again when asked
-                    del self.states[skill_id]
-
-
 class Repository:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
@@ -141,7 +108,7 @@ class Repository:
         self._records: dict[type[Record], dict[str, Record]] = {}
         # a document id is TinyDB's number, or the text key of a document filed by hand
         self._doc_ids: dict[str, DocId] = {}
-        self._checkin_index: _CheckIns | None = None
+        self._checkin_index: CheckIns | None = None
         # records made from documents one at a time, by table and document id
         self._made: dict[tuple[str, DocId], Record] = {}
         # documents left out, by table (filled as each table is first read)
@@ -166,6 +133,9 @@ class Repository:
         self._skipped = {}
         self._checkin_index = None
         self._made = {}
+        self._entry_ids_known = False
+        # stored key -> (the document found plain, its id): checked once, not per list
+        self._plain_entries: dict[str, tuple[Any, DocId]] = {}
         self._tombs: dict[str, str] | None = None
         self.version = getattr(self, "version", 0) + 1
 
@@ -211,7 +181,7 @@ class Repository:
         return skipped_notice(self.skipped)
 
     @property
-    def _checkins(self) -> _CheckIns:
+    def _checkins(self) -> CheckIns:
         index = self._checkin_index
         if index is None or index.generation != self.storage.checkins_generation:
             index = self._checkin_index = self._index_checkins()
@@ -227,7 +197,7 @@ class Repository:
         if self.storage.older_left() is not None:
             self.storage.read_older()
 
-    def _index_checkins(self) -> _CheckIns:
+    def _index_checkins(self) -> CheckIns:
         """The check-ins' documents sorted by skill (from their records when every one
         was read); a document whose skill is no text is read as a record at once."""
         groups: dict[str, list[DocId]] = {}
@@ -236,7 +206,7 @@ class Repository:
             for record in dict.__getitem__(self._records, CheckIn).values():
                 assert isinstance(record, CheckIn)
                 groups.setdefault(record.skill_id, []).append(self._doc_ids[record.id])
-            return _CheckIns(groups, generation)
+            return CheckIns(groups, generation)
         table = CheckIn.TABLE
         skipped = self._skipped[table] = []
         for key, doc in self._raw_checkins().items():
@@ -254,7 +224,7 @@ class Repository:
                 groups[skill_id] = [doc_id]
             else:
                 group.append(doc_id)
-        return _CheckIns(groups, generation)
+        return CheckIns(groups, generation)
 
     def _skill_days(self, skill_id: str) -> dict[str, DocId]:
         """``{date: doc id}`` of one skill's check-ins (the last document of a day wins,
@@ -407,12 +377,70 @@ class Repository:
         return list(self._records[cls].values())  # type: ignore[arg-type]
 
     def get(self, cls: type[R], record_id: str) -> R | None:
+        if cls is Entry and not dict.__contains__(self._records, Entry):
+            return self._entry(record_id)  # type: ignore[return-value]
         return self._records[cls].get(record_id)  # type: ignore[return-value]
 
     def _know_doc_ids(self, cls: type[Record]) -> None:
         """Read enough of ``cls``'s table that its records' document ids are known: the
-        check-ins' index, or every record of the other tables."""
-        _ = self._checkins if cls is CheckIn else self._records[cls]
+        check-ins' index, the entries' ids, or every record of the other tables."""
+        if cls is CheckIn:
+            _ = self._checkins
+        elif cls is Entry:
+            self._know_entry_ids()
+        else:
+            _ = self._records[cls]
+
+    # ----------------------------------------------------------------- entries
+    # Read from their documents until something needs every record (store/views.py)
+
+    def _know_entry_ids(self) -> None:
+        """The entries' document ids, from the documents (the first document of an id is
+        the entry, as ``_load_table`` reads them)."""
+        if self._entry_ids_known or dict.__contains__(self._records, Entry):
+            return
+        doc_ids = self._doc_ids
+        for doc_id, doc in self.db.table(Entry.TABLE).documents():
+            if type(doc) is dict and type(ident := doc.get("id")) is str:
+                doc_ids.setdefault(ident, doc_id)
+        self._entry_ids_known = True
+
+    def _make_entry(self, key: DocId, doc: dict[str, Any]) -> Entry:
+        doc_id = document_id(key)
+        made = (Entry.TABLE, doc_id)
+        entry = self._made.get(made)
+        if entry is None:
+            entry = self._made[made] = read_document(Entry, doc_id, doc)
+        return entry  # type: ignore[return-value]
+
+    def _entry(self, record_id: str) -> Entry | None:
+        self._know_entry_ids()
+        doc_id = self._doc_ids.get(record_id)
+        doc = None if doc_id is None else self.db.table(Entry.TABLE).document(doc_id)
+        if doc_id is None or doc is None:
+            return None
+        try:
+            return self._make_entry(doc_id, doc)
+        except RecordError:  # left out of the records, as the full read leaves it
+            return self._records[Entry].get(record_id)  # type: ignore[return-value]
+
+    def entry_rows(self, *, archived: bool = False) -> EntryRows:
+        """The entries (archived ones, or the others), newest first as ``entries`` lists
+        them, made into records as they are read. A journal with any entry document the
+        app would not write is listed from its records (the full read skips and names
+        what cannot be read)."""
+        if not dict.__contains__(self._records, Entry):
+            raw = self.db.table(Entry.TABLE).raw_documents()
+            found = plain_rows(raw, self._plain_entries, archived)
+            if found is not None:
+                rows, ids = found
+                if not self._entry_ids_known:
+                    for ident, doc_id in ids.items():
+                        self._doc_ids.setdefault(ident, doc_id)
+                    self._entry_ids_known = True
+                return EntryRows(rows, self._make_entry)
+        return RecordRows([e for e in self.entries(include_archived=True)
+                           if e.archived == archived])
 
     def save(self, record: R) -> R:
         """Insert or replace ``record`` (by id). Raises SaveError/ReadOnlyJournal."""
@@ -460,6 +488,8 @@ class Repository:
             index.put(self._skill_days(record.skill_id), record.skill_id, record.date, doc_id,
                       record.status)
             self._made[(cls.TABLE, doc_id)] = record
+        elif cls is Entry:  # made again from what is stored when next read
+            self._made.pop((cls.TABLE, doc_id), None)
         return record
 
     def _delete(self, record: Record) -> None:

@@ -167,6 +167,12 @@ class JournalTable(Table):
         for key, doc in self._read_table().items():
             yield self.document_id_class(key), doc
 
+    def raw_documents(self) -> dict[str, Any]:
+        """The documents by their stored keys, as held (read only; a key is made a
+        document id by ``doc_id``): a pass over ten years of entries without making
+        an id of each key."""
+        return self._read_table()
+
     def document(self, doc_id: int | str) -> Any:
         """Document ``doc_id`` as stored (read only), or None."""
         return self._read_table().get(str(doc_id))
