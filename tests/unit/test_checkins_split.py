@@ -235,3 +235,47 @@ def test_the_best_streak_of_years_ago_is_kept_beside_them(tmp_path):
         found = repo.streaks(repo.get(MicroSkill, skill.id), TODAY, 0)
         assert journal.storage.older_left() is not None  # from what is kept beside them
     assert found == full_streaks(path, skill.id, TODAY) == rules.Streaks(4, 150)
+
+
+def test_a_plan_of_these_weeks_shows_the_same_without_reading_the_older_check_ins(
+        journal_path):
+    """The Plan screen's grid of a plan started three weeks ago: the same marks, measures
+    and reviews as from every check-in, and the year of check-ins before the plan stays
+    in the file (issue 17: the Plan read every check-in and review ever made)."""
+    from micro_journal.domain.models import Measurement, Plan, PlanWeek, WeeklyReview
+    from micro_journal.services.plan import build_plan_view
+
+    path, skill_id = journal_path
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    with opened(path) as journal:
+        repo = Repository(journal)
+        skill = repo.get(MicroSkill, skill_id)
+        repo.save(Plan(objective_id=skill.objective_id,
+                       start_week=(monday - dt.timedelta(weeks=3)).isoformat(),
+                       weeks=[PlanWeek(skill_id=skill_id) for _ in range(4)]))
+        for weeks_ago, value in ((2, 6.0), (30, 9.0)):  # one in the plan, one long before
+            repo.save(WeeklyReview(
+                week=(monday - dt.timedelta(weeks=weeks_ago)).isoformat(),
+                objective_id=skill.objective_id,
+                measurements=[Measurement(skill_id=skill_id, value=value)]))
+
+    def grid(repo: Repository) -> list:
+        objective = repo.objectives()[0]
+        view = build_plan_view(repo, objective, TODAY)
+        return [(w.start, w.when, w.review.id if w.review else None,
+                 [(r.skill.id, r.marks, r.done, r.measured.value, r.previous, r.signal)
+                  for r in w.skills]) for w in view.weeks]
+
+    with opened(path) as journal:
+        repo = Repository(journal)
+        assert journal.storage.older_left() is not None
+        shown = grid(repo)
+        assert journal.storage.older_left() is not None, "the plan read the older check-ins"
+        assert journal.storage.older_left("reviews") is not None or not split_info(path)
+        repo.checkins()  # now every check-in (and every review) is read
+        repo.reviews()
+        assert journal.storage.older_left() is None
+        assert grid(repo) == shown
+    assert [w[1] for w in shown] == ["past", "past", "past", "current"]
+    assert shown[1][2] is not None and shown[1][3][0][3] == 6.0  # the plan's review
+    assert all(len(w[3][0][1]) == 7 for w in shown)

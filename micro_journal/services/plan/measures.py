@@ -33,7 +33,7 @@ class Measures:
         for review in repo.reviews() if weeks is None else repo.reviews_between(*weeks):
             if review.objective_id == objective_id:
                 self.by_week.setdefault(as_date(review.week), []).append(review)
-        self._days: dict[str, dict[dt.date, CheckIn]] = {}
+        self._days: dict[str, dict[dt.date, CheckIn | None]] = {}  # looked up so far
 
     def review(self, week_first: dt.date) -> WeeklyReview | None:
         """The review of the week starting ``week_first`` (a review keyed by another day
@@ -46,15 +46,18 @@ class Measures:
         return found[0] if found else None
 
     def checkins(self, skill_id: str, week_first: dt.date) -> Measured:
-        """The mean of the week's check-in values (what a review is pre-filled with)."""
-        days = self._days.get(skill_id)
-        if days is None:
-            days = self._days[skill_id] = {
-                as_date(c.date): c for c in self.repo.checkins(skill_id) if c.value is not None
-            }
-        week = [
-            days[d] for d in (week_first + dt.timedelta(days=i) for i in range(7)) if d in days
-        ]
+        """The mean of the week's check-in values (what a review is pre-filled with).
+
+        The week's seven days are looked up in the check-ins' index: a plan's recent
+        weeks never read the years of check-ins left in the file (store/history.py)."""
+        days = self._days.setdefault(skill_id, {})
+        week = []
+        for day in (week_first + dt.timedelta(days=i) for i in range(7)):
+            if day not in days:
+                days[day] = self.repo.checkin(skill_id, day)
+            checkin = days[day]
+            if checkin is not None and checkin.value is not None:
+                week.append(checkin)
         if not week:
             return Measured(None)
         return Measured(rules.weekly_measurement(week, week_first), "check-ins", len(week))

@@ -146,7 +146,11 @@ def build_plan_view(
     ended = rules.to_date(plan.ended_on) if plan.status == "ended" and plan.ended_on else None
     weeks: list[WeekView] = []
     measured_cache: dict[tuple[str, dt.date], Measured] = {}
-    measures = Measures(repo, objective.id)
+    # what the plan's weeks (and the week before its first) read: a plan of these months
+    # leaves the years of reviews and check-ins before it in the file (store/history.py)
+    first_day = rules_plan.week_range(plan, 0, first_weekday)[0] if plan.weeks else today
+    last_day = rules_plan.week_range(plan, max(0, len(plan.weeks) - 1), first_weekday)[1]
+    measures = Measures(repo, objective.id, (first_day - rules.WEEK, last_day + rules.WEEK))
     history: dict[str, list[stacking.SkillWeek]] = {}  # each skill's weeks so far
     tweaks = tweak_weeks(measures, dt.date.max)
     tweak_at: dict[str, int] = {}
@@ -176,7 +180,7 @@ def build_plan_view(
             if skill is None:
                 continue
             if skill_id not in states_cache:
-                states_cache[skill_id] = repo.day_states(skill_id)
+                states_cache[skill_id] = repo.day_states(skill_id, since=first_day)
             marks = rules.week_marks(states_cache[skill_id], start, today, first_weekday)
             if when == "unused":
                 marks = [(d, "none") for d, _ in marks]
