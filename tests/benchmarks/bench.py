@@ -72,7 +72,7 @@ WORDS = [
 
 def generate(path: Path, years: int, today: dt.date = TODAY, seed: int = 7) -> dict:
     """A synthetic journal of ``years``: a check-in per active skill per day (one skill
-    active per day, rotating weekly plans), an entry a day of a few hundred characters,
+    active per day, rotating weekly), a four-week plan ending this week, an entry a day of a few hundred characters,
     a weekly review and a goal every few days. Written as one file, like the app writes."""
     from micro_journal.domain.models import (
         SCHEMA_VERSION,
@@ -97,9 +97,12 @@ def generate(path: Path, years: int, today: dt.date = TODAY, seed: int = 7) -> d
                    metric=Metric(name="fillers", direction="lower", baseline=12, target=3))
         for n in range(8)
     ]
-    monday = start - dt.timedelta(days=start.weekday())
-    plan = Plan(objective_id=objective.id, start_week=monday.isoformat(),
-                weeks=[PlanWeek(skill_id=skills[0].id)])
+    # the plan of these weeks (Week 1 -> Week 4, in its fourth week), as a user's plan is
+    # a month or so; the years before it are check-ins, reviews and entries
+    this_monday = today - dt.timedelta(days=today.weekday())
+    plan = Plan(objective_id=objective.id,
+                start_week=(this_monday - dt.timedelta(weeks=3)).isoformat(),
+                weeks=[PlanWeek(skill_id=skills[n].id) for n in range(4)])
     tables: dict[str, dict[str, dict]] = {
         "meta": {"1": {"schema_version": SCHEMA_VERSION}},
         "objectives": {}, "skills": {}, "plans": {}, "checkins": {}, "entries": {},
