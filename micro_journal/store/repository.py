@@ -133,6 +133,7 @@ class Repository:
         self._skipped = {}
         self._checkin_index = None
         self._made = {}
+        self._entries_made: dict[DocId, Entry] = {}  # the entries made so far, by doc id
         self._entry_ids_known = False
         # stored key -> (the document found plain, its id): checked once, not per list
         self._plain_entries: dict[str, tuple[Any, DocId]] = {}
@@ -143,9 +144,11 @@ class Repository:
         records: dict[str, Record] = {}
         skipped: list[Skipped] = []
         made = self._made
+        entries_made = self._entries_made if cls is Entry else {}
         for doc_id, doc in self.db.table(cls.TABLE).documents():
             try:
-                record = made.get((cls.TABLE, doc_id)) or read_document(cls, doc_id, doc)
+                record = (made.get((cls.TABLE, doc_id)) or entries_made.get(doc_id)
+                          or read_document(cls, doc_id, doc))
                 if record.id in records:
                     raise RecordError("id", "is used by two records",
                                       f"id is used by two records (#{self._doc_ids[record.id]}"
@@ -405,13 +408,11 @@ class Repository:
                 doc_ids.setdefault(ident, doc_id)
         self._entry_ids_known = True
 
-    def _make_entry(self, key: DocId, doc: dict[str, Any]) -> Entry:
-        doc_id = document_id(key)
-        made = (Entry.TABLE, doc_id)
-        entry = self._made.get(made)
+    def _make_entry(self, doc_id: DocId, doc: dict[str, Any]) -> Entry:
+        entry = self._entries_made.get(doc_id)
         if entry is None:
-            entry = self._made[made] = read_document(Entry, doc_id, doc)
-        return entry  # type: ignore[return-value]
+            entry = self._entries_made[doc_id] = read_document(Entry, doc_id, doc)
+        return entry
 
     def _entry(self, record_id: str) -> Entry | None:
         self._know_entry_ids()
@@ -438,7 +439,7 @@ class Repository:
                     for ident, doc_id in ids.items():
                         self._doc_ids.setdefault(ident, doc_id)
                     self._entry_ids_known = True
-                return EntryRows(rows, self._make_entry)
+                return EntryRows(rows, self._make_entry, self._entries_made)
         return RecordRows([e for e in self.entries(include_archived=True)
                            if e.archived == archived])
 
@@ -489,7 +490,7 @@ class Repository:
                       record.status)
             self._made[(cls.TABLE, doc_id)] = record
         elif cls is Entry:  # made again from what is stored when next read
-            self._made.pop((cls.TABLE, doc_id), None)
+            self._entries_made.pop(doc_id, None)
         return record
 
     def _delete(self, record: Record) -> None:
@@ -502,6 +503,7 @@ class Repository:
                 self._bury(record)
             del self._doc_ids[record.id]
             self._made.pop((cls.TABLE, doc_id), None)
+            self._entries_made.pop(doc_id, None)
             if isinstance(record, CheckIn):
                 self._checkins.drop(self._skill_days(record.skill_id), record.skill_id,
                                     record.date, doc_id)

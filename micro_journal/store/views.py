@@ -23,17 +23,19 @@ from ..domain.models import Entry
 from .table import DocId
 from .table import doc_id as doc_id_of
 
-Row = tuple[Any, dict[str, Any]]  # (stored key, document)
+Row = tuple[Any, dict[str, Any]]  # (document id, document)
 
 
 class EntryRows(Sequence[Entry]):
     """Entries as documents (see the module doc); ``make`` turns a row into its record."""
 
-    __slots__ = ("_make", "_rows")
+    __slots__ = ("_made", "_make", "_rows")
 
-    def __init__(self, rows: list[Row], make: Callable[[Any, dict[str, Any]], Entry]) -> None:
+    def __init__(self, rows: list[Row], make: Callable[[Any, dict[str, Any]], Entry],
+                 made: dict[Any, Entry] | None = None) -> None:
         self._rows = rows
         self._make = make
+        self._made = {} if made is None else made  # the records made, by document id
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -48,15 +50,15 @@ class EntryRows(Sequence[Entry]):
         if isinstance(index, slice):
             return self.rows_of(self._rows[index])
         doc_id, doc = self._rows[index]
-        return self._make(doc_id, doc)
+        return self._made.get(doc_id) or self._make(doc_id, doc)
 
     def __iter__(self) -> Iterator[Entry]:
-        make = self._make
+        make, made = self._make, self._made.get
         for doc_id, doc in self._rows:
-            yield make(doc_id, doc)
+            yield made(doc_id) or make(doc_id, doc)
 
     def rows_of(self, rows: list[Row]) -> EntryRows:
-        return EntryRows(rows, self._make)
+        return EntryRows(rows, self._make, self._made)
 
     def pick(self, indexes: Iterable[int]) -> EntryRows:
         """The entries at ``indexes`` (in that order), still unmade."""
@@ -159,7 +161,7 @@ def plain_rows(raw: Mapping[str, Any], seen: dict[str, tuple[Any, DocId]], archi
             return None
         ids[ident] = known[1]
         if doc["archived"] is archived:
-            rows.append((key, doc))
+            rows.append((known[1], doc))
     # by date, then creation stamp, as ``Repository.entries`` orders records; ties keep
     # the table's order
     rows.sort(key=_order, reverse=True)

@@ -119,9 +119,8 @@ def test_the_list_makes_records_only_of_what_is_read(tmp_path):
         service = JournalService(repo)
         rows = service.matches("")
         assert len(rows) == 300 and len(service.matches("calm")) == 100
-        made = {key for key in repo._made if key[0] == "entries"}
-        assert made == set()
+        assert not repo._entries_made  # no entry made into a record yet
         first = rows[0]
         assert first.body == "day 0 calm" and rows[0] is first
         assert repo.get(Entry, first.id) is first
-        assert len([key for key in repo._made if key[0] == "entries"]) == 1
+        assert list(repo._entries_made.values()) == [first]  # that one only
