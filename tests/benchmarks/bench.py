@@ -72,8 +72,9 @@ WORDS = [
 
 def generate(path: Path, years: int, today: dt.date = TODAY, seed: int = 7) -> dict:
     """A synthetic journal of ``years``: a check-in per active skill per day (one skill
-    active per day, rotating weekly), a four-week plan ending this week, an entry a day of a few hundred characters,
-    a weekly review and a goal every few days. Written as one file, like the app writes."""
+    active per day, rotating weekly), a four-week plan ending this week, an entry a day
+    of a few hundred characters, a weekly review and a goal every few days. Written as
+    one file, like the app writes."""
     from micro_journal.domain.models import (
         SCHEMA_VERSION,
         CheckIn,
