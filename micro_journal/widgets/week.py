@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual.containers import Vertical
 from textual.widgets import Static
 
 from ..domain import dates, rules
@@ -22,8 +23,16 @@ MARKS = {
 }
 
 
-class WeekGrid(Static):
-    """Rows of ``✔ done · – rest · ✗ missed · ○ today · future`` for the current week."""
+class WeekGrid(Vertical):
+    """Rows of ``✔ done · – rest · ✗ missed · ○ today · future`` for the current week.
+
+    One line widget a row (the days' heading, each skill, the legend): a check-in
+    repaints its skill's row only, not the grid (about 2 ms of a check-in key)."""
+
+    DEFAULT_CSS = """
+    WeekGrid { height: auto; }
+    WeekGrid > Static { height: auto; }
+    """
 
     def show(
         self, skills: list[SkillToday], today: dt.date, first_weekday: int, width: int,
@@ -44,4 +53,15 @@ class WeekGrid(Static):
         lines.append(
             "[$text-muted]✔ done   – rest day   ✗ missed   ○ today   · to come[/]"
         )
-        paint(self, "\n".join(lines))  # the same grid (a move, a redraw) is not repainted
+        rows = self.rows
+        for row, line in zip(rows, lines, strict=False):
+            paint(row, line)  # a row that shows the same is not repainted
+        if len(rows) > len(lines):
+            self.remove_children(rows[len(lines):])
+        elif len(rows) < len(lines):
+            self.mount_all([Static(line) for line in lines[len(rows):]])
+
+    @property
+    def rows(self) -> list[Static]:
+        """The grid's lines: the days' heading, a row a skill, the legend."""
+        return [row for row in self.children if isinstance(row, Static)]

@@ -11,12 +11,15 @@ from micro_journal.config import config_dir, load_config
 from micro_journal.screens.settings import SettingsScreen
 from micro_journal.screens.theme_picker import ThemePicker
 from micro_journal.screens.today import TodayScreen
+from micro_journal.widgets.week import WeekGrid
 
 from ..conftest import palette_highlights, until
 from .conftest import DEMO_DAY, checkins_on, skill_id
 
 
 def text_of(widget) -> str:
+    if isinstance(widget, WeekGrid):  # a line widget a row
+        return "\n".join(str(row.render()) for row in widget.rows)
     return str(widget.render())
 
 

@@ -13,6 +13,7 @@ from micro_journal.screens.skill_form import NewSkillForm
 from micro_journal.screens.today import TodayScreen
 from micro_journal.store import open_journal
 from micro_journal.widgets.skill import SkillCard, SkillRow
+from micro_journal.widgets.week import WeekGrid
 
 from ..conftest import until
 from .conftest import DEMO_DAY, checkins_on, read_journal, skill_id, table
@@ -22,6 +23,8 @@ EYES = "eye contact"
 
 
 def text_of(widget) -> str:
+    if isinstance(widget, WeekGrid):  # a line widget a row
+        return "\n".join(str(row.render()) for row in widget.rows)
     return str(widget.render())
 
 
@@ -425,10 +428,16 @@ def line_of(widget, part: str) -> str:
     return line
 
 
+def row_of(week: WeekGrid, part: str) -> Static:
+    [row] = [r for r in week.rows if part in str(r.render())]
+    return row
+
+
 def shown(app) -> dict[str, str]:
     """The text of every widget of Today, by id (a row by its place)."""
     screen = app.screen
     out = {w.id: text_of(w) for w in screen.query(Static) if w.id}
+    out["week"] = text_of(screen.query_one("#week", WeekGrid))
     out.update({f"row {n}": text_of(r) for n, r in enumerate(screen.query(SkillRow))})
     return out
 
@@ -448,7 +457,7 @@ async def test_a_checkin_and_its_undo_repaint_only_what_changed(demo_path, make,
         await pilot.pause()
         screen = app.screen
         card = screen.query_one("#focus-card", SkillCard)
-        week = screen.query_one("#week", Static)
+        week = screen.query_one("#week", WeekGrid)
         rows = list(screen.query(SkillRow))
         keys = list(screen.query("FooterKey"))
         before = shown(app)
@@ -464,7 +473,7 @@ async def test_a_checkin_and_its_undo_repaint_only_what_changed(demo_path, make,
         assert line_of(week, SMILE).split()[-8:] == ["✔", "✔", "✔", "·", "·", "·", "·", "3/7"]
         assert toasts(app)[-1] == f"Done: Start and end every talk with a {SMILE} · streak 3"
         assert {k for k in now if now[k] != before[k]} == {"focus-card", "week"}
-        assert set(repaints.updated) == {card, week}
+        assert set(repaints.updated) == {card, row_of(week, SMILE)}  # its row of the grid
         assert repaints.laid_out == []  # same height: no layout of the screen
         assert list(screen.query(SkillRow)) == rows  # not mounted again
         assert list(screen.query("FooterKey")) == keys  # the same keys, not rebuilt
@@ -474,7 +483,7 @@ async def test_a_checkin_and_its_undo_repaint_only_what_changed(demo_path, make,
         assert not card.has_class("-done") and card.has_class("-selected")
         assert toasts(app)[-1] == (
             f"Undone: today's check-in of Start and end every talk with a {SMILE}.")
-        assert set(repaints.updated) == {card, week}
+        assert set(repaints.updated) == {card, row_of(week, SMILE)}
         assert repaints.laid_out == []
         assert list(screen.query("FooterKey")) == keys
 
@@ -490,11 +499,11 @@ async def test_a_checkin_and_its_undo_repaint_only_what_changed(demo_path, make,
             "–", "✔", "✔", "·", "·", "·", "·", "2/5"]
         assert toasts(app)[-1].endswith("· streak 8")
         assert {k for k in now if now[k] != before[k]} == {"row 0", "week"}
-        assert set(repaints.updated) == {rows[0], week}
+        assert set(repaints.updated) == {rows[0], row_of(week, "Hold eye contact")}
         assert repaints.laid_out == []
         await repaints.press(pilot, "x")
         assert shown(app) == before
-        assert set(repaints.updated) == {rows[0], week}
+        assert set(repaints.updated) == {rows[0], row_of(week, "Hold eye contact")}
         assert rows[0].has_class("-selected")
         assert list(screen.query(SkillRow)) == rows
 
