@@ -133,7 +133,8 @@ class Repository:
         self._skipped = {}
         self._checkin_index = None
         self._made = {}
-        self._entries_made: dict[DocId, Entry] = {}  # the entries made so far, by doc id
+        # the entries made so far, by document id, with the document each was made from
+        self._entries_made: dict[DocId, tuple[Any, Entry]] = {}
         self._entry_ids_known = False
         # stored key -> (the document found plain, its id): checked once, not per list
         self._plain_entries: dict[str, tuple[Any, DocId]] = {}
@@ -147,8 +148,11 @@ class Repository:
         entries_made = self._entries_made if cls is Entry else {}
         for doc_id, doc in self.db.table(cls.TABLE).documents():
             try:
-                record = (made.get((cls.TABLE, doc_id)) or entries_made.get(doc_id)
-                          or read_document(cls, doc_id, doc))
+                record = made.get((cls.TABLE, doc_id))
+                if record is None:
+                    hit = entries_made.get(doc_id)  # an entry read before, if still stored
+                    record = (hit[1] if hit is not None and hit[0] is doc
+                              else read_document(cls, doc_id, doc))
                 if record.id in records:
                     raise RecordError("id", "is used by two records",
                                       f"id is used by two records (#{self._doc_ids[record.id]}"
@@ -409,9 +413,13 @@ class Repository:
         self._entry_ids_known = True
 
     def _make_entry(self, doc_id: DocId, doc: dict[str, Any]) -> Entry:
-        entry = self._entries_made.get(doc_id)
-        if entry is None:
-            entry = self._entries_made[doc_id] = read_document(Entry, doc_id, doc)
+        """The record of document ``doc`` (made once; a document replaced since, by a
+        save or a sync, is made again)."""
+        hit = self._entries_made.get(doc_id)
+        if hit is not None and hit[0] is doc:
+            return hit[1]
+        entry = read_document(Entry, doc_id, doc)
+        self._entries_made[doc_id] = (doc, entry)
         return entry
 
     def _entry(self, record_id: str) -> Entry | None:

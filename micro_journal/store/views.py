@@ -32,10 +32,12 @@ class EntryRows(Sequence[Entry]):
     __slots__ = ("_made", "_make", "_rows")
 
     def __init__(self, rows: list[Row], make: Callable[[Any, dict[str, Any]], Entry],
-                 made: dict[Any, Entry] | None = None) -> None:
+                 made: dict[Any, tuple[Any, Entry]] | None = None) -> None:
         self._rows = rows
         self._make = make
-        self._made = {} if made is None else made  # the records made, by document id
+        # the records made, by document id, with the document each was made from: one
+        # made from a document since replaced (a save, a sync) is never handed out
+        self._made = {} if made is None else made
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -50,12 +52,14 @@ class EntryRows(Sequence[Entry]):
         if isinstance(index, slice):
             return self.rows_of(self._rows[index])
         doc_id, doc = self._rows[index]
-        return self._made.get(doc_id) or self._make(doc_id, doc)
+        hit = self._made.get(doc_id)
+        return hit[1] if hit is not None and hit[0] is doc else self._make(doc_id, doc)
 
     def __iter__(self) -> Iterator[Entry]:
         make, made = self._make, self._made.get
         for doc_id, doc in self._rows:
-            yield made(doc_id) or make(doc_id, doc)
+            hit = made(doc_id)
+            yield hit[1] if hit is not None and hit[0] is doc else make(doc_id, doc)
 
     def rows_of(self, rows: list[Row]) -> EntryRows:
         return EntryRows(rows, self._make, self._made)

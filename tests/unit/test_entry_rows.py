@@ -123,4 +123,26 @@ def test_the_list_makes_records_only_of_what_is_read(tmp_path):
         first = rows[0]
         assert first.body == "day 0 calm" and rows[0] is first
         assert repo.get(Entry, first.id) is first
-        assert list(repo._entries_made.values()) == [first]  # that one only
+        assert [e for _, e in repo._entries_made.values()] == [first]  # that one only
+
+
+def test_a_list_read_after_a_merge_never_brings_back_the_text_it_replaced(tmp_path):
+    """A sync replaces the journal's documents while the Journal shows the list made
+    before it: reading that older list meanwhile must not stand in for the merged
+    entry once the list is made again."""
+    path = tmp_path / "journal.json"
+    with open_journal(path, today=lambda: DAY) as journal:
+        repo = Repository(journal)
+        repo.save(Entry(date=DAY.isoformat(), body="today"))
+        entry = repo.save(Entry(date=(DAY - dt.timedelta(days=1)).isoformat(),
+                                body="before the merge"))
+        service = JournalService(repo)
+        shown = service.matches("")
+        assert shown[0].body == "today"  # the second is not read yet
+        doc_id = repo._doc_ids[entry.id]
+        merged = dict(journal.db.table("entries").document(doc_id), body="after the merge")
+        journal.db.table("entries").replace(doc_id, merged)  # as a merge writes it
+        repo.forget_indexes()
+        assert shown[1].body == "before the merge"  # the list on screen, until redrawn
+        assert [e.body for e in JournalService(repo).matches("")] == ["today", "after the merge"]
+        assert repo.get(Entry, entry.id).body == "after the merge"
