@@ -36,6 +36,8 @@ TEST_CRASH_ENV = "MICRO_JOURNAL_TEST_CRASH"  # binds f12 to a crash, for tests
 LOCK_POLL_SECONDS = 2.0
 # how often the journal's folder is looked at for what a sync tool brought (store/sync.py)
 SYNC_POLL_SECONDS = 5.0
+# the day-boundary timer is placed this long after start (its pendulum import waits)
+DAY_TIMER_DELAY = 1.0
 
 
 def shutdown_signals() -> list[int]:
@@ -324,8 +326,10 @@ class MicroJournalApp(CrashHooks, App[None]):
             self.show_recovery()
         else:
             self.call_after_refresh(self.offer_drafts)
-        # after the first frame: placing the next day's start (DST) imports pendulum
-        self.call_after_refresh(self._schedule_day_boundary)
+        # placing the next day's start (DST) imports pendulum (~20 ms): a second after the
+        # first frame, not in the work right after it, where it held up the first keys
+        # (the day is checked then too: a start a moment before midnight)
+        self.set_timer(DAY_TIMER_DELAY, self._day_boundary)
         # a slow safety net for what no timer sees: a laptop waking up, the clock or the
         # time zone changing
         self.set_interval(60, self.check_day)
