@@ -52,7 +52,7 @@ class JournalService:
         self.drafts = DraftStore(repo.journal.path)
         self._folded: dict[str, tuple[str, str]] = {}  # id -> (updated_at, folded body)
         self._folded_tags: dict[str, tuple[str, list[str]]] = {}  # id -> (updated_at, tags)
-        # newest first, per (journal version, archived); a tuple: handed out as it is
+        # newest first, per (journal version, archived); never changed: handed out as it is
         self._sorted: tuple[tuple[int, bool], EntryRows] | None = None
         self._days: tuple[int, dict[str, set[int]]] | None = None  # version, month -> days
         # (index in the entries, folded body) newest first, per journal version: what
