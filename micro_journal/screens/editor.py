@@ -46,7 +46,8 @@ from ..services.journal import JournalService
 from ..store import JournalError, ReadOnlyJournal
 from ..store.files import describe_os_error
 from ..widgets.footer import KeyFooter
-from ..widgets.text_fields import SafeInput, SafeTextArea
+from ..widgets.text_area import SafeTextArea
+from ..widgets.text_fields import SafeInput
 from .base import JournalScreen
 
 DRAFT_DELAY = 0.3

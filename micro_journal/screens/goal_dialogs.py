@@ -24,7 +24,8 @@ from ..domain.text import markup_line, markup_lines
 from ..keymap import GOAL_FORM_KEYS, bindings
 from ..services import goals as svc
 from ..store import JournalError, ReadOnlyJournal
-from ..widgets.text_fields import SafeInput, SafeTextArea, suggestible
+from ..widgets.text_area import SafeTextArea
+from ..widgets.text_fields import SafeInput, suggestible
 from .base import JournalScreen
 from .form_dialog import FormDialog
 

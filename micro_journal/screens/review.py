@@ -29,7 +29,8 @@ from ..keymap import REVIEW_KEYS, bindings
 from ..services import plan as svc
 from ..services.plan import ReviewData, ReviewLine, WeekChoice, fmt
 from ..widgets.footer import KeyFooter
-from ..widgets.text_fields import SafeInput, SafeTextArea
+from ..widgets.text_area import SafeTextArea
+from ..widgets.text_fields import SafeInput
 from .base import JournalScreen
 
 # What was typed but not saved, per journal, objective and week (kept for the session).

@@ -11,13 +11,16 @@ characters. The text itself, and so what is saved, is never changed.
 Placeholders take one cell where the control character took none: on a line holding
 some, a soft-wrapped row can be that many cells wider than the area (its end is cut
 off) and the scroll of a long one-line field can be off by as many cells.
+
+The ``TextArea`` is in ``text_area.py``: Textual's text area takes longer to import than
+a screen takes to draw, and the Journal's first visit needs only the search field.
 """
 
 from __future__ import annotations
 
 from rich.highlighter import Highlighter
 from rich.text import Text
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from ..domain.text import visible
 
@@ -28,13 +31,6 @@ def shown_line(line: str) -> str:
     if line.isprintable():
         return line
     return "\t".join(visible(part) for part in line.split("\t"))
-
-
-class SafeTextArea(TextArea):
-    """A ``TextArea`` that shows control characters as placeholders."""
-
-    def get_line(self, line_index: int) -> Text:
-        return Text(shown_line(self.document.get_line(line_index)), end="", no_wrap=True)
 
 
 class _ShownValue(Highlighter):
