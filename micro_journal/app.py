@@ -583,20 +583,22 @@ class MicroJournalApp(CrashHooks, App[None]):
         self.notify(f"Demo journal in {path}. Your own journal is untouched.", title="Demo")
 
     # ------------------------------------------------------------- switching
-    _resuming = False
+    _switching = False
 
     def switch_mode(self, mode: str):
         """Textual holds painting back 50 ms on every switch, to hide a half-built
-        screen. A screen already built is drawn (or redrawn from the journal) before
-        the switch returns: show it at once."""
-        self._resuming = mode_is_built(self, mode)
+        screen. Ours are whole at their first frame (each fills itself in ``on_mount``
+        from the journal, before it is laid out), and a screen already built is redrawn
+        before the switch returns: the hold only cost a frame drawn and thrown away and
+        a second one drawn after it (~100 ms of a first visit to the Journal)."""
+        self._switching = True
         try:
             return super().switch_mode(mode)
         finally:
-            self._resuming = False
+            self._switching = False
 
     def delay_update(self, delay: float = 0.05) -> None:
-        if not self._resuming:
+        if not self._switching:  # the command palette's hold, as Textual has it
             super().delay_update(delay)
 
     # ------------------------------------------------------------- actions

@@ -27,7 +27,8 @@ from ..config import DB_ENV, config_path, parse_setting
 from ..domain.text import markup_line, markup_lines
 from ..keymap import SETTINGS_KEYS, bindings
 from ..widgets.footer import KeyFooter
-from ..widgets.text_fields import SafeInput, SafeTextArea
+from ..widgets.text_area import SafeTextArea
+from ..widgets.text_fields import SafeInput
 from .base import JournalScreen
 
 # field id → (label, hint shown while the value is fine)
@@ -86,6 +87,8 @@ class SettingsScreen(JournalScreen):
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        # the spacing is chosen before the first frame, not on the resize after it
+        self.set_class(self.app.size.height >= self.ROOMY_HEIGHT, "-roomy")
         self.fill(force=True)
         self._draw_about()
         self._filled_from = self._settings_state()

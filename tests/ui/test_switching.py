@@ -199,3 +199,66 @@ async def test_the_calendar_starts_on_the_apps_today_not_the_machines(empty_path
         await pilot.pause()
         calendar = app.screen.query_one(MonthCalendar)
         assert calendar.cursor == clock.today() == calendar.today
+
+
+def frame_text(update) -> str | None:
+    """The text of a whole-screen frame Textual hands its driver (None: a partial one)."""
+    from textual._compositor import LayoutUpdate
+
+    if not isinstance(update, LayoutUpdate):
+        return None
+    return "\n".join("".join(strip.text for strip in line) for line in update.strips)
+
+
+THUMBS = set("▁▂▃▄▅▆▇█")
+
+
+def late_thumbs_only(first: str, settled: str) -> bool:
+    """The two rows differ only where a scroll bar's thumb came a frame later (a blank
+    cell first, a thumb's block after)."""
+    return len(first) == len(settled) and all(
+        a == b or (a == " " and b in THUMBS) for a, b in zip(first, settled, strict=True))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+async def test_a_screen_s_first_visit_paints_it_whole_at_once(demo_path, make, size):
+    """No screen is shown half-built: the first frame of a first visit already shows what
+    the screen settles on, laid out as it stays (Textual's 50 ms hold on a switch is not
+    used to hide one). The footer's keys and a scroll bar's thumb come a frame later, as
+    in Textual. The frames are those handed to the terminal driver (``App._display``,
+    which every frame goes through)."""
+    app = make(demo_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        frames: list[str] = []
+        display = app._display
+
+        def recorded(screen, update) -> None:
+            text = None if update is None or app._batch_count else frame_text(update)
+            if text is not None:
+                frames.append(text)
+            display(screen, update)
+
+        app._display = recorded
+        half_built = {}
+        for screen in [s for s in SCREENS if s.name != "today"]:
+            app.clear_notifications()
+            await pilot.pause()
+            frames.clear()
+            await pilot.press(screen.key)
+            await pilot.pause(0.2)
+            await pilot.pause()
+            app.clear_notifications()
+            await pilot.pause()
+            settled = [strip.text for strip in app.screen._compositor.render_strips()]
+            assert frames, f"{screen.name}: no frame painted"
+            first = frames[0].splitlines()
+            assert len(first) == len(settled) == size[1]
+            # the last row is the footer's
+            differ = [(a, b) for a, b in zip(first[:-1], settled[:-1], strict=True)
+                      if not late_thumbs_only(a, b)]
+            if differ:
+                half_built[screen.name] = differ
+        assert not half_built, "\n".join(
+            f"{name}:\n" + "\n".join(f"  first  |{a}|\n  settled|{b}|" for a, b in rows)
+            for name, rows in half_built.items())
