@@ -109,7 +109,7 @@ class TodayScreen(JournalScreen):
         if new_day or not self._checking_in:  # a check-in makes no review due
             # a notice, not part of the screen: after the first frame (it loads the plan
             # service and every weekly review — ~25 ms of a ten-year start)
-            self.call_after_refresh(self._offer_review, today)
+            self.journal_app.after_first_frame(self._offer_review, today)
 
     def _refresh_keys(self) -> None:
         """Have the footer look at the keys again. After a check-in only when what
