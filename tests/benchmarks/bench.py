@@ -574,6 +574,7 @@ class RepaintKey:
         self.n = 0
         self.text: str | None = None
         self.target = None
+        self.before = None  # what the line showed before this key changed it
         app.action_bench_repaint = self._repaint  # on this instance only
         app.bind(self.KEY, "bench_repaint", show=False)
 
@@ -586,9 +587,17 @@ class RepaintKey:
             target = screen.query_one("#topbar", Static)
         except Exception:
             target = next(w for w in screen.query(Static) if w.display)
-        self.target = target
+        if target is not self.target:
+            self.target, self.before = target, target.content
         target.update(f"bench repaint {self.n}")
         self.text = f"bench repaint {self.n}"
+
+    def restore(self) -> None:
+        """Untimed: the line shows what it showed before. Left changed, the next action
+        timed would pay for drawing it back (a screen redrawn from the journal repaints
+        its top bar) and for the rows between it and what that action changes."""
+        if self.target is not None and self.before is not None:
+            self.target.update(self.before)
 
     def press(self) -> None:
         self.text = None
@@ -635,6 +644,7 @@ def bench_checkin_key(path: Path, n: int) -> tuple[list[float], list[float]]:
             repaint = RepaintKey(app)
             for i in range(n):
                 floor.append(await clock.time(repaint.press, repaint.shown))
+                repaint.restore()
                 await _settle(pilot)
                 key, done = (check_in, True) if i % 2 == 0 else (undo, False)
                 ours.append(await clock.time(
@@ -767,6 +777,7 @@ def bench_search_keys(path: Path, phrases: list[str], rounds: int
                             await press(pilot, key)
                             continue
                         floor.append(await clock.time(repaint.press, repaint.shown))
+                        repaint.restore()
                         await _settle(pilot)
                         ours.append(await clock.time(lambda k=key: send_key(app, k), shown))
                         await _settle(pilot)
@@ -832,6 +843,8 @@ async def ready(pilot):
     for _ in range(3):
         floor.append(await clock.time(repaint.press, repaint.shown))
         await pilot.pause()
+    repaint.restore()
+    await pilot.pause()
     key = screen_info("journal").key
     first = await clock.time(lambda: send_key(app, key), lambda: journal_listed(app))
     print("READY", flush=True)
