@@ -50,15 +50,6 @@ def shutdown_signals() -> list[int]:
     return [sig for sig in found if sig is not None]
 
 
-def mode_is_built(app: App, mode: str) -> bool:
-    """Whether ``mode``'s screen stack exists (its first screen built), by Textual's
-    public ``get_screen_stack``, which raises KeyError for a mode never visited."""
-    try:
-        return bool(app.get_screen_stack(mode))
-    except KeyError:
-        return False
-
-
 def _load_screen(target: str) -> type[Screen]:
     from importlib import import_module
 

@@ -182,21 +182,6 @@ async def test_refreshing_the_filter_before_the_start_is_what_the_theme_watcher_
 # ---------------------------------------------------------------- what replaced internals
 
 
-async def test_a_mode_is_known_built_by_the_public_screen_stack():
-    from micro_journal.app import mode_is_built
-
-    app = Modes(mark=True)
-    async with app.run_test() as pilot:
-        await app.switch_mode("one")
-        await pilot.pause()
-        assert mode_is_built(app, "one")
-        assert not mode_is_built(app, "two")  # never visited
-        assert not mode_is_built(app, "no such mode")
-        await app.switch_mode("two")
-        await pilot.pause()
-        assert mode_is_built(app, "two")
-
-
 async def test_the_editor_s_language_is_one_the_text_area_takes():
     from textual.widgets import TextArea
 
