@@ -154,6 +154,9 @@ class JournalBrowser(JournalScreen):
         self._previewed: tuple | None = None  # (entry, journal version) in the preview
         self._status_text: str | None = None
         self._topbar_text: str | None = None
+        # the entry last opened in the editor: highlighted when the Journal comes back
+        # (a new entry written there is listed, and is what the preview should show)
+        self._edited_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -222,13 +225,20 @@ class JournalBrowser(JournalScreen):
         if service is None:
             return
         calendar.setup(today, self.journal_app.config.first_weekday, service.days_with_entries)
-        self.run_search(keep_highlight=True)
+        follow, self._edited_id = self._edited_id, None
+        self.run_search(keep_highlight=True, follow=follow)
+
+    def resumed_unchanged(self) -> None:
+        self._edited_id = None  # the editor wrote nothing: the highlight stays
 
     def _search_key(self) -> tuple:
         repo = self.journal_app.repo
         return (self.query_text, self.show_archived, None if repo is None else repo.version)
 
-    def run_search(self, keep_highlight: bool = False) -> None:
+    def run_search(self, keep_highlight: bool = False, follow: str | None = None) -> None:
+        """List what the search box asks for. ``keep_highlight``: the highlighted entry
+        stays highlighted when still listed; ``follow``: that entry is highlighted
+        instead, when it is listed (the one just written in the editor)."""
         service = self._service()
         if service is None:
             return
@@ -243,6 +253,9 @@ class JournalBrowser(JournalScreen):
         query = journal_rules.parse_query(text)
         started = time.perf_counter()
         results = service.matches(text, archived=self.show_archived)
+        if follow is not None and _index_of(
+                results, follow, service.repo.get(Entry, follow)) is not None:
+            keep = follow
         self._searched_at = time.perf_counter()
         self._scan_seconds = self._searched_at - started
         self._searched = self._search_key()
@@ -615,6 +628,7 @@ class JournalBrowser(JournalScreen):
 
         service = self._service()
         if service is not None:
+            self._edited_id = entry.id
             self.app.push_screen(EditorScreen(entry, service))
 
     def action_open_entry(self) -> None:

@@ -79,6 +79,35 @@ async def test_escape_leaves_and_saves_at_once(demo_path, make):
     assert saved["body"] == "quick note more"
 
 
+async def test_the_entry_just_written_is_the_one_highlighted_and_previewed(demo_path, make):
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        journal = app.screen
+        before = journal.highlighted_entry()
+        assert before is not None and before.date != DEMO_DAY.isoformat()
+        # e and nothing typed: back on the Journal, the highlight has not moved
+        await pilot.press("e", "escape")
+        await pilot.pause()
+        assert journal.highlighted_entry().id == before.id
+        # today's first entry, written: it is listed, highlighted and in the preview
+        await pilot.press("e", *"first words today", "escape")
+        await pilot.pause()
+        assert app.screen is journal
+        [saved] = entries_on(demo_path, DEMO_DAY)
+        assert journal.highlighted_entry().id == saved["id"]
+        assert "first words today" in text_of(journal.query_one("#preview"))
+        # moving away and back again leaves the highlight where the reader put it
+        await pilot.press("down")
+        await pilot.pause()
+        moved = journal.highlighted_entry().id
+        assert moved != saved["id"]
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert journal.highlighted_entry().id == moved
+
+
 async def test_n_starts_a_second_entry_the_same_day(demo_path, make):
     app = make(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
