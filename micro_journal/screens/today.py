@@ -12,7 +12,7 @@ from textual.widgets import Static
 from ..domain import dates
 from ..domain.text import markup_line
 from ..keymap import TODAY_KEYS, bindings
-from ..services.today import SkillToday, TodayView, build_today
+from ..services.today import SkillToday, TodayView, build_today, with_skill_rebuilt
 from ..widgets.footer import KeyFooter
 from ..widgets.skill import SkillCard, SkillRow, paint
 from ..widgets.timer import PracticeTimer, duration_text
@@ -129,7 +129,7 @@ class TodayScreen(JournalScreen):
 
     def _draw_week(self) -> None:
         """The week grid uses the room of a tall terminal; at 80×24 it stays out of the way."""
-        roomy = self.size.height >= self.ROOMY_HEIGHT and bool(self.skills)
+        roomy = self._roomy()
         for selector in ("#week-title", "#week"):  # the .roomy ones (no walk of the DOM)
             self.query_one(selector).display = roomy
         if roomy:
@@ -137,6 +137,18 @@ class TodayScreen(JournalScreen):
                 self.skills, self.journal_app.today, self.journal_app.config.first_weekday,
                 self.size.width - 4
             )
+
+    def _roomy(self) -> bool:
+        return self.size.height >= self.ROOMY_HEIGHT and bool(self.skills)
+
+    def _draw_week_of(self, skill_id: str) -> None:
+        """The week grid's row of one skill, as ``_draw_week`` draws it."""
+        if not self._roomy():
+            return
+        index = next(i for i, s in enumerate(self.skills) if s.skill.id == skill_id)
+        app = self.journal_app
+        self.query_one("#week", WeekGrid).show_skill(
+            index, self.skills[index], app.today, app.config.first_weekday, self.size.width - 4)
 
     def _date_line(self, today: dt.date, plan_label: str | None) -> str:
         day = dates.day_long(today)
@@ -175,6 +187,18 @@ class TodayScreen(JournalScreen):
                 "  [b]q[/b]  quit"
             )
         paint(self.query_one("#welcome", Static), text)
+
+    def _draw_skill(self, skill_id: str) -> None:
+        """The card or the row of one skill, as ``_draw_skills`` draws it."""
+        assert self.view is not None
+        focus, selected = self.view.focus, self.selected
+        if focus is not None and focus.skill.id == skill_id:
+            self.query_one("#focus-card", SkillCard).show(
+                focus, self.view.plan_label, selected is focus)
+            return
+        for row, s in zip(self._rows, self.view.stacked, strict=True):
+            if s.skill.id == skill_id:
+                row.show(s, selected is s)
 
     def _draw_skills(self) -> None:
         assert self.view is not None
@@ -264,6 +288,7 @@ class TodayScreen(JournalScreen):
         if s is None:
             return False
         today = self.journal_app.clock.today()
+        before = self._before_change()
         saved = self.write(
             lambda: self.repo.set_checkin(s.skill.id, today, status, **fields),
             what=f"check-in of {s.skill.title}",
@@ -274,16 +299,40 @@ class TodayScreen(JournalScreen):
         self.journal_app.withdraw_notices(ASKS_TO_CHECK_IN, STOPPED)
         if self._stopped and self._stopped[0] == s.skill.id:
             self._stopped = None
-        self._redraw_checked_in()
+        self._redraw_checked_in(s.skill.id, before)
         return True
 
-    def _redraw_checked_in(self) -> None:
-        """After a check-in (or its undo): the screen drawn again from the journal, where
-        only the widgets whose text changed are repainted — the skill's card or row, its
-        week mark, the maintained line when it folds — and no review is offered."""
+    def _before_change(self) -> tuple[tuple, int] | None:
+        """What the screen depends on, and the journal's version, just before a check-in
+        is saved (None without a journal): ``_redraw_checked_in`` compares them."""
+        repo = self.journal_app.repo
+        return None if repo is None else (self.view_state(), repo.version)
+
+    def _redraw_checked_in(self, skill_id: str, before: tuple[tuple, int] | None) -> None:
+        """After a check-in of ``skill_id`` (or its undo); no review is offered.
+
+        When the screen showed the journal as it was just before (nothing changed since
+        it was drawn) and the save was the only change since, only that skill is built
+        again and drawn — its card or row, and its week row — as the whole screen would
+        draw it (``with_skill_rebuilt``; tested against the full drawing). Otherwise, or
+        when the change moves the skill, the whole screen is drawn again from the journal,
+        where only the widgets whose text changed are repainted."""
         self._checking_in = True
         try:
-            self.refresh_view()
+            repo, view = self.journal_app.repo, self.view
+            rebuilt = None
+            if (repo is not None and view is not None and before is not None
+                    and before[0] == self._drawn_state and repo.version == before[1] + 1
+                    and view.date == self.journal_app.clock.today()):
+                rebuilt = with_skill_rebuilt(
+                    view, repo, skill_id, self.journal_app.config.first_weekday)
+            if rebuilt is None:
+                self.refresh_view()
+                return
+            self.view = rebuilt
+            self._draw_skill(skill_id)
+            self._draw_week_of(skill_id)
+            self._drawn_state = self.view_state()
         finally:
             self._checking_in = False
 
@@ -309,11 +358,12 @@ class TodayScreen(JournalScreen):
             self.notify("Nothing to undo: this skill has no check-in today.", timeout=3)
             return
         today = self.journal_app.clock.today()
+        before = self._before_change()
         removed = self.write(
             lambda: self.repo.remove_checkin(s.skill.id, today), what="undo"
         )
         if removed is not None:
-            self._redraw_checked_in()
+            self._redraw_checked_in(s.skill.id, before)
             self.notify(f"Undone: today's check-in of {s.skill.title}.", timeout=3)
 
     def action_details(self, minutes: int | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from ..domain import dates, rules
@@ -186,6 +186,36 @@ def build_today(repo: Repository, today: dt.date, first_weekday: int = rules.MON
             goals.append(GoalToday(goal, repo.get(Objective, goal.objective_id), late))
     goals.sort(key=lambda g: (-g.days_late, g.goal.action))
     return TodayView(today, groups, goals, has_any_skill=bool(skills))
+
+
+def with_skill_rebuilt(
+    view: TodayView, repo: Repository, skill_id: str, first_weekday: int = rules.MONDAY
+) -> TodayView | None:
+    """``view`` with the one skill ``skill_id`` built again from the journal, after its
+    check-in of ``view.date`` was made, changed or undone: what ``build_today`` would
+    give then, without building every other skill again (a check-in changes no other
+    skill, goal, plan position or the skills shown). None when the skill is not on the
+    view, or when the change moves it: a skill in maintenance whose week is met leaves
+    the list once it has no check-in today (an undo) — build the whole view then."""
+    for at, group in enumerate(view.groups):
+        if group.focus is not None and group.focus.skill.id == skill_id:
+            rebuilt = replace(group, focus=skill_today(
+                repo, group.focus.skill, view.date, first_weekday, True))
+        else:
+            index = next((i for i, s in enumerate(group.stacked) if s.skill.id == skill_id),
+                         None)
+            if index is None:
+                continue
+            one = skill_today(repo, group.stacked[index].skill, view.date, first_weekday, False)
+            if one.skill.in_maintenance and one.week.met and one.checkin is None:
+                return None
+            stacked = list(group.stacked)
+            stacked[index] = one
+            rebuilt = replace(group, stacked=stacked)
+        groups = list(view.groups)
+        groups[at] = rebuilt
+        return replace(view, groups=groups)
+    return None
 
 
 # ------------------------------------------------------------------ check-in use-case

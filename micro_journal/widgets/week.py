@@ -38,18 +38,10 @@ class WeekGrid(Vertical):
         self, skills: list[SkillToday], today: dt.date, first_weekday: int, width: int,
     ) -> None:
         days = dates.week_days(today, first_weekday)
-        title_width = max(12, min(56, width - 7 * 4 - 14))
+        title_width = self._title_width(width)
         head = " " * (title_width + 2) + " ".join(dates.weekday_abbr(d) for d in days) + "  week"
         lines = [f"[$text-muted]{head}[/]"]
-        for s in skills:
-            marks = rules.week_marks(s.states, today, today, first_weekday)
-            cells = "   ".join(MARKS[m] for _, m in marks)
-            title = s.skill.title
-            if len(title) > title_width:
-                title = title[: title_width - 1] + "…"
-            lines.append(
-                f"{markup_line(title.ljust(title_width))}   {cells}   {s.week.done}/{s.week.target}"
-            )
+        lines += [self._line(s, today, first_weekday, title_width) for s in skills]
         lines.append(
             "[$text-muted]✔ done   – rest day   ✗ missed   ○ today   · to come[/]"
         )
@@ -60,6 +52,30 @@ class WeekGrid(Vertical):
             self.remove_children(rows[len(lines):])
         elif len(rows) < len(lines):
             self.mount_all([Static(line) for line in lines[len(rows):]])
+
+    def show_skill(
+        self, index: int, s: SkillToday, today: dt.date, first_weekday: int, width: int,
+    ) -> bool:
+        """Draw again only the row of ``s``, the ``index``-th skill ``show`` was given
+        (after its check-in); False, with nothing drawn, when the grid has no such row."""
+        rows = self.rows
+        if not 0 <= index < len(rows) - 2:
+            return False
+        paint(rows[index + 1], self._line(s, today, first_weekday, self._title_width(width)))
+        return True
+
+    @staticmethod
+    def _title_width(width: int) -> int:
+        return max(12, min(56, width - 7 * 4 - 14))
+
+    @staticmethod
+    def _line(s: SkillToday, today: dt.date, first_weekday: int, title_width: int) -> str:
+        marks = rules.week_marks(s.states, today, today, first_weekday)
+        cells = "   ".join(MARKS[m] for _, m in marks)
+        title = s.skill.title
+        if len(title) > title_width:
+            title = title[: title_width - 1] + "…"
+        return f"{markup_line(title.ljust(title_width))}   {cells}   {s.week.done}/{s.week.target}"
 
     @property
     def rows(self) -> list[Static]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
 from micro_journal.screens.checkin_form import CheckInForm
@@ -575,3 +577,58 @@ async def test_undo_of_a_maintained_skill_folds_its_row_into_the_maintenance_lin
         assert not any(r.has_class("-selected") for r in kept)
         week = text_of(screen.query_one("#week"))
         assert "Eliminate" not in week and "3-minute outline" in week  # its grid line too
+
+
+def picture(app) -> list[tuple]:
+    """Everything Today's drawing sets, widget by widget: text, classes, shown or not,
+    the card's title (toasts left out: they are not drawn from the journal)."""
+    from textual.widgets._toast import Toast
+
+    return [
+        (type(w).__name__, w.id, str(w.content), sorted(w.classes), w.display,
+         w.border_title and str(w.border_title))
+        for w in app.screen.query(Static) if not isinstance(w, Toast)
+    ]
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    keys=st.lists(st.sampled_from(["space", "s", "x", "j", "k"]), min_size=1, max_size=10),
+    maintained=st.booleans(),
+    size=st.sampled_from([(120, 40), (80, 24)]),
+)
+@example(keys=["j", "j", "x", "space"], maintained=True, size=(120, 40))  # the fold
+@example(keys=["space", "s", "x", "j", "s"], maintained=False, size=(80, 24))
+def test_a_checkin_drawn_alone_matches_the_whole_screen_drawn_again(
+        tmp_path_factory, make, keys, maintained, size):
+    """A check-in, skip or undo draws only its skill again (its card or row, its week
+    row): after any keys, Today shows exactly what drawing the whole screen from the
+    journal shows — with a skill in maintenance that folds away on its undo, or not."""
+    import asyncio
+
+    from micro_journal.services.demo import write_demo
+    from micro_journal.store import Repository
+
+    path = tmp_path_factory.mktemp("j") / "journal.json"
+    with open_journal(path, today=lambda: DEMO_DAY) as journal:
+        repo = Repository(journal)
+        write_demo(repo, DEMO_DAY)
+        if maintained:  # done on Monday, and today: a row until today's is undone
+            um = next(s for s in repo.skills() if "Eliminate" in s.title)
+            repo.save(um.touched(status="mastered", maintenance_days=1))
+            repo.set_checkin(um.id, DEMO_DAY, "done")
+
+    async def run() -> None:
+        app = make(path)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+                drawn = picture(app)
+                app.screen.refresh_view()  # the whole screen, from the journal
+                await pilot.pause()
+                assert picture(app) == drawn, f"after {keys}"
+
+    asyncio.run(run())
