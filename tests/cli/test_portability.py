@@ -498,6 +498,24 @@ def test_verify_a_sound_journal(sandbox: Sandbox, journal: Path) -> None:
     assert "Sound" in result.stdout and "36 checkins" in result.stdout
 
 
+def test_verify_knows_the_removals_kept_for_a_sync(sandbox: Sandbox, journal: Path) -> None:
+    """An undone check-in leaves a tombstone (what a sync needs to remove it on another
+    device): verify knows that table and does not call it unknown."""
+    import datetime as dt
+
+    from micro_journal.store import Repository, open_journal
+
+    with open_journal(journal) as opened:
+        repo = Repository(opened)
+        undone = repo.checkins()[0]
+        assert repo.remove_checkin(undone.skill_id, dt.date.fromisoformat(undone.date))
+    assert load(journal).get("tombstones") or "tombstones" in journal.with_name(
+        journal.name + ".changes").read_text()
+    result = ok(sandbox.run("verify", db=journal))
+    assert "Sound" in result.stdout and "35 checkins" in result.stdout
+    assert "unknown" not in result.stdout
+
+
 def test_verify_reports_every_broken_reference(sandbox: Sandbox, journal: Path) -> None:
     data = load(journal)
     first = {t: next(iter(data[t].values())) for t in

@@ -11,6 +11,7 @@ from ...domain.models import ALL_RECORD_TYPES, CheckIn, Record
 from ...store import changes, migrations
 from ...store.backups import DamagedBackup, read_backup
 from ...store.files import check_shape, describe_os_error, parse_journal_bytes
+from ...store.sync import TOMBSTONES
 from .common import by_table
 from .records import kind_of, read_documents, references
 
@@ -104,7 +105,8 @@ def verify_parsed(report: VerifyReport, data: dict[str, Any], *, empty: bool = F
     if len(versions) > 1:
         report.problems.append(f"the meta table holds {len(versions)} schema versions")
     for name in data:
-        if name != "meta" and name not in tables:
+        # the tombstones: what was removed, kept for a sync (store/sync.py)
+        if name not in ("meta", TOMBSTONES) and name not in tables:
             report.notes.append(
                 f"table {name!r} ({len(data[name])} records) is unknown to this version; "
                 "it is kept but not checked"
