@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.containers import Vertical
-from textual.widgets import Static
+from rich.segment import Segment
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
 
 from ..domain import dates, rules
-from ..domain.text import markup_line
+from ..domain.text import visible
 from ..services.today import SkillToday
-from .skill import paint
 
 # a day's mark, by the state ``rules.week_marks`` gives it (the Plan's grid draws the same)
 MARKS = {
@@ -21,18 +23,38 @@ MARKS = {
     "future": "[$text-muted]·[/]",
     "none": " ",
 }
+PLAIN = {"done": "✔", "skipped": "–", "missed": "✗", "today": "○", "future": "·", "none": " "}
 
 
-class WeekGrid(Vertical):
+LEGEND = "[$text-muted]✔ done   – rest day   ✗ missed   ○ today   · to come[/]"
+
+# a skill's line: its title (cut and padded to the title column), its marks, its count
+SkillLine = tuple[str, tuple[str, ...], str]
+
+
+class WeekGrid(Widget):
     """Rows of ``✔ done · – rest · ✗ missed · ○ today · future`` for the current week.
 
-    One line widget a row (the days' heading, each skill, the legend): a check-in
-    repaints its skill's row only, not the grid (about 2 ms of a check-in key)."""
+    One widget drawn a line at a time (Textual's line API), a check-in redrawing its
+    skill's line only: a widget a row cost every check-in the repaint of each row
+    (Textual renders every widget of the scrolling body once anything in it changes).
+    A line is put together from its cells, each mark styled once per theme: styling a
+    line of markup cost ~1 ms of a check-in. A line longer than the grid is cut."""
 
     DEFAULT_CSS = """
-    WeekGrid { height: auto; }
-    WeekGrid > Static { height: auto; }
+    WeekGrid { height: auto; width: 1fr; }
     """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        # the heading and the legend as markup, each skill as a SkillLine
+        self._lines: list[str | SkillLine] = []
+        self._styled: dict[tuple[str, object], list[Segment]] = {}  # (markup, style) -> cell
+
+    @property
+    def lines(self) -> list[str]:
+        """The grid's lines as plain text: the days' heading, a row a skill, the legend."""
+        return [self._plain(line) for line in self._lines]
 
     def show(
         self, skills: list[SkillToday], today: dt.date, first_weekday: int, width: int,
@@ -40,44 +62,79 @@ class WeekGrid(Vertical):
         days = dates.week_days(today, first_weekday)
         title_width = self._title_width(width)
         head = " " * (title_width + 2) + " ".join(dates.weekday_abbr(d) for d in days) + "  week"
-        lines = [f"[$text-muted]{head}[/]"]
+        lines: list[str | SkillLine] = [f"[$text-muted]{head}[/]"]
         lines += [self._line(s, today, first_weekday, title_width) for s in skills]
-        lines.append(
-            "[$text-muted]✔ done   – rest day   ✗ missed   ○ today   · to come[/]"
-        )
-        rows = self.rows
-        for row, line in zip(rows, lines, strict=False):
-            paint(row, line)  # a row that shows the same is not repainted
-        if len(rows) > len(lines):
-            self.remove_children(rows[len(lines):])
-        elif len(rows) < len(lines):
-            self.mount_all([Static(line) for line in lines[len(rows):]])
+        lines.append(LEGEND)
+        if len(lines) != len(self._lines):
+            self._lines = lines
+            self.refresh(layout=True)
+            return
+        for y, line in enumerate(lines):
+            self._set_line(y, line)  # a line that shows the same is not redrawn
 
     def show_skill(
         self, index: int, s: SkillToday, today: dt.date, first_weekday: int, width: int,
     ) -> bool:
-        """Draw again only the row of ``s``, the ``index``-th skill ``show`` was given
-        (after its check-in); False, with nothing drawn, when the grid has no such row."""
-        rows = self.rows
-        if not 0 <= index < len(rows) - 2:
+        """Draw again only the line of ``s``, the ``index``-th skill ``show`` was given
+        (after its check-in); False, with nothing drawn, when the grid has no such line."""
+        if not 0 <= index < len(self._lines) - 2:
             return False
-        paint(rows[index + 1], self._line(s, today, first_weekday, self._title_width(width)))
+        self._set_line(index + 1, self._line(s, today, first_weekday, self._title_width(width)))
         return True
+
+    def _set_line(self, y: int, line: str | SkillLine) -> None:
+        if self._lines[y] != line:
+            self._lines[y] = line
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if not 0 <= y < len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        line = self._lines[y]
+        if isinstance(line, str):
+            segments = self._cell(line)
+        else:
+            title, marks, count = line
+            style = self.rich_style
+            segments = [Segment(title + "   ", style)]
+            for n, mark in enumerate(marks):
+                if n:
+                    segments.append(Segment("   ", style))
+                segments += self._cell(MARKS[mark])
+            segments.append(Segment(f"   {count}", style))
+        return Strip(segments).adjust_cell_length(width, self.rich_style)
+
+    def _cell(self, markup: str) -> list[Segment]:
+        """``markup`` styled for this widget and theme (kept: a grid has few cells)."""
+        style = self.visual_style
+        key = (markup, style)
+        cell = self._styled.get(key)
+        if cell is None:
+            if len(self._styled) > 64:  # themes changed many times: start again
+                self._styled.clear()
+            cell = self._styled[key] = list(
+                Content.from_markup(markup).render_segments(style))
+        return cell
+
+    @staticmethod
+    def _plain(line: str | SkillLine) -> str:
+        if isinstance(line, str):
+            return Content.from_markup(line).plain
+        title, marks, count = line
+        return f"{title}   {'   '.join(PLAIN[m] for m in marks)}   {count}"
 
     @staticmethod
     def _title_width(width: int) -> int:
         return max(12, min(56, width - 7 * 4 - 14))
 
     @staticmethod
-    def _line(s: SkillToday, today: dt.date, first_weekday: int, title_width: int) -> str:
-        marks = rules.week_marks(s.states, today, today, first_weekday)
-        cells = "   ".join(MARKS[m] for _, m in marks)
+    def _line(s: SkillToday, today: dt.date, first_weekday: int, title_width: int) -> SkillLine:
+        marks = tuple(m for _, m in rules.week_marks(s.states, today, today, first_weekday))
         title = s.skill.title
         if len(title) > title_width:
             title = title[: title_width - 1] + "…"
-        return f"{markup_line(title.ljust(title_width))}   {cells}   {s.week.done}/{s.week.target}"
-
-    @property
-    def rows(self) -> list[Static]:
-        """The grid's lines: the days' heading, a row a skill, the legend."""
-        return [row for row in self.children if isinstance(row, Static)]
+        return (visible(title).ljust(title_width), marks, f"{s.week.done}/{s.week.target}")

@@ -18,8 +18,8 @@ from .conftest import DEMO_DAY, checkins_on, skill_id
 
 
 def text_of(widget) -> str:
-    if isinstance(widget, WeekGrid):  # a line widget a row
-        return "\n".join(str(row.render()) for row in widget.rows)
+    if isinstance(widget, WeekGrid):  # drawn a line at a time
+        return "\n".join(widget.lines)
     return str(widget.render())
 
 

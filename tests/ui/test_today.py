@@ -25,8 +25,8 @@ EYES = "eye contact"
 
 
 def text_of(widget) -> str:
-    if isinstance(widget, WeekGrid):  # a line widget a row
-        return "\n".join(str(row.render()) for row in widget.rows)
+    if isinstance(widget, WeekGrid):  # drawn a line at a time
+        return "\n".join(widget.lines)
     return str(widget.render())
 
 
@@ -393,9 +393,10 @@ async def test_the_date_rolls_over_by_itself_at_midnight(demo_path, make, clock)
 
 
 class Repaints:
-    """While the app runs: every widget given its text again (``Static.update``) and
-    every widget that asked for the screen to be laid out again (``refresh(layout=True)``,
-    which a change of text, ``display`` or a layout style asks for)."""
+    """While the app runs: every widget given its text again (``Static.update``), every
+    line of the week grid drawn again (as ``("week", line)``), and every widget that asked
+    for the screen to be laid out again (``refresh(layout=True)``, which a change of
+    text, ``display`` or a layout style asks for)."""
 
     def __init__(self, monkeypatch) -> None:
         from textual.widget import Widget
@@ -411,6 +412,8 @@ class Repaints:
         def refresh(widget, *regions, **kwargs):
             if kwargs.get("layout"):
                 self.laid_out.append(widget)
+            if isinstance(widget, WeekGrid):
+                self.updated += [("week", r.y) for r in regions if r.height == 1]
             return real_refresh(widget, *regions, **kwargs)
 
         monkeypatch.setattr(Static, "update", update)
@@ -430,9 +433,10 @@ def line_of(widget, part: str) -> str:
     return line
 
 
-def row_of(week: WeekGrid, part: str) -> Static:
-    [row] = [r for r in week.rows if part in str(r.render())]
-    return row
+def row_of(week: WeekGrid, part: str) -> tuple[str, int]:
+    """The week grid's line showing ``part``, as ``Repaints`` names it."""
+    [y] = [y for y, line in enumerate(week.lines) if part in line]
+    return ("week", y)
 
 
 def shown(app) -> dict[str, str]:
@@ -581,14 +585,17 @@ async def test_undo_of_a_maintained_skill_folds_its_row_into_the_maintenance_lin
 
 def picture(app) -> list[tuple]:
     """Everything Today's drawing sets, widget by widget: text, classes, shown or not,
-    the card's title (toasts left out: they are not drawn from the journal)."""
+    the card's title, the week grid's lines as drawn (toasts left out: they are not
+    drawn from the journal)."""
     from textual.widgets._toast import Toast
 
+    grid = app.screen.query_one("#week", WeekGrid)
     return [
         (type(w).__name__, w.id, str(w.content), sorted(w.classes), w.display,
          w.border_title and str(w.border_title))
         for w in app.screen.query(Static) if not isinstance(w, Toast)
-    ]
+    ] + [("week", grid.display, grid.lines,
+          [grid.render_line(y).text for y in range(len(grid.lines))])]
 
 
 @settings(max_examples=12, deadline=None,
