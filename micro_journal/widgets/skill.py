@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.visual import Style, Visual
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ..domain.models import Metric
@@ -69,10 +74,26 @@ def week_dots(s: SkillToday) -> str:
     return f"[$done]{filled}{extra}[/][$text-muted]{empty}[/]"
 
 
-class SkillCard(Static):
-    """The focus skill, with everything needed to decide today's practice."""
+class SkillCard(Widget):
+    """The focus skill, with everything needed to decide today's practice.
+
+    Drawn a line of text at a time (Textual's line API), each line styled and wrapped
+    once and kept: a check-in changes two of its five lines (the week and today), and
+    styling the whole card again was about a third of a check-in key."""
 
     _title: str | None = None  # the border title last set
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._markup: list[str] = []  # the card's lines, as markup
+        # each line as drawn: (markup, width, style) -> its rows once wrapped
+        self._drawn: dict[tuple[str, int, Style], list[Strip]] = {}
+        self._rows: tuple[int, Style, list[Strip]] | None = None  # every row, for a size
+
+    @property
+    def lines(self) -> list[str]:
+        """The card's lines as plain text (before wrapping)."""
+        return [Content.from_markup(line).plain for line in self._markup]
 
     def show(self, s: SkillToday, plan_label: str | None, selected: bool) -> None:
         self.set_class(selected, "-selected")
@@ -98,12 +119,59 @@ class SkillCard(Static):
             f"Practice {s.skill.practice_minutes} min"
         )
         lines.append(f"Today   {'  ·  '.join(today_bits)}")
-        paint(self, "\n".join(lines))
+        self._set_lines(lines)
         where = f"{objective} · {plan_label}" if plan_label else objective
         title = f"Focus · {where}" if where else "Focus"
         if title != self._title:  # setting it repaints, even to the same title
             self._title = title
             self.border_title = title
+
+    def _set_lines(self, lines: list[str]) -> None:
+        """Show ``lines``: the rows of the lines that changed are drawn again; the
+        screen is laid out again only when the card's height changes."""
+        old = self._markup
+        if lines == old:
+            return
+        width = self.size.width
+        self._markup = lines
+        self._rows = None
+        kept = set(lines)
+        self._drawn = {k: v for k, v in self._drawn.items() if k[0] in kept or k[0] in old}
+        if not width or len(lines) != len(old):  # not laid out yet, or another height
+            self.refresh(layout=True)
+            return
+        heights = [len(self._wrapped(line, width)) for line in lines]
+        if heights != [len(self._wrapped(line, width)) for line in old]:  # a line wraps
+            self.refresh(layout=True)
+            return
+        y = 0
+        for before, line, height in zip(old, lines, heights, strict=True):
+            if before != line:
+                self.refresh(Region(0, y, width, height))
+            y += height
+        self._drawn = {k: v for k, v in self._drawn.items() if k[0] in kept}
+
+    def _wrapped(self, line: str, width: int) -> list[Strip]:
+        """The rows of ``line`` at ``width``, styled as this card is now."""
+        style = self.visual_style
+        key = (line, width, style)
+        rows = self._drawn.get(key)
+        if rows is None:
+            rows = self._drawn[key] = Visual.to_strips(
+                self, Content.from_markup(line), width, None, style)
+        return rows
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return sum(len(self._wrapped(line, width)) for line in self._markup)
+
+    def render_line(self, y: int) -> Strip:
+        width, style = self.size.width, self.visual_style
+        drawn = self._rows
+        if drawn is None or drawn[0] != width or drawn[1] != style:
+            rows = [row for line in self._markup for row in self._wrapped(line, width)]
+            drawn = self._rows = (width, style, rows)
+        rows = drawn[2]
+        return rows[y] if 0 <= y < len(rows) else Strip.blank(width, self.rich_style)
 
 
 class SkillRow(Static):

@@ -19,6 +19,7 @@ from micro_journal.screens.review import ReviewScreen
 from micro_journal.screens.today import TodayScreen
 from micro_journal.store import Repository, open_journal
 from micro_journal.widgets.plan_grid import WeekBlock
+from micro_journal.widgets.skill import SkillCard
 
 from .conftest import DEMO_DAY, read_journal, skill_id, table
 
@@ -30,6 +31,8 @@ NEXT_WEEK = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)  # Wednesday of week
 
 
 def text_of(widget) -> str:
+    if isinstance(widget, SkillCard):  # drawn a line at a time
+        return "\n".join(widget.lines)
     return str(widget.render())
 
 

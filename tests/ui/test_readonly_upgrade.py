@@ -11,6 +11,7 @@ from textual.widgets import Static, TextArea
 from micro_journal.domain.models import Entry
 from micro_journal.screens.editor import EditorScreen
 from micro_journal.store import Repository, open_journal
+from micro_journal.widgets.skill import SkillCard
 
 from ..conftest import until
 from .conftest import DEMO_DAY, checkins_on, skill_id, table
@@ -19,6 +20,8 @@ SMILE = "smile"
 
 
 def text_of(widget) -> str:
+    if isinstance(widget, SkillCard):  # drawn a line at a time
+        return "\n".join(widget.lines)
     return str(widget.render())
 
 

@@ -25,7 +25,7 @@ EYES = "eye contact"
 
 
 def text_of(widget) -> str:
-    if isinstance(widget, WeekGrid):  # drawn a line at a time
+    if isinstance(widget, WeekGrid | SkillCard):  # drawn a line at a time
         return "\n".join(widget.lines)
     return str(widget.render())
 
@@ -393,10 +393,11 @@ async def test_the_date_rolls_over_by_itself_at_midnight(demo_path, make, clock)
 
 
 class Repaints:
-    """While the app runs: every widget given its text again (``Static.update``), every
-    line of the week grid drawn again (as ``("week", line)``), and every widget that asked
-    for the screen to be laid out again (``refresh(layout=True)``, which a change of
-    text, ``display`` or a layout style asks for)."""
+    """While the app runs: every widget given its text again (``Static.update``, or some
+    of the card's lines), every line of the week grid drawn again (as ``("week", line)``),
+    and every widget that asked for the screen to be laid out again
+    (``refresh(layout=True)``, which a change of text, ``display`` or a layout style
+    asks for)."""
 
     def __init__(self, monkeypatch) -> None:
         from textual.widget import Widget
@@ -414,6 +415,8 @@ class Repaints:
                 self.laid_out.append(widget)
             if isinstance(widget, WeekGrid):
                 self.updated += [("week", r.y) for r in regions if r.height == 1]
+            elif isinstance(widget, SkillCard) and regions:  # some of its lines
+                self.updated.append(widget)
             return real_refresh(widget, *regions, **kwargs)
 
         monkeypatch.setattr(Static, "update", update)
@@ -444,6 +447,7 @@ def shown(app) -> dict[str, str]:
     screen = app.screen
     out = {w.id: text_of(w) for w in screen.query(Static) if w.id}
     out["week"] = text_of(screen.query_one("#week", WeekGrid))
+    out["focus-card"] = text_of(screen.query_one("#focus-card", SkillCard))
     out.update({f"row {n}": text_of(r) for n, r in enumerate(screen.query(SkillRow))})
     return out
 
@@ -590,12 +594,15 @@ def picture(app) -> list[tuple]:
     from textual.widgets._toast import Toast
 
     grid = app.screen.query_one("#week", WeekGrid)
+    card = app.screen.query_one("#focus-card", SkillCard)
     return [
         (type(w).__name__, w.id, str(w.content), sorted(w.classes), w.display,
          w.border_title and str(w.border_title))
         for w in app.screen.query(Static) if not isinstance(w, Toast)
     ] + [("week", grid.display, grid.lines,
-          [grid.render_line(y).text for y in range(len(grid.lines))])]
+          [grid.render_line(y).text for y in range(len(grid.lines))]),
+         ("card", card.display, sorted(card.classes), str(card.border_title), card.lines,
+          [card.render_line(y).text for y in range(card.size.height)])]
 
 
 @settings(max_examples=12, deadline=None,
