@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.strip import Strip
@@ -10,13 +13,17 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ..domain.models import Metric
-from ..domain.text import markup_line
+from ..domain.text import markup_line, visible
 from ..services.today import SkillToday
 
-STATE_MARK = {
-    "done": "[$done]✔ done[/]",
-    "skipped": "[$skipped]– rest day[/]",
-    "open": "[$text-muted]○ not yet[/]",
+# a line of the card: pieces of text, each with its style ("" for the card's own)
+Piece = tuple[str, str]
+Line = tuple[Piece, ...]
+
+STATE_PIECE: dict[str, Piece] = {
+    "done": ("✔ done", "$done"),
+    "skipped": ("– rest day", "$skipped"),
+    "open": ("○ not yet", "$text-muted"),
 }
 ROW_MARK = {"done": "[$done]✔[/]", "skipped": "[$skipped]–[/]", "open": "[$text-muted]○[/]"}
 
@@ -54,94 +61,98 @@ def fmt_number(value: float | None) -> str:
     return f"{value:g}"
 
 
-def metric_line(metric: Metric) -> str:
+def metric_line(metric: Metric) -> Piece:
     if not metric.name:
-        return "[$text-muted]no metric yet[/]"
-    unit = f" ({markup_line(metric.unit)})" if metric.unit else ""
+        return ("no metric yet", "$text-muted")
+    unit = f" ({visible(metric.unit)})" if metric.unit else ""
     arrow = "↓ lower is better" if metric.direction == "lower" else "↑ higher is better"
-    parts = [f"{markup_line(metric.name)}{unit}", arrow]
+    parts = [f"{visible(metric.name)}{unit}", arrow]
     if metric.baseline is not None or metric.target is not None:
         parts.append(f"baseline {fmt_number(metric.baseline)} → target {fmt_number(metric.target)}")
-    return " · ".join(parts)
+    return (" · ".join(parts), "")
 
 
-def week_dots(s: SkillToday) -> str:
+def week_dots(s: SkillToday) -> tuple[Piece, Piece]:
     done = s.week.done
     target = s.week.target
     filled = "●" * min(done, target)
     empty = "○" * max(0, target - done)
     extra = "●" * max(0, done - target)
-    return f"[$done]{filled}{extra}[/][$text-muted]{empty}[/]"
+    return (f"{filled}{extra}", "$done"), (empty, "$text-muted")
 
 
 class SkillCard(Widget):
     """The focus skill, with everything needed to decide today's practice.
 
-    Drawn a line of text at a time (Textual's line API), each line styled and wrapped
-    once and kept: a check-in changes two of its five lines (the week and today), and
-    styling the whole card again was about a third of a check-in key."""
+    Drawn a line at a time (Textual's line API) from pieces of text, each style made
+    once per theme, and each line kept as drawn: a check-in changes two of the card's
+    lines, and parsing and styling the whole card again was about a third of a
+    check-in key. A line wider than the card is wrapped as Textual wraps text."""
 
     _title: str | None = None  # the border title last set
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._markup: list[str] = []  # the card's lines, as markup
-        # each line as drawn: (markup, width, style) -> its rows once wrapped
-        self._drawn: dict[tuple[str, int, Style], list[Strip]] = {}
+        self._lines: list[Line] = []
+        # each line as drawn: (line, width, style) -> its rows once wrapped
+        self._drawn: dict[tuple[Line, int, Style], list[Strip]] = {}
         self._rows: tuple[int, Style, list[Strip]] | None = None  # every row, for a size
+        self._styles: dict[tuple[str, Style], RichStyle] = {}  # a piece's style, made
 
     @property
     def lines(self) -> list[str]:
         """The card's lines as plain text (before wrapping)."""
-        return [Content.from_markup(line).plain for line in self._markup]
+        return ["".join(text for text, _ in line) for line in self._lines]
 
     def show(self, s: SkillToday, plan_label: str | None, selected: bool) -> None:
         self.set_class(selected, "-selected")
         self.set_class(s.state == "done", "-done")
         c = s.checkin
-        today_bits = [STATE_MARK[s.state]]
+        today: list[Piece] = [("Today   ", ""), STATE_PIECE[s.state]]
+        bits = []
         if c and c.minutes is not None:
-            today_bits.append(f"{c.minutes} min")
+            bits.append(f"{c.minutes} min")
         if c and c.value is not None:
-            today_bits.append(f"value {fmt_number(c.value)}")
+            bits.append(f"value {fmt_number(c.value)}")
         if c and c.note:
-            today_bits.append(f"“{markup_line(c.note)}”")
-        objective = markup_line(s.objective.title) if s.objective else ""
-        lines = [
-            f"[b]{markup_line(s.skill.title)}[/b]",
-        ]
+            bits.append(f"“{visible(c.note)}”")
+        if bits:
+            today.append(("  ·  " + "  ·  ".join(bits), ""))
+        lines: list[Line] = [((visible(s.skill.title), "b"),)]
         if s.skill.why:
-            lines.append(f"[$text-muted]{markup_line(s.skill.why)}[/]")
-        lines.append(f"Metric  {metric_line(s.skill.metric)}")
-        lines.append(
-            f"Week    {week_dots(s)} {s.week.done}/{s.week.target}   "
-            f"[$streak]Streak {s.streaks.current}[/] (best {s.streaks.best})   "
-            f"Practice {s.skill.practice_minutes} min"
-        )
-        lines.append(f"Today   {'  ·  '.join(today_bits)}")
+            lines.append(((visible(s.skill.why), "$text-muted"),))
+        lines.append((("Metric  ", ""), metric_line(s.skill.metric)))
+        lines.append((
+            ("Week    ", ""), *week_dots(s), (f" {s.week.done}/{s.week.target}   ", ""),
+            (f"Streak {s.streaks.current}", "$streak"),
+            (f" (best {s.streaks.best})   Practice {s.skill.practice_minutes} min", ""),
+        ))
+        lines.append(tuple(today))
         self._set_lines(lines)
+        objective = markup_line(s.objective.title) if s.objective else ""
         where = f"{objective} · {plan_label}" if plan_label else objective
         title = f"Focus · {where}" if where else "Focus"
         if title != self._title:  # setting it repaints, even to the same title
             self._title = title
             self.border_title = title
 
-    def _set_lines(self, lines: list[str]) -> None:
+    def _set_lines(self, lines: list[Line]) -> None:
         """Show ``lines``: the rows of the lines that changed are drawn again; the
         screen is laid out again only when the card's height changes."""
-        old = self._markup
+        old = self._lines
         if lines == old:
             return
         width = self.size.width
-        self._markup = lines
+        self._lines = lines
         self._rows = None
-        kept = set(lines)
-        self._drawn = {k: v for k, v in self._drawn.items() if k[0] in kept or k[0] in old}
         if not width or len(lines) != len(old):  # not laid out yet, or another height
+            self._forget(lines)
             self.refresh(layout=True)
             return
         heights = [len(self._wrapped(line, width)) for line in lines]
-        if heights != [len(self._wrapped(line, width)) for line in old]:  # a line wraps
+        same = heights == [len(self._wrapped(line, width)) for line in old]
+        self._forget(lines)
+        if not same:  # a line wraps another way
             self.refresh(layout=True)
             return
         y = 0
@@ -149,26 +160,47 @@ class SkillCard(Widget):
             if before != line:
                 self.refresh(Region(0, y, width, height))
             y += height
+
+    def _forget(self, lines: list[Line]) -> None:
+        """Keep the drawn rows of ``lines`` only."""
+        kept = set(lines)
         self._drawn = {k: v for k, v in self._drawn.items() if k[0] in kept}
 
-    def _wrapped(self, line: str, width: int) -> list[Strip]:
+    def _wrapped(self, line: Line, width: int) -> list[Strip]:
         """The rows of ``line`` at ``width``, styled as this card is now."""
         style = self.visual_style
         key = (line, width, style)
         rows = self._drawn.get(key)
         if rows is None:
-            rows = self._drawn[key] = Visual.to_strips(
-                self, Content.from_markup(line), width, None, style)
+            if sum(cell_len(text) for text, _ in line) <= width:  # one row, as it is
+                rows = [Strip([Segment(text, self._style(name, style))
+                               for text, name in line if text])]
+            else:
+                content = Content.assemble(*((text, name) if name else text
+                                             for text, name in line))
+                rows = Visual.to_strips(self, content, width, None, style)
+            self._drawn[key] = rows
         return rows
 
+    def _style(self, name: str, style: Style) -> RichStyle:
+        """The style ``name`` ($-variables included) over the card's ``style``."""
+        made = self._styles.get((name, style))
+        if made is None:
+            if len(self._styles) > 64:  # themes changed many times: start again
+                self._styles.clear()
+            sample = Content.from_markup(f"[{name}]x[/]") if name else Content("x")
+            [segment] = sample.render_segments(style)
+            made = self._styles[(name, style)] = segment.style or RichStyle()
+        return made
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return sum(len(self._wrapped(line, width)) for line in self._markup)
+        return sum(len(self._wrapped(line, width)) for line in self._lines)
 
     def render_line(self, y: int) -> Strip:
         width, style = self.size.width, self.visual_style
         drawn = self._rows
         if drawn is None or drawn[0] != width or drawn[1] != style:
-            rows = [row for line in self._markup for row in self._wrapped(line, width)]
+            rows = [row for line in self._lines for row in self._wrapped(line, width)]
             drawn = self._rows = (width, style, rows)
         rows = drawn[2]
         return rows[y] if 0 <= y < len(rows) else Strip.blank(width, self.rich_style)
