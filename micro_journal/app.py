@@ -18,6 +18,7 @@ from .config import Config
 from .domain.clock import Clock
 from .keymap import GLOBAL_KEYS, SCREENS, Key, bindings, screen_info
 from .store import JournalError, Repository, open_journal
+from .store.allocations import long_lived
 from .store.backups import daily_in_background
 from .store.journal import Journal
 from .textual_internals import (
@@ -77,25 +78,12 @@ def _new_mode_screen(target: str) -> Screen:
     return screen
 
 
-@contextlib.contextmanager
-def _start_up_allocations():
-    """Build what the app keeps for its whole life without the cyclic garbage collector.
-
-    Start-up allocates a lot that lives until quit: a ten-year journal, the first screen,
-    the stylesheet. Python's collector would walk all of it several times before the
-    first frame (~25-45 ms on a ten-year journal), finding next to nothing to free.
-    Inside this block it is off; after it, what exists is frozen (``gc.freeze``: never
-    walked again, still freed normally when no longer referenced) and the collector is
-    turned back on if it was on. ``on_unmount`` unfreezes it all.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_on:
-            gc.enable()
+def _start_up_allocations() -> contextlib.AbstractContextManager[None]:
+    """Build what the app keeps for its whole life without the cyclic garbage collector:
+    a ten-year journal, the first screen, the stylesheet (Python's collector walked all
+    of it several times before the first frame, ~25-45 ms at ten years, finding next to
+    nothing to free). See ``store.allocations``; ``on_unmount`` unfreezes it all."""
+    return long_lived()
 
 
 # Our stylesheets (micro_journal/styles), in cascade order: when two rules of the same

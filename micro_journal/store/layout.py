@@ -44,6 +44,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import files
+from .allocations import long_lived
 from .files import NOT_PARSED, dumps, fast_loads, meta_row
 
 COLD_TABLE = "entries"
@@ -89,10 +90,12 @@ class FilePart:
         return data
 
     def load(self) -> dict[str, Any]:
-        """The entries, parsed; the file is let go of either way."""
+        """The entries, parsed (kept until quit: made without the cycle collector); the
+        file is let go of either way."""
         try:
             data = self.read()
-            return parse_cold(b"{" + data + b"}" if self.inner else data)
+            with long_lived():
+                return parse_cold(b"{" + data + b"}" if self.inner else data)
         finally:
             self.close()
 
