@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style as RichStyle
-from textual.content import Content
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.visual import Style, Visual
@@ -15,10 +12,7 @@ from textual.widgets import Static
 from ..domain.models import Metric
 from ..domain.text import markup_line, visible
 from ..services.today import SkillToday
-
-# a line of the card: pieces of text, each with its style ("" for the card's own)
-Piece = tuple[str, str]
-Line = tuple[Piece, ...]
+from .pieces import Line, Piece, PieceStyles, content, plain
 
 STATE_PIECE: dict[str, Piece] = {
     "done": ("✔ done", "$done"),
@@ -97,12 +91,12 @@ class SkillCard(Widget):
         # each line as drawn: (line, width, style) -> its rows once wrapped
         self._drawn: dict[tuple[Line, int, Style], list[Strip]] = {}
         self._rows: tuple[int, Style, list[Strip]] | None = None  # every row, for a size
-        self._styles: dict[tuple[str, Style], RichStyle] = {}  # a piece's style, made
+        self._styles = PieceStyles()
 
     @property
     def lines(self) -> list[str]:
         """The card's lines as plain text (before wrapping)."""
-        return ["".join(text for text, _ in line) for line in self._lines]
+        return [plain(line) for line in self._lines]
 
     def show(self, s: SkillToday, plan_label: str | None, selected: bool) -> None:
         self.set_class(selected, "-selected")
@@ -173,25 +167,11 @@ class SkillCard(Widget):
         rows = self._drawn.get(key)
         if rows is None:
             if sum(cell_len(text) for text, _ in line) <= width:  # one row, as it is
-                rows = [Strip([Segment(text, self._style(name, style))
-                               for text, name in line if text])]
+                rows = [Strip(self._styles.segments(line, style))]
             else:
-                content = Content.assemble(*((text, name) if name else text
-                                             for text, name in line))
-                rows = Visual.to_strips(self, content, width, None, style)
+                rows = Visual.to_strips(self, content(line), width, None, style)
             self._drawn[key] = rows
         return rows
-
-    def _style(self, name: str, style: Style) -> RichStyle:
-        """The style ``name`` ($-variables included) over the card's ``style``."""
-        made = self._styles.get((name, style))
-        if made is None:
-            if len(self._styles) > 64:  # themes changed many times: start again
-                self._styles.clear()
-            sample = Content.from_markup(f"[{name}]x[/]") if name else Content("x")
-            [segment] = sample.render_segments(style)
-            made = self._styles[(name, style)] = segment.style or RichStyle()
-        return made
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return sum(len(self._wrapped(line, width)) for line in self._lines)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rich.segment import Segment
-from textual.content import Content
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -13,23 +11,23 @@ from textual.widget import Widget
 from ..domain import dates, rules
 from ..domain.text import visible
 from ..services.today import SkillToday
+from .pieces import Line, Piece, PieceStyles, plain
 
 # a day's mark, by the state ``rules.week_marks`` gives it (the Plan's grid draws the same)
-MARKS = {
-    "done": "[$done]✔[/]",
-    "skipped": "[$skipped]–[/]",
-    "missed": "[$missed]✗[/]",
-    "today": "[b $accent]○[/]",
-    "future": "[$text-muted]·[/]",
-    "none": " ",
+MARK_PIECES: dict[str, Piece] = {
+    "done": ("✔", "$done"),
+    "skipped": ("–", "$skipped"),
+    "missed": ("✗", "$missed"),
+    "today": ("○", "b $accent"),
+    "future": ("·", "$text-muted"),
+    "none": (" ", ""),
 }
-PLAIN = {"done": "✔", "skipped": "–", "missed": "✗", "today": "○", "future": "·", "none": " "}
+# the same as markup (the Plan's grid)
+MARKS = {state: f"[{name}]{text}[/]" if name else text
+         for state, (text, name) in MARK_PIECES.items()}
 
-
-LEGEND = "[$text-muted]✔ done   – rest day   ✗ missed   ○ today   · to come[/]"
-
-# a skill's line: its title (cut and padded to the title column), its marks, its count
-SkillLine = tuple[str, tuple[str, ...], str]
+LEGEND: Line = (("✔ done   – rest day   ✗ missed   ○ today   · to come", "$text-muted"),)
+GAP: Piece = ("   ", "")
 
 
 class WeekGrid(Widget):
@@ -47,14 +45,13 @@ class WeekGrid(Widget):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        # the heading and the legend as markup, each skill as a SkillLine
-        self._lines: list[str | SkillLine] = []
-        self._styled: dict[tuple[str, object], list[Segment]] = {}  # (markup, style) -> cell
+        self._lines: list[Line] = []  # the days' heading, a line a skill, the legend
+        self._styles = PieceStyles()
 
     @property
     def lines(self) -> list[str]:
         """The grid's lines as plain text: the days' heading, a row a skill, the legend."""
-        return [self._plain(line) for line in self._lines]
+        return [plain(line) for line in self._lines]
 
     def show(
         self, skills: list[SkillToday], today: dt.date, first_weekday: int, width: int,
@@ -62,7 +59,7 @@ class WeekGrid(Widget):
         days = dates.week_days(today, first_weekday)
         title_width = self._title_width(width)
         head = " " * (title_width + 2) + " ".join(dates.weekday_abbr(d) for d in days) + "  week"
-        lines: list[str | SkillLine] = [f"[$text-muted]{head}[/]"]
+        lines: list[Line] = [((head, "$text-muted"),)]
         lines += [self._line(s, today, first_weekday, title_width) for s in skills]
         lines.append(LEGEND)
         if len(lines) != len(self._lines):
@@ -82,7 +79,7 @@ class WeekGrid(Widget):
         self._set_line(index + 1, self._line(s, today, first_weekday, self._title_width(width)))
         return True
 
-    def _set_line(self, y: int, line: str | SkillLine) -> None:
+    def _set_line(self, y: int, line: Line) -> None:
         if self._lines[y] != line:
             self._lines[y] = line
             self.refresh(Region(0, y, self.size.width, 1))
@@ -94,47 +91,20 @@ class WeekGrid(Widget):
         width = self.size.width
         if not 0 <= y < len(self._lines):
             return Strip.blank(width, self.rich_style)
-        line = self._lines[y]
-        if isinstance(line, str):
-            segments = self._cell(line)
-        else:
-            title, marks, count = line
-            style = self.rich_style
-            segments = [Segment(title + "   ", style)]
-            for n, mark in enumerate(marks):
-                if n:
-                    segments.append(Segment("   ", style))
-                segments += self._cell(MARKS[mark])
-            segments.append(Segment(f"   {count}", style))
+        segments = self._styles.segments(self._lines[y], self.visual_style)
         return Strip(segments).adjust_cell_length(width, self.rich_style)
-
-    def _cell(self, markup: str) -> list[Segment]:
-        """``markup`` styled for this widget and theme (kept: a grid has few cells)."""
-        style = self.visual_style
-        key = (markup, style)
-        cell = self._styled.get(key)
-        if cell is None:
-            if len(self._styled) > 64:  # themes changed many times: start again
-                self._styled.clear()
-            cell = self._styled[key] = list(
-                Content.from_markup(markup).render_segments(style))
-        return cell
-
-    @staticmethod
-    def _plain(line: str | SkillLine) -> str:
-        if isinstance(line, str):
-            return Content.from_markup(line).plain
-        title, marks, count = line
-        return f"{title}   {'   '.join(PLAIN[m] for m in marks)}   {count}"
 
     @staticmethod
     def _title_width(width: int) -> int:
         return max(12, min(56, width - 7 * 4 - 14))
 
     @staticmethod
-    def _line(s: SkillToday, today: dt.date, first_weekday: int, title_width: int) -> SkillLine:
-        marks = tuple(m for _, m in rules.week_marks(s.states, today, today, first_weekday))
+    def _line(s: SkillToday, today: dt.date, first_weekday: int, title_width: int) -> Line:
         title = s.skill.title
         if len(title) > title_width:
             title = title[: title_width - 1] + "…"
-        return (visible(title).ljust(title_width), marks, f"{s.week.done}/{s.week.target}")
+        pieces: list[Piece] = [(visible(title).ljust(title_width), "")]
+        for _, mark in rules.week_marks(s.states, today, today, first_weekday):
+            pieces += [GAP, MARK_PIECES[mark]]
+        pieces += [GAP, (f"{s.week.done}/{s.week.target}", "")]
+        return tuple(pieces)
