@@ -78,14 +78,6 @@ def _new_mode_screen(target: str) -> Screen:
     return screen
 
 
-def _start_up_allocations() -> contextlib.AbstractContextManager[None]:
-    """Build what the app keeps for its whole life without the cyclic garbage collector:
-    a ten-year journal, the first screen, the stylesheet (Python's collector walked all
-    of it several times before the first frame, ~25-45 ms at ten years, finding next to
-    nothing to free). See ``store.allocations``; ``on_unmount`` unfreezes it all."""
-    return long_lived()
-
-
 # Our stylesheets (micro_journal/styles), in cascade order: when two rules of the same
 # specificity disagree, the one in the later file wins. The app reads the first at start
 # (all the Today screen needs); each other screen or dialog names the files it uses in its
@@ -150,7 +142,8 @@ class MicroJournalApp(CrashHooks, App[None]):
         self.close_journal()
         try:
             # the day's backup is compressed in a thread: the first frame never waits
-            with _start_up_allocations(), daily_in_background():
+            # what the journal is parsed into lives until quit (see store.allocations)
+            with long_lived(), daily_in_background():
                 journal = open_journal(
                     self.db_path, today=self.clock.today, backups_keep=self.config.backup_keep,
                     first_weekday=self.config.first_weekday,
@@ -288,8 +281,9 @@ class MicroJournalApp(CrashHooks, App[None]):
         return dict(VARIABLE_DEFAULTS)
 
     def on_load(self) -> None:
-        # the first screen is built without the garbage collector (see _start_up_allocations)
-        self._first_frame.enter_context(_start_up_allocations())
+        # the first screen (and the stylesheet) live until quit: built without the garbage
+        # collector, then frozen (see store.allocations; on_unmount unfreezes it all)
+        self._first_frame.enter_context(long_lived())
 
     def after_first_frame(self, callback: Callable[..., object], *args: Any) -> None:
         """Run ``callback`` after the screen's next refresh, and not before the first
