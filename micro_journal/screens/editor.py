@@ -71,11 +71,21 @@ class EditorScreen(JournalScreen):
         self._leave_anyway = False
         self._text = self._start_text = service.editable_text(entry)
 
+    # past this many characters the text is edited plain and unwrapped: Textual's text
+    # area highlights and wraps the whole text in Python (a 10 MB entry froze the app
+    # for minutes before its first frame)
+    LARGE = 100_000
+
+    @property
+    def large(self) -> bool:
+        return len(self._start_text) > self.LARGE
+
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
         yield Static(id="editor-meta")
         yield SafeTextArea(
-            self._start_text, language=markdown_language(), soft_wrap=True,
+            self._start_text, language=None if self.large else markdown_language(),
+            soft_wrap=not self.large,
             show_line_numbers=False, tab_behavior="indent", id="editor-text",
         )
         with VerticalScroll(id="editor-preview"):
@@ -91,6 +101,13 @@ class EditorScreen(JournalScreen):
         area.focus()
         area.move_cursor(area.document.end)
         self._draw()
+        if self.large:
+            self.notify(
+                f"This entry is {len(self._start_text):,} characters long: it is edited as "
+                "plain text, without Markdown colours, and long lines are not wrapped "
+                "(scroll sideways). Everything you type is saved as usual.",
+                title="Large entry", timeout=12,
+            )
         others = len(self.service.conflicting_versions(self.entry))
         if others:
             self.notify(

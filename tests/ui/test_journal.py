@@ -60,6 +60,28 @@ async def test_typing_then_waiting_saves_into_the_journal(demo_path, make):
         assert draft_files(demo_path) == []
 
 
+async def test_a_very_large_entry_opens_plain_and_what_is_typed_is_saved(demo_path, make):
+    """Textual's text area highlights and wraps a whole text in Python: a 10 MB entry
+    froze the app for minutes. A large entry opens as plain, unwrapped text, says why,
+    and is edited and saved as any other."""
+    big = "word " * 40_000  # 200,000 characters on one line
+    with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
+        Repository(journal).save(Entry(date=DEMO_DAY.isoformat(), body=big))
+    app = make(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot)
+        area = editor.query_one(TextArea)
+        assert area.text == big
+        assert area.language is None and not area.soft_wrap
+        assert any((n.title or "") == "Large entry" and "200,000 characters" in n.message
+                   for n in app._notifications)
+        await pilot.press(*"end.", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, JournalBrowser)
+    [saved] = entries_on(demo_path, DEMO_DAY)
+    assert saved["body"] == big + "end."
+
+
 async def test_escape_leaves_and_saves_at_once(demo_path, make):
     app = make(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
