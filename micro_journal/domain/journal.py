@@ -19,6 +19,10 @@ from .models import Entry, MicroSkill, ValidationError, parse_local_date
 
 TAG_RE = re.compile(r"(?<![\w#&])#([^\W\d_][\w-]*)", re.UNICODE)
 
+# an entry longer than this is shown and edited plainly: Textual lays out, highlights and
+# wraps text in Python (a 10 MB entry froze the reader and the editor for minutes)
+LARGE_TEXT = 100_000
+
 DEFAULT_TEMPLATE = "What did I practise?\n\nWhat worked?\n\nWhat will I adjust?\n"
 
 

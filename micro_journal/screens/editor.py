@@ -71,14 +71,11 @@ class EditorScreen(JournalScreen):
         self._leave_anyway = False
         self._text = self._start_text = service.editable_text(entry)
 
-    # past this many characters the text is edited plain and unwrapped: Textual's text
-    # area highlights and wraps the whole text in Python (a 10 MB entry froze the app
-    # for minutes before its first frame)
-    LARGE = 100_000
-
     @property
     def large(self) -> bool:
-        return len(self._start_text) > self.LARGE
+        """Edited plain and unwrapped: Textual's text area highlights and wraps the whole
+        text in Python (a 10 MB entry froze the app for minutes before its first frame)."""
+        return len(self._start_text) > journal_rules.LARGE_TEXT
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")

@@ -78,8 +78,20 @@ class EntryReader(ModalScreen[str | None]):
                 f"[b]{dates.day_long(day)}[/b]  [$text-muted]{markup_line(tags)}[/]{archived}"
             )
             with VerticalScroll(id="reader-scroll"):
-                yield Markdown(visible(self.entry.body, lines=True) or "*(empty entry)*")
+                yield Markdown(self._shown_text())
         yield KeyFooter(compact=True, show_command_palette=False)
+
+    def _shown_text(self) -> str:
+        """The body as Markdown; of a very large entry, its beginning and how much more
+        there is (laying out megabytes of Markdown froze the app for minutes)."""
+        body = visible(self.entry.body, lines=True)
+        if not body:
+            return "*(empty entry)*"
+        if len(body) <= journal_rules.LARGE_TEXT:
+            return body
+        rest = len(body) - journal_rules.LARGE_TEXT
+        return (f"{body[:journal_rules.LARGE_TEXT]}\n\n---\n\n*… and {rest:,} more characters, "
+                "not shown here: press e to open the whole entry in the editor.*")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "archive":
