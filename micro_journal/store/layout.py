@@ -90,14 +90,59 @@ class FilePart:
         return data
 
     def load(self) -> dict[str, Any]:
-        """The entries, parsed (kept until quit: made without the cycle collector); the
-        file is let go of either way."""
+        """The documents, parsed (kept until quit: made without the cycle collector); the
+        file is let go of either way. Read and parsed a chunk at a time, so a hundred
+        years of entries never sit in memory twice (as bytes and as documents);
+        ValueError as ``read``'s when the bytes are not the ones written."""
         try:
-            data = self.read()
             with long_lived():
-                return parse_cold(b"{" + data + b"}" if self.inner else data)
+                return self._parse_in_pieces()
         finally:
             self.close()
+
+    def _parse_in_pieces(self) -> dict[str, Any]:
+        """What ``parse_cold`` gives for the whole part, parsed a run of whole
+        documents at a time.
+
+        A piece ends at a ``},"`` (a document's end, then the next key); a ``"`` inside
+        a string is escaped, so the sequence is either between two documents or at a
+        place where the piece cannot parse (inside a string or a nested value leaves a
+        string or a brace open). So a piece that parses is a run of whole documents; one
+        that does not is kept and read on with. Later documents replace earlier ones of
+        the same key, as in one parse."""
+        docs: dict[str, Any] = {}
+        crc, offset, end = 0, self.start, self.start + self.length
+        pending = b""
+        while offset < end:
+            chunk = files.pread(self.fd, min(CHUNK, end - offset), offset)
+            if not chunk:
+                break
+            crc = zlib.crc32(chunk, crc)
+            offset += len(chunk)
+            if not self.inner and offset - len(chunk) == self.start:
+                if chunk[:1] != b"{":
+                    pending = None  # not an object: parsed whole below, and judged
+                    break
+                chunk = chunk[1:]
+            pending += chunk
+            cut = pending.rfind(b'},"') if offset < end else -1
+            if cut > 0:
+                piece = fast_loads(b"{" + pending[:cut + 1] + b"}")
+                if isinstance(piece, dict):
+                    docs.update(piece)
+                    pending = pending[cut + 2:]
+        if pending is None or offset != end:
+            return parse_cold(self._whole())
+        if crc != self.crc:
+            raise ValueError("journal.json was changed on disk by another program")
+        if not self.inner:
+            pending = pending[:-1] if pending.endswith(b"}") else b"\x00"  # (never parses)
+        docs.update(parse_cold(b"{" + pending + b"}"))
+        return docs
+
+    def _whole(self) -> bytes:
+        data = self.read()
+        return b"{" + data + b"}" if self.inner else data
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

@@ -7,12 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from micro_journal.domain.models import Entry, Objective
-from micro_journal.store import JournalCorrupt, Repository, open_journal, read_state
+from micro_journal.store import JournalCorrupt, Repository, layout, open_journal, read_state
 from micro_journal.store.layout import LAYOUT_KEY
 
 DAY = dt.date(2026, 11, 18)
@@ -161,3 +164,48 @@ def test_a_journal_damaged_after_it_was_opened_is_never_backed_up(path):
         with pytest.raises(ValueError):
             journal.backup_now("manual")
     assert not list(path.parent.glob("backups/*manual*"))
+
+
+# ---------------------------------------------------------------- read a chunk at a time
+
+_TEXT = st.text(alphabet=st.sampled_from(list('ab},"{[]:\\ \n🙂é')), max_size=12)
+_VALUE = st.recursive(
+    st.none() | st.integers(-5, 5) | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=6,
+)
+_DOCS = st.lists(st.tuples(st.sampled_from([str(n) for n in range(1, 9)] + ['},"', "x"]),
+                           st.dictionaries(_TEXT, _VALUE, max_size=3)), max_size=12)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=_DOCS, chunk=st.integers(1, 40), inner=st.booleans())
+def test_a_part_read_a_chunk_at_a_time_is_what_one_parse_gives(tmp_path, monkeypatch,
+                                                                docs, chunk, inner):
+    """Documents holding ``},"`` in their texts and keys, nested values, repeated keys:
+    parsed in pieces of any size, they come out as one parse of the whole part gives
+    them (the same values, the later of two same keys, the same order)."""
+    monkeypatch.setattr(layout, "CHUNK", chunk)
+    whole = "{" + ",".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}"
+                           for k, v in docs) + "}"
+    data = whole.encode()
+    part = data[1:-1] if inner else data
+    file = tmp_path / "part"
+    file.write_bytes(b"head" + part + b"tail")
+    fd = os.open(file, os.O_RDONLY)
+    loaded = layout.FilePart(fd, 4, len(part), zlib.crc32(part), inner=inner).load()
+    expected = json.loads(whole)
+    assert loaded == expected
+    assert list(loaded) == list(expected)
+
+
+def test_a_part_changed_since_it_was_written_is_refused_when_read_in_pieces(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(layout, "CHUNK", 8)
+    part = json.dumps({str(n): {"body": f"entry {n}"} for n in range(20)}).encode()
+    file = tmp_path / "part"
+    file.write_bytes(part.replace(b"entry 7", b"entry 8"))
+    fd = os.open(file, os.O_RDONLY)
+    with pytest.raises(ValueError, match="changed on disk"):
+        layout.FilePart(fd, 0, len(part), zlib.crc32(part)).load()
