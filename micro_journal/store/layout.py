@@ -112,7 +112,7 @@ class FilePart:
         the same key, as in one parse."""
         docs: dict[str, Any] = {}
         crc, offset, end = 0, self.start, self.start + self.length
-        pending = b""
+        pending, an_object = b"", True
         while offset < end:
             chunk = files.pread(self.fd, min(CHUNK, end - offset), offset)
             if not chunk:
@@ -121,7 +121,7 @@ class FilePart:
             offset += len(chunk)
             if not self.inner and offset - len(chunk) == self.start:
                 if chunk[:1] != b"{":
-                    pending = None  # not an object: parsed whole below, and judged
+                    an_object = False  # parsed whole below, and judged
                     break
                 chunk = chunk[1:]
             pending += chunk
@@ -131,7 +131,7 @@ class FilePart:
                 if isinstance(piece, dict):
                     docs.update(piece)
                     pending = pending[cut + 2:]
-        if pending is None or offset != end:
+        if not an_object or offset != end:
             return parse_cold(self._whole())
         if crc != self.crc:
             raise ValueError("journal.json was changed on disk by another program")
