@@ -393,6 +393,11 @@ class Plan(Record):
         return data
 
 
+# one check-in as the Progress screen reads it (``Repository.practice``):
+# (day, status, minutes, value), no record made
+Practice = tuple[_dt.date, str, "int | None", "float | None"]
+
+
 @dataclass(kw_only=True)
 class CheckIn(Record):
     """One skill on one local day. At most one per (skill, date): editing replaces."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from . import dates, stacking
 from .dates import DAY, MONDAY, WEEK, week_start
 from .goals import Mastered, Period, done_within, mastered_within
-from .models import CheckIn, Metric, MicroGoal, MicroSkill, WeeklyReview
+from .models import CheckIn, Metric, MicroGoal, MicroSkill, Practice, WeeklyReview
 from .plan import Change, Plateau, change
 from .rules import to_date
 from .stacking import TWEAK, TweakEffect, tweak_effect
@@ -73,18 +73,24 @@ def _day(text: str) -> dt.date | None:
 
 def day_index(checkins: Iterable[CheckIn]) -> DayIndex:
     """States, minutes and values by day of one skill's check-ins."""
+    return practice_index((day, c.status, c.minutes, c.value) for c in checkins
+                          if (day := _day(c.date)) is not None)
+
+
+def practice_index(rows: Iterable[Practice]) -> DayIndex:
+    """``day_index`` of one skill's check-ins given as ``Practice`` rows."""
     index = DayIndex()
-    for c in checkins:
-        day = _day(c.date)
-        if day is None or c.status not in ("done", "skipped"):
+    states, level, minutes, values = index.states, index.level, index.minutes, index.values
+    for day, status, spent, value in rows:
+        if status not in ("done", "skipped"):
             continue
-        index.states[day] = c.status
-        if c.status == "done":
-            index.level[day] = 1.0
-            if c.minutes:
-                index.minutes[day] = index.minutes.get(day, 0) + max(0, int(c.minutes))
-        if c.value is not None:
-            index.values[day] = float(c.value)
+        states[day] = status
+        if status == "done":
+            level[day] = 1.0
+            if spent:
+                minutes[day] = minutes.get(day, 0) + max(0, int(spent))
+        if value is not None:
+            values[day] = float(value)
     return index
 
 
@@ -578,20 +584,34 @@ def achievements(
 ) -> Achievements:
     """Roll up ``period``: practice from check-ins (only up to ``today``), goals done in
     it, skills mastered in it."""
+    return practice_achievements(
+        period, ((c.skill_id, (day, c.status, c.minutes, c.value)) for c in checkins
+                 if (day := _day(c.date)) is not None),
+        goals, mastered, today, day_start_hour)
+
+
+def practice_achievements(
+    period: AnyPeriod,
+    practice: Iterable[tuple[str, Practice]],
+    goals: Iterable[MicroGoal] = (),
+    mastered: Iterable[Mastered] = (),
+    today: dt.date | None = None,
+    day_start_hour: int = 0,
+) -> Achievements:
+    """``achievements`` of check-ins given as (skill id, ``Practice``) pairs."""
     end = min(period.end, today) if today else period.end
     states: dict[dt.date, str] = {}
     minutes = count = 0
     skills: set[str] = set()
-    for c in checkins:
-        day = _day(c.date)
-        if day is None or not period.start <= day <= end:
+    for skill_id, (day, status, spent, _value) in practice:
+        if not period.start <= day <= end:
             continue
-        if c.status == "done":
+        if status == "done":
             states[day] = "done"
             count += 1
-            skills.add(c.skill_id)
-            minutes += max(0, int(c.minutes or 0))
-        elif c.status == "skipped":
+            skills.add(skill_id)
+            minutes += max(0, int(spent or 0))
+        elif status == "skipped":
             states.setdefault(day, "skipped")
     done_goals = done_within(period, goals, day_start_hour)
     done_goals.sort(key=lambda pair: (pair[1], pair[0].action))

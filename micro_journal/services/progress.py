@@ -1,9 +1,11 @@
 """What the Progress screen shows: one skill's or one objective's charts, streaks and
 consistency, and the achievements of a week, month or quarter.
 
-``ProgressData`` reads the journal once per refresh: every skill's check-ins are indexed
-by day a single time (``domain.progress.day_index``) and every view is then computed
-from those indexes, so ten years of check-ins draw as fast as three weeks.
+``ProgressData`` reads the journal once per refresh: every check-in as a small row, not
+a record (``Repository.practice``; the older ones are read from the file and kept only
+as rows), each skill's indexed by day a single time (``domain.progress.practice_index``),
+and every view is then computed from those indexes, so ten years of check-ins draw as
+fast as three weeks.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from ..domain import dates, rules
 from ..domain import progress as progress_rules
 from ..domain.goals import Mastered
-from ..domain.models import CheckIn, Metric, MicroGoal, MicroSkill, Objective
+from ..domain.models import Metric, MicroGoal, MicroSkill, Objective, Practice
 from ..domain.plan import Plateau
 from ..domain.stacking import TWEAK, TweakEffect
 from ..store.repository import Repository
@@ -118,11 +120,12 @@ class ProgressData:
         self.first_weekday = first_weekday
         self.day_start_hour = day_start_hour
         self.objectives = repo.objectives(include_archived=True)
-        # which skills have check-ins: one cheap pass; the check-ins themselves are read
-        # per skill (or all, sorted, for achievements) only when a view needs them
-        by_skill = {c.skill_id for c in repo.all(CheckIn)}
-        self._checkins: list[CheckIn] | None = None
-        self._dates: list[str] = []
+        # every check-in as a row (no record: ``Repository.practice``); indexed by day
+        # per skill, or sorted by day for achievements, only when a view needs them
+        self._practice = repo.practice()
+        by_skill = set(self._practice)
+        self._by_day: list[tuple[str, Practice]] | None = None
+        self._days: list[dt.date] = []
         all_skills = repo.skills()
         active = {
             i for f in rules.active_skills(today, all_skills, repo.plans(), first_weekday)
@@ -157,7 +160,8 @@ class ProgressData:
         """The skill's check-ins by day, built the first time it is needed."""
         index = self._indexes.get(skill_id)
         if index is None:
-            index = self._indexes[skill_id] = progress_rules.day_index(self.repo.checkins(skill_id))
+            index = self._indexes[skill_id] = progress_rules.practice_index(
+                self._practice.get(skill_id, ()))
         return index
 
     # -------------------------------------------------------------- subjects
@@ -245,17 +249,20 @@ class ProgressData:
             self._mastered = out
         return self._mastered
 
-    def checkins_between(self, start: dt.date, end: dt.date) -> list[CheckIn]:
-        if self._checkins is None:
-            self._checkins = self.repo.checkins()  # sorted by date
-            self._dates = [c.date for c in self._checkins]
-        lo = bisect.bisect_left(self._dates, start.isoformat())
-        hi = bisect.bisect_right(self._dates, end.isoformat())
-        return self._checkins[lo:hi]
+    def practice_between(self, start: dt.date, end: dt.date) -> list[tuple[str, Practice]]:
+        """(skill id, check-in) of the days from ``start`` to ``end``."""
+        if self._by_day is None:
+            self._by_day = sorted(
+                ((skill_id, row) for skill_id, rows in self._practice.items() for row in rows),
+                key=lambda pair: pair[1][0])
+            self._days = [row[0] for _skill, row in self._by_day]
+        lo = bisect.bisect_left(self._days, start)
+        hi = bisect.bisect_right(self._days, end)
+        return self._by_day[lo:hi]
 
     def achievements(self, period: progress_rules.AnyPeriod) -> progress_rules.Achievements:
-        return progress_rules.achievements(
-            period, self.checkins_between(period.start, period.end), self.goals,
+        return progress_rules.practice_achievements(
+            period, self.practice_between(period.start, period.end), self.goals,
             self.mastered, self.today, self.day_start_hour,
         )
 

@@ -91,26 +91,29 @@ class FilePart:
 
     def load(self) -> dict[str, Any]:
         """The documents, parsed (kept until quit: made without the cycle collector); the
-        file is let go of either way. Read and parsed a chunk at a time, so a hundred
-        years of entries never sit in memory twice (as bytes and as documents);
+        file is let go of either way. Read and parsed a chunk at a time (``pieces``), so
+        a hundred years of entries never sit in memory twice, as bytes and as documents;
         ValueError as ``read``'s when the bytes are not the ones written."""
         try:
             with long_lived():
-                return self._parse_in_pieces()
+                docs: dict[str, Any] = {}
+                for piece in self.pieces():
+                    docs.update(piece)
+                return docs
         finally:
             self.close()
 
-    def _parse_in_pieces(self) -> dict[str, Any]:
-        """What ``parse_cold`` gives for the whole part, parsed a run of whole
-        documents at a time.
+    def pieces(self) -> Iterator[dict[str, Any]]:
+        """The part's documents, a run of whole documents at a time: together, what
+        ``parse_cold`` gives for the whole part (later documents replace earlier ones
+        of the same key, as in one parse). The file stays open. ValueError, after the
+        last piece, when the bytes are not the ones written (``read``).
 
-        A piece ends at a ``},"`` (a document's end, then the next key); a ``"`` inside
+        A piece ends at a ``},"`` (a document's end, then the next key). A ``"`` inside
         a string is escaped, so the sequence is either between two documents or at a
         place where the piece cannot parse (inside a string or a nested value leaves a
         string or a brace open). So a piece that parses is a run of whole documents; one
-        that does not is kept and read on with. Later documents replace earlier ones of
-        the same key, as in one parse."""
-        docs: dict[str, Any] = {}
+        that does not is kept and read on with."""
         crc, offset, end = 0, self.start, self.start + self.length
         pending, an_object = b"", True
         while offset < end:
@@ -129,16 +132,16 @@ class FilePart:
             if cut > 0:
                 piece = fast_loads(b"{" + pending[:cut + 1] + b"}")
                 if isinstance(piece, dict):
-                    docs.update(piece)
+                    yield piece
                     pending = pending[cut + 2:]
         if not an_object or offset != end:
-            return parse_cold(self._whole())
+            yield parse_cold(self._whole())
+            return
         if crc != self.crc:
             raise ValueError("journal.json was changed on disk by another program")
         if not self.inner:
             pending = pending[:-1] if pending.endswith(b"}") else b"\x00"  # (never parses)
-        docs.update(parse_cold(b"{" + pending + b"}"))
-        return docs
+        yield parse_cold(b"{" + pending + b"}")
 
     def _whole(self) -> bytes:
         data = self.read()
@@ -219,7 +222,9 @@ def read_layout(fd: int, check_shape, verify: bool = False) -> Parts | None:
     buf = bytearray()
     offset = 0
     at = -1
-    split_tried = False
+    # a split table's mark may first be that of one written whole (its documents are all
+    # recent: the goals, say, before the split check-ins): the next marks are tried too
+    split_from, tries = 0, len(SPLIT_TABLES) + 2
     while at < 0:
         chunk = files.pread(fd, CHUNK, offset)
         if not chunk:
@@ -228,13 +233,15 @@ def read_layout(fd: int, check_shape, verify: bool = False) -> Parts | None:
         buf += chunk
         offset += len(chunk)
         at = buf.find(_MARK, searched)
-        if not split_tried:
-            found = _ANY_SPLIT.search(buf, searched)
-            if found is not None and (at < 0 or found.start() < at):
-                split_tried = True
-                parts = _read_split(fd, buf, found.start(), check_shape, verify)
-                if parts is not None:
-                    return parts
+        while tries:
+            found = _ANY_SPLIT.search(buf, max(split_from, searched))
+            if found is None or (at >= 0 and found.start() > at):
+                break
+            tries -= 1
+            parts = _read_split(fd, buf, found.start(), check_shape, verify)
+            if parts is not None:
+                return parts
+            split_from = found.start() + 1
     start = at + len(_MARK)
     seen = bytes(buf[start:])  # the first bytes of the entries (less than a chunk)
     del buf[at:]

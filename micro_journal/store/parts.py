@@ -105,6 +105,13 @@ class OlderParts:
             return False
         return not (key.isdigit() and int(key) > split.info["max_id"])
 
+    def older_pieces(self, name: str = layout.SPLIT_TABLE) -> Iterator[dict[str, Any]] | None:
+        """Table ``name``'s older documents left in the file, read from it a run at a
+        time and kept nowhere (``layout.FilePart.pieces``); None once they are in
+        memory. OSError or ValueError (changed in place since) as they are read."""
+        split = self._splits.get(name)
+        return None if split is None else split.cold.pieces()
+
     def read_older(self, name: str | None = None) -> None:
         """Read the older documents left in the file (of table ``name``, or of all)
         into memory: ``peek`` then sees every one."""

@@ -43,7 +43,7 @@ from .migrations import target_version, version_problem
 from .sync import CONFLICTS, PAST, PAST_KEEP, TOMBSTONES, text_mark
 from .table import DocId
 from .table import doc_id as document_id
-from .views import CheckIns, EntryRows, RecordRows, plain_rows
+from .views import CheckIns, EntryRows, Practice, RecordRows, plain_rows, practice_rows
 
 R = TypeVar("R", bound=Record)
 
@@ -139,6 +139,8 @@ class Repository:
         # stored key -> (the document found plain, its id): checked once, not per list
         self._plain_entries: dict[str, tuple[Any, DocId]] = {}
         self._tombs: dict[str, str] | None = None
+        # the older check-ins' practice rows, with the record of the part they came from
+        self._older_practice: tuple[dict[str, Any], dict[str, list[Practice]]] | None = None
         self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
@@ -545,11 +547,55 @@ class Repository:
 
     def checkins(self, skill_id: str | None = None) -> list[CheckIn]:
         self._read_older()
+        return self._checkins_in_memory(skill_id)
+
+    def _checkins_in_memory(self, skill_id: str | None = None) -> list[CheckIn]:
+        """``checkins`` of the documents in memory: the recent ones only while the older
+        are left in the file."""
         index = self._checkins
         skills = list(index.groups) + list(index.per_skill) if skill_id is None else [skill_id]
         doc_ids = [d for s in dict.fromkeys(skills) for d in self._skill_days(s).values()]
         items = [c for c in map(self._checkin_record, doc_ids) if c is not None]
         return sorted(items, key=lambda c: (c.date, c.created_at))
+
+    def practice(self) -> dict[str, list[Practice]]:
+        """Every check-in as (day, status, minutes, value), by skill, oldest day first:
+        what the Progress screen draws — the same as ``checkins()`` says.
+
+        While the older check-ins are left in the file (layout.py), they are read from
+        it a run at a time and kept as these rows only, once per version of the file:
+        no record and no document of each (a hundred years are 36,500), and no copy in
+        the table. Unless the rows could differ from the records (``views.practice_rows``;
+        a check-in since dated among the older ones, one standing for an older one):
+        then every check-in is read, as ``checkins()`` does."""
+        older = self._older_practice_rows()
+        if older is None:
+            return _practice_of(self.checkins())
+        rows = dict(older)
+        for skill_id, recent in _practice_of(self._checkins_in_memory()).items():
+            rows[skill_id] = [*older.get(skill_id, ()), *recent]
+        return rows
+
+    def _older_practice_rows(self) -> dict[str, list[Practice]] | None:
+        info = self.storage.older_left()
+        if info is None:
+            return None
+        recent = self._checkins_in_memory()
+        if self.storage.older_shadowed() or any(c.date < info["cut"] for c in recent):
+            return None
+        kept = self._older_practice
+        if kept is not None and kept[0] is info:
+            return kept[1]
+        pieces = self.storage.older_pieces()
+        if pieces is None:
+            return None
+        try:
+            rows = practice_rows(pieces, {c.id for c in recent} | set(self._doc_ids))
+        except (OSError, ValueError):
+            return None  # changed in place since it was opened: the full read says how
+        if rows is not None:
+            self._older_practice = (info, rows)
+        return rows
 
     def day_states(self, skill_id: str, since: dt.date | None = None
                    ) -> dict[dt.date, str]:
@@ -727,3 +773,11 @@ class Repository:
         with self.batch():
             for record in records:
                 self.save(record)
+
+
+def _practice_of(checkins: Iterable[CheckIn]) -> dict[str, list[Practice]]:
+    rows: dict[str, list[Practice]] = {}
+    for c in checkins:
+        rows.setdefault(c.skill_id, []).append(
+            (dt.date.fromisoformat(c.date), c.status, c.minutes, c.value))
+    return rows

@@ -12,7 +12,15 @@ import pytest
 from tinydb import TinyDB
 
 from micro_journal.domain import rules
-from micro_journal.domain.models import CheckIn, Entry, Metric, MicroSkill, Objective
+from micro_journal.domain.models import (
+    CheckIn,
+    Entry,
+    Metric,
+    MicroGoal,
+    MicroSkill,
+    Objective,
+    WeeklyReview,
+)
 from micro_journal.services.today import build_today
 from micro_journal.store import Repository, open_journal
 from micro_journal.store.layout import SPLIT_KEY
@@ -92,6 +100,33 @@ def test_older_check_ins_stay_in_the_file_and_plain_tinydb_reads_them_all(journa
         assert journal.storage.older_left() is not None  # Today read none of the older
         assert view.focus.streaks == full_streaks(path, skill_id, TODAY)
         assert len(repo.checkins(skill_id)) == len(file_data(path)["checkins"])
+
+
+def test_older_check_ins_stay_in_the_file_beside_goals_that_are_all_recent(journal_path):
+    """Goals and weekly reviews none of which is old enough to keep apart are written
+    whole, before the older check-ins; opening still leaves those (and the entries) in
+    the file. It used to take the goals' table for the first one kept apart, and parse
+    the whole file at every start."""
+    path, skill_id = journal_path
+    with opened(path) as journal:
+        repo = Repository(journal)
+        objective = repo.objectives()[0]
+        repo.save(MicroGoal(objective_id=objective.id, action="Record a talk",
+                            deadline=TODAY.isoformat()))
+        repo.save(WeeklyReview(week=rules.week_start(TODAY).isoformat(),
+                               objective_id=objective.id))
+    data = file_data(path)
+    assert data["goals"] and data["reviews"] and split_info(path) is not None
+    with opened(path) as journal:
+        repo = Repository(journal)
+        assert journal.storage.older_left() is not None
+        assert journal.storage.peek("entries") is None
+        assert len(journal.storage.peek("checkins")) < 60
+        practice = repo.practice()[skill_id]  # what Progress draws, from the file
+        assert journal.storage.older_left() is not None
+        assert len(practice) == len(data["checkins"]) == len(repo.checkins(skill_id))
+        assert [p[0].isoformat() for p in practice] == sorted(
+            d["date"] for d in data["checkins"].values())
 
 
 def test_a_check_in_saved_and_undone_reads_no_older_one_and_keeps_every_one(journal_path):

@@ -1,4 +1,4 @@
-"""What Today and the CLI read without making every record (issue 17) agrees with
+"""What Today, Progress and the CLI read without making every record (issue 17) agrees with
 reading every record: after random check-ins, undos, moves, goal and review changes,
 after another program changed the journal while it was open for reading, and after a
 restore."""
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from micro_journal.domain import rules
 from micro_journal.domain.models import (
+    CheckIn,
     Metric,
     MicroGoal,
     MicroSkill,
@@ -85,12 +86,22 @@ def seen(repo: Repository, skills: list[str]) -> dict:
     return {  # (in this order: what Today reads comes before what reads every check-in)
         "view": build_today(repo, TODAY).to_json(),
         "streaks": {s: repo.streaks(repo.get(MicroSkill, s), TODAY, 0) for s in skills},
+        "practice": repo.practice(),  # Progress: the older check-ins stay in the file
         "states": {s: dict(repo.day_states(s)) for s in skills},
         "checkins": {s: [c.to_dict() for c in repo.checkins(s)] for s in skills},
         "today": {s: (c.to_dict() if (c := repo.checkin(s, TODAY)) else None) for s in skills},
         "open goals": [g.id for g in repo.open_goals()],
         "reviews": [r.id for r in repo.reviews_between(first, last)],
     }
+
+
+def practice_of(checkins: list[CheckIn]) -> dict[str, list[tuple]]:
+    """Each skill's check-ins as Progress draws them, from their records."""
+    out: dict[str, list[tuple]] = {}
+    for c in checkins:
+        out.setdefault(c.skill_id, []).append(
+            (dt.date.fromisoformat(c.date), c.status, c.minutes, c.value))
+    return out
 
 
 def every_record(path: Path, skills: list[str]) -> dict:
@@ -104,6 +115,7 @@ def every_record(path: Path, skills: list[str]) -> dict:
             "streaks": {s: rules.streaks(rules.day_states(repo.checkins(s)), TODAY,
                                          repo.get(MicroSkill, s).days_target)
                         for s in skills},
+            "practice": practice_of(repo.checkins()),
             "states": {s: rules.day_states(repo.checkins(s)) for s in skills},
             "checkins": {s: [c.to_dict() for c in repo.checkins(s)] for s in skills},
             "today": {s: (c.to_dict() if (c := repo.checkin(s, TODAY)) else None)
