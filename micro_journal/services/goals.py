@@ -119,8 +119,12 @@ def build_goals(repo: Repository, today: dt.date, filter: str = "open") -> Goals
     """Goals grouped by objective (in the order objectives were made), filtered by status."""
     if filter not in FILTERS:
         raise ValueError(f"filter must be one of {FILTERS}, not {filter!r}")
-    goals = repo.goals()
+    # the open goals list none of the goals closed long ago: those are only counted
+    goals, older = repo.goals_and_older_counts() if filter == "open" else (repo.goals(), {})
     counts = {"open": 0, "done": 0, "dropped": 0, "late": 0}
+    for by_status in older.values():
+        for status, n in by_status.items():
+            counts[status] = counts.get(status, 0) + n
     by_objective: dict[str, list[MicroGoal]] = {}
     for goal in goals:
         counts[goal.status] = counts.get(goal.status, 0) + 1
@@ -136,6 +140,8 @@ def build_goals(repo: Repository, today: dt.date, filter: str = "open") -> Goals
         if not shown:
             continue
         done, total = rules_goals.objective_progress(mine)
+        closed = older.get(objective_id, {})
+        done, total = done + closed.get("done", 0), total + closed.get("done", 0)
         rows = _ordered([row_of(repo, g, today) for g in shown])
         groups.append(ObjectiveGoals(repo.get(Objective, objective_id), done, total, rows))
     return GoalsView(today, filter, groups, counts)

@@ -141,6 +141,8 @@ class Repository:
         self._tombs: dict[str, str] | None = None
         # the older check-ins' practice rows, with the record of the part they came from
         self._older_practice: tuple[dict[str, Any], dict[str, list[Practice]]] | None = None
+        # the older goals' counts by objective and status, likewise
+        self._older_goal_counts: tuple[dict[str, Any], dict[str, dict[str, int]]] | None = None
         self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
@@ -706,6 +708,53 @@ class Repository:
 
     def goals(self) -> list[MicroGoal]:
         return sorted(self.all(MicroGoal), key=lambda g: (g.deadline, g.created_at))
+
+    def goals_and_older_counts(self) -> tuple[list[MicroGoal], dict[str, dict[str, int]]]:
+        """``goals()`` less the older ones left in the file (done or dropped before the
+        recent weeks: store/history.py), and how many of those there are, by objective
+        and status: what the Goals screen's list of open goals needs, without a record
+        or a document of each kept (a hundred years are 7,300 goals). They are counted
+        a run at a time, once per version of the file; when a count could differ from
+        the records' (an odd or an open document among them, an id twice), every goal
+        is read and nothing is left to count."""
+        table = MicroGoal.TABLE
+        info = self.storage.older_left(table)
+        if info is None or dict.__contains__(self._records, MicroGoal):
+            return self.goals(), {}
+        recent = self._picked(MicroGoal, lambda doc: True)
+        ids = {g.id for g in recent}
+        counts = None
+        if len(ids) == len(recent) and not self.storage.older_shadowed(table):
+            kept = self._older_goal_counts
+            if kept is not None and kept[0] is info:
+                counts = kept[1]
+            else:
+                counts = self._count_older_goals(ids | set(self._doc_ids))
+                if counts is not None:
+                    self._older_goal_counts = (info, counts)
+        if counts is None:
+            return self.goals(), {}
+        return sorted(recent, key=lambda g: (g.deadline, g.created_at)), counts
+
+    def _count_older_goals(self, taken: set[str]) -> dict[str, dict[str, int]] | None:
+        pieces = self.storage.older_pieces(MicroGoal.TABLE)
+        if pieces is None:
+            return None
+        counts: dict[str, dict[str, int]] = {}
+        keys: set[str] = set()
+        try:
+            for piece in pieces:
+                for key, doc in piece.items():
+                    goal = read_document(MicroGoal, document_id(key), doc)
+                    if key in keys or goal.id in taken or goal.status == "open":
+                        return None
+                    keys.add(key)
+                    taken.add(goal.id)
+                    mine = counts.setdefault(goal.objective_id, {})
+                    mine[goal.status] = mine.get(goal.status, 0) + 1
+        except (OSError, ValueError):  # RecordError too: the full read leaves it out
+            return None
+        return counts
 
     def reviews_between(self, first: dt.date, last: dt.date) -> list[WeeklyReview]:
         """The reviews of the weeks keyed from ``first`` to ``last`` (both included), as

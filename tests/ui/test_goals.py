@@ -467,3 +467,30 @@ async def test_goals_added_elsewhere_show_when_coming_back(demo_path, make):
         await pilot.press("5")
         await pilot.pause()
         assert "Fresh one" in " ".join(text_of(i) for i in screen.query(GoalItem))
+
+
+async def test_goals_closed_long_ago_are_counted_and_listed_when_asked_for(demo_path, make):
+    """Years of goals done and dropped stay in the file while the open ones are listed
+    (issue 17): the counts and the objective's progress still include them, and the
+    done filter lists every one."""
+    with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
+        repo = Repository(journal)
+        speaking = next(o for o in repo.objectives() if o.title == "Public speaking")
+        for n in range(30):
+            deadline = f"{2020 + n // 12}-{n % 12 + 1:02d}-15"
+            repo.save(MicroGoal(objective_id=speaking.id, action=f"Old goal {n}",
+                                deadline=deadline, status="dropped" if n % 5 == 0 else "done",
+                                completed_at=None if n % 5 == 0 else f"{deadline}T18:00:00Z"))
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_goals(pilot)
+        assert pilot.app.repo.storage.older_left("goals") is not None  # counted, not read
+        top = text_of(screen.query_one("#topbar"))
+        assert "3 open" in top and "26 done" in top and "6 dropped" in top
+        headers = [text_of(h) for h in screen.query(".goal-objective")]
+        assert headers[0].startswith("Public speaking  26/28 done")
+        assert len(screen.query(GoalItem)) == 3
+        await pilot.press("f")
+        assert screen.filter == "done"
+        done = [text_of(i) for i in screen.query(GoalItem)]
+        assert len(done) == 26 and any("Old goal 29" in row for row in done)

@@ -1,4 +1,4 @@
-"""What Today, Progress and the CLI read without making every record (issue 17) agrees with
+"""What Today, Progress, Goals and the CLI read without making every record (issue 17) agrees with
 reading every record: after random check-ins, undos, moves, goal and review changes,
 after another program changed the journal while it was open for reading, and after a
 restore."""
@@ -21,6 +21,7 @@ from micro_journal.domain.models import (
     Objective,
     WeeklyReview,
 )
+from micro_journal.services.goals import build_goals
 from micro_journal.services.today import build_today
 from micro_journal.store import Repository, open_journal
 from micro_journal.store.restore import restore_backup
@@ -35,6 +36,7 @@ step = st.one_of(
     st.tuples(st.just("move"), st.integers(0, SKILLS - 1), st.integers(0, 150),
               st.integers(0, 150)),
     st.tuples(st.just("goal"), st.integers(0, 5), st.sampled_from(["open", "done", "dropped"])),
+    st.tuples(st.just("goal"), st.integers(3, 5), st.sampled_from(["done", "dropped"])),
     st.tuples(st.just("review"), st.integers(0, 8)),
     st.tuples(st.just("fold")),  # journal.json rewritten while open (its log grew)
 )
@@ -49,7 +51,7 @@ def seed(path: Path) -> list[str]:
                   for n in range(SKILLS)]
         for n in range(6):
             repo.save(MicroGoal(objective_id=objective.id, action=f"Goal {n}",
-                                deadline=(TODAY - dt.timedelta(days=n)).isoformat()))
+                                deadline=(TODAY - dt.timedelta(days=30 * n)).isoformat()))
         return [s.id for s in skills]
 
 
@@ -85,6 +87,7 @@ def seen(repo: Repository, skills: list[str]) -> dict:
     first, last = TODAY - dt.timedelta(days=20), TODAY
     return {  # (in this order: what Today reads comes before what reads every check-in)
         "view": build_today(repo, TODAY).to_json(),
+        "goals": build_goals(repo, TODAY),  # the older closed goals stay in the file
         "streaks": {s: repo.streaks(repo.get(MicroSkill, s), TODAY, 0) for s in skills},
         "practice": repo.practice(),  # Progress: the older check-ins stay in the file
         "states": {s: dict(repo.day_states(s)) for s in skills},
@@ -112,6 +115,7 @@ def every_record(path: Path, skills: list[str]) -> dict:
         first, last = (TODAY - dt.timedelta(days=20)).isoformat(), TODAY.isoformat()
         return {
             "view": build_today(repo, TODAY).to_json(),
+            "goals": build_goals(repo, TODAY),
             "streaks": {s: rules.streaks(rules.day_states(repo.checkins(s)), TODAY,
                                          repo.get(MicroSkill, s).days_target)
                         for s in skills},
