@@ -240,6 +240,8 @@ GOALS_KEYS: list[Key] = keyset("goals", [
     Key("i", "insight", "Insight", "Write the insight of the selected done goal: what worked, "
         "what to adjust"),
     Key("f", "next_filter", "Filter", "Filter: open → done → dropped → all goals, in turn"),
+    Key("plus", "more", "More", "More: list the next 100 of a long list's older goals "
+        "(years of done goals are listed 100 at a time)", display="+"),
     Key("m", "review('month')", "Month", "Monthly review: goals done with insights, skills "
         "mastered, stale goals, a note", id="goals.review_month"),
     Key("M", "review('quarter')", "Quarter", "Quarterly review: the same for three months",

@@ -124,12 +124,14 @@ class GoalsScreen(JournalScreen):
     KEYS = GOALS_KEYS
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(GOALS_KEYS)]  # a list[BindingType]
     ROOMY_HEIGHT = 32
+    PAGE = 100  # goals listed an objective, and added by each + (years are thousands)
 
     def __init__(self) -> None:
         super().__init__(name="goals")
         self.view: svc.GoalsView | None = None
         self.filter = "open"
         self.selected_id: str | None = None
+        self.shown = self.PAGE  # goals listed an objective, at most
 
     def compose(self) -> ComposeResult:
         yield from screen_frame(
@@ -163,7 +165,7 @@ class GoalsScreen(JournalScreen):
             self._show_empty("No journal is open.")
             self.refresh_bindings()
             return
-        self.view = svc.build_goals(repo, today, self.filter)
+        self.view = svc.build_goals(repo, today, self.filter, self.shown)
         ids = [r.goal.id for r in self.rows]
         if self.selected_id not in ids:
             self.selected_id = self._nearest(ids)
@@ -244,22 +246,26 @@ class GoalsScreen(JournalScreen):
         for group in view.groups:
             wanted.append(("header", group))
             wanted.extend(("row", row) for row in group.rows)
+            if group.more:
+                wanted.append(("more", group))
         widgets = list(container.children)
-        kinds = ["header" if w.has_class("goal-objective") else "row" for w in widgets]
+        kinds = ["header" if w.has_class("goal-objective")
+                 else "more" if w.has_class("goal-more") else "row" for w in widgets]
         if kinds != [k for k, _ in wanted]:
             container.remove_children()
             widgets = [
-                Static(classes="goal-objective") if kind == "header" else GoalItem()
+                Static(classes="goal-objective") if kind == "header"
+                else Static(classes="goal-more") if kind == "more" else GoalItem()
                 for kind, _ in wanted
             ]
             container.mount_all(widgets)
         width = self._row_width()
         selected = self.selected
-        for widget, (_, item) in zip(widgets, wanted, strict=True):
+        for widget, (kind, item) in zip(widgets, wanted, strict=True):
             # the kinds match: a header's widget is a Static, a row's a GoalItem
             if isinstance(item, svc.ObjectiveGoals):
                 assert isinstance(widget, Static)
-                widget.update(self._header(item))
+                widget.update(self._header(item) if kind == "header" else self._more(item))
             else:
                 assert isinstance(widget, GoalItem)
                 widget.show(item, view.today, width, item is selected)
@@ -273,6 +279,11 @@ class GoalsScreen(JournalScreen):
             f"[b]{markup_line(group.title)}[/b]  "
             f"[$text-muted]{group.done}/{group.total} done[/]{bar}"
         )
+
+    def _more(self, group: svc.ObjectiveGoals) -> str:
+        older = {"done": "done", "dropped": "dropped"}.get(self.filter, "closed")
+        return (f"[$text-muted]… and {group.more} older {older} goals:[/] "
+                f"[b]+[/b] [$text-muted]lists {min(self.PAGE, group.more)} more[/]")
 
     def _draw_detail(self) -> None:
         """On a tall terminal: everything about the selected goal."""
@@ -329,6 +340,8 @@ class GoalsScreen(JournalScreen):
             return status == "done"
         if action in ("edit", "reschedule", "move"):
             return row is not None
+        if action == "more":
+            return self.view is not None and any(g.more for g in self.view.groups)
         return True
 
     def action_move(self, step: int) -> None:
@@ -341,9 +354,14 @@ class GoalsScreen(JournalScreen):
         self._scroll_to_selected()
         self.refresh_bindings()
 
+    def action_more(self) -> None:
+        self.shown += self.PAGE
+        self.refresh_view()
+
     def action_next_filter(self) -> None:
         self.filter = self._next_filter()
         self.selected_id = None
+        self.shown = self.PAGE
         self.refresh_view()
         self.query_one("#goals-body", VerticalScroll).scroll_home(animate=False)
 

@@ -70,6 +70,7 @@ class ObjectiveGoals:
     done: int  # done / total of all its goals (dropped ones no longer count)
     total: int
     rows: list[GoalRow] = field(default_factory=list)
+    more: int = 0  # goals of the filter left out of ``rows`` (the oldest closed ones)
 
     @property
     def title(self) -> str:
@@ -102,21 +103,25 @@ def row_of(repo: Repository, goal: MicroGoal, today: dt.date) -> GoalRow:
     )
 
 
-def _ordered(rows: list[GoalRow]) -> list[GoalRow]:
+def _ordered(goals: list[MicroGoal]) -> list[MicroGoal]:
     """Open goals by deadline (the most urgent first), then done ones newest first, then
-    dropped ones most recently dropped first."""
-    def of(status: str) -> list[GoalRow]:
-        return [r for r in rows if r.goal.status == status]
+    dropped ones most recently dropped first: a long list's page holds the newest."""
+    def of(status: str) -> list[MicroGoal]:
+        return [g for g in goals if g.status == status]
 
     return (
-        sorted(of("open"), key=lambda r: (r.goal.deadline, r.goal.created_at))
-        + sorted(of("done"), key=lambda r: r.goal.completed_at or "", reverse=True)
-        + sorted(of("dropped"), key=lambda r: r.goal.updated_at, reverse=True)
+        sorted(of("open"), key=lambda g: (g.deadline, g.created_at))
+        # (a goal done without its stamp, imported say, by its deadline)
+        + sorted(of("done"), key=lambda g: (g.completed_at or "", g.deadline), reverse=True)
+        + sorted(of("dropped"), key=lambda g: g.updated_at, reverse=True)
     )
 
 
-def build_goals(repo: Repository, today: dt.date, filter: str = "open") -> GoalsView:
-    """Goals grouped by objective (in the order objectives were made), filtered by status."""
+def build_goals(repo: Repository, today: dt.date, filter: str = "open",
+                shown: int | None = None) -> GoalsView:
+    """Goals grouped by objective (in the order objectives were made), filtered by status.
+    ``shown``: at most that many rows an objective (years of done goals are thousands);
+    the rest, the oldest, are counted in its ``more``."""
     if filter not in FILTERS:
         raise ValueError(f"filter must be one of {FILTERS}, not {filter!r}")
     # the open goals list none of the goals closed long ago: those are only counted
@@ -136,14 +141,17 @@ def build_goals(repo: Repository, today: dt.date, filter: str = "open") -> Goals
     groups = []
     for objective_id in order:
         mine = by_objective.get(objective_id, [])
-        shown = [g for g in mine if filter == "all" or g.status == filter]
-        if not shown:
+        picked = [g for g in mine if filter == "all" or g.status == filter]
+        if not picked:
             continue
         done, total = rules_goals.objective_progress(mine)
         closed = older.get(objective_id, {})
         done, total = done + closed.get("done", 0), total + closed.get("done", 0)
-        rows = _ordered([row_of(repo, g, today) for g in shown])
-        groups.append(ObjectiveGoals(repo.get(Objective, objective_id), done, total, rows))
+        listed = _ordered(picked)
+        kept = listed if shown is None else listed[:shown]
+        rows = [row_of(repo, g, today) for g in kept]
+        groups.append(ObjectiveGoals(repo.get(Objective, objective_id), done, total, rows,
+                                     len(listed) - len(kept)))
     return GoalsView(today, filter, groups, counts)
 
 

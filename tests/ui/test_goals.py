@@ -4,6 +4,7 @@ Today — driven through the real app with keys, checked in the journal file."""
 from __future__ import annotations
 
 from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets._footer import FooterKey
 
 from micro_journal.domain.models import MicroGoal, Objective
 from micro_journal.screens.goal_dialogs import (
@@ -34,6 +35,10 @@ def goal_in(path, action: str) -> dict:
     found = [g for g in table(path, "goals") if g["action"] == action]
     assert len(found) == 1, [g["action"] for g in table(path, "goals")]
     return found[0]
+
+
+def footer_actions(screen) -> set[str]:
+    return {k.action for k in screen.query(FooterKey)}
 
 
 def notes(app) -> list[str]:
@@ -469,10 +474,13 @@ async def test_goals_added_elsewhere_show_when_coming_back(demo_path, make):
         assert "Fresh one" in " ".join(text_of(i) for i in screen.query(GoalItem))
 
 
-async def test_goals_closed_long_ago_are_counted_and_listed_when_asked_for(demo_path, make):
+async def test_goals_closed_long_ago_are_counted_and_listed_when_asked_for(
+        demo_path, make, monkeypatch):
     """Years of goals done and dropped stay in the file while the open ones are listed
-    (issue 17): the counts and the objective's progress still include them, and the
-    done filter lists every one."""
+    (issue 17): the counts and the objective's progress still include them. The done
+    filter lists them a page at a time, newest first (ten years are 700 goals), and +
+    lists the next page."""
+    monkeypatch.setattr(GoalsScreen, "PAGE", 10)
     with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
         repo = Repository(journal)
         speaking = next(o for o in repo.objectives() if o.title == "Public speaking")
@@ -490,7 +498,18 @@ async def test_goals_closed_long_ago_are_counted_and_listed_when_asked_for(demo_
         headers = [text_of(h) for h in screen.query(".goal-objective")]
         assert headers[0].startswith("Public speaking  26/28 done")
         assert len(screen.query(GoalItem)) == 3
+        assert not screen.query(".goal-more")
         await pilot.press("f")
         assert screen.filter == "done"
         done = [text_of(i) for i in screen.query(GoalItem)]
-        assert len(done) == 26 and any("Old goal 29" in row for row in done)
+        assert len(done) == 10 and "Old goal 29" in done[2] and "Old goal 1" not in done
+        more = screen.query_one(".goal-more", Static)
+        assert "… and 16 older done goals: + lists 10 more" in text_of(more)
+        assert "more" in footer_actions(screen)
+        await pilot.press("plus")
+        await pilot.press("plus")
+        done = [text_of(i) for i in screen.query(GoalItem)]
+        assert len(done) == 26 and "Old goal 1" in done[-1]
+        assert not screen.query(".goal-more") and "more" not in footer_actions(screen)
+        await pilot.press("f")  # dropped: a page again
+        assert screen.filter == "dropped" and len(screen.query(GoalItem)) == 6
