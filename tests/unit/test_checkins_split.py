@@ -244,6 +244,42 @@ def test_a_hand_edited_split_is_read_in_full(journal_path):
     assert split_info(path) is not None  # and written split again
 
 
+def practice_from_records(path: Path, skill_id: str) -> list[tuple]:
+    with open_journal(path, today=lambda: TODAY, read_only=True) as journal:
+        return [(dt.date.fromisoformat(c.date), c.status, c.minutes, c.value)
+                for c in Repository(journal).checkins(skill_id)]
+
+
+@pytest.mark.parametrize("odd", ["minutes five", "one id twice", "an entry's shape"])
+def test_progress_reads_odd_older_check_ins_as_their_records_do(journal_path, odd):
+    """An older check-in the app would not write (a hand edit, kept as it is) and the
+    Progress screen's rows of the older check-ins: what Progress draws is what the
+    records say (the odd one left out), never a guess from the document."""
+    path, skill_id = journal_path
+    data = json.loads(path.read_bytes())
+    docs = data["checkins"]
+    first, second = sorted(docs, key=int)[:2]
+    if odd == "minutes five":
+        docs[first]["minutes"] = "five"
+    elif odd == "one id twice":
+        docs[second]["id"] = docs[first]["id"]
+    else:
+        docs[first] = {"date": docs[first]["date"], "body": "not a check-in"}
+    for meta in data["meta"].values():  # as if written that way: the split is kept
+        meta.pop(SPLIT_KEY, None)
+        meta.pop("entries_bytes", None)
+    path.write_text(json.dumps(data))
+    with opened(path) as journal:  # written again, split, the odd one kept as it is
+        Repository(journal).set_checkin(skill_id, TODAY, "done")
+    assert split_info(path) is not None
+    expected = practice_from_records(path, skill_id)
+    with opened(path) as journal:
+        repo = Repository(journal)
+        assert journal.storage.older_left() is not None
+        assert repo.practice()[skill_id] == expected
+    assert len(expected) == len(file_data(path)["checkins"]) - 1
+
+
 def test_older_check_ins_changed_in_place_are_read_as_they_are_now(journal_path):
     path, skill_id = journal_path
     raw = path.read_bytes()
