@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -140,7 +140,7 @@ class Repository:
         self._plain_entries: dict[str, tuple[Any, DocId]] = {}
         self._tombs: dict[str, str] | None = None
         # the older check-ins' practice rows, with the record of the part they came from
-        self._older_practice: tuple[dict[str, Any], dict[str, list[Practice]]] | None = None
+        self._older_practice: tuple[dict[str, Any], dict[str, tuple[Practice, ...]]] | None = None
         # the older goals' counts by objective and status, likewise
         self._older_goal_counts: tuple[dict[str, Any], dict[str, dict[str, int]]] | None = None
         self.version = getattr(self, "version", 0) + 1
@@ -560,9 +560,10 @@ class Repository:
         items = [c for c in map(self._checkin_record, doc_ids) if c is not None]
         return sorted(items, key=lambda c: (c.date, c.created_at))
 
-    def practice(self) -> dict[str, list[Practice]]:
+    def practice(self) -> dict[str, Sequence[Practice]]:
         """Every check-in as (day, status, minutes, value), by skill, oldest day first:
-        what the Progress screen draws — the same as ``checkins()`` says.
+        what the Progress screen draws — the same as ``checkins()`` says (the sequences
+        may be the repository's own: read them, never change them).
 
         While the older check-ins are left in the file (layout.py), they are read from
         it a run at a time and kept as these rows only, once per version of the file:
@@ -572,13 +573,13 @@ class Repository:
         then every check-in is read, as ``checkins()`` does."""
         older = self._older_practice_rows()
         if older is None:
-            return _practice_of(self.checkins())
-        rows = dict(older)
+            return dict(_practice_of(self.checkins()))
+        rows: dict[str, Sequence[Practice]] = dict(older)
         for skill_id, recent in _practice_of(self._checkins_in_memory()).items():
-            rows[skill_id] = [*older.get(skill_id, ()), *recent]
+            rows[skill_id] = (*older.get(skill_id, ()), *recent)
         return rows
 
-    def _older_practice_rows(self) -> dict[str, list[Practice]] | None:
+    def _older_practice_rows(self) -> dict[str, tuple[Practice, ...]] | None:
         info = self.storage.older_left()
         if info is None:
             return None

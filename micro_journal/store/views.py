@@ -215,7 +215,7 @@ _STATUS = {"done": "done", "skipped": "skipped"}  # one string each, not one a c
 
 
 def practice_rows(pieces: Iterable[Mapping[str, Any]], taken: set[str]
-                  ) -> dict[str, list[Practice]] | None:
+                  ) -> dict[str, tuple[Practice, ...]] | None:
     """Each skill's ``Practice`` rows, by day, of check-in documents read a run at a time
     (``layout.FilePart.pieces``): what their records would say, without making them or
     keeping the documents. None when a document is not one the app writes
@@ -238,5 +238,5 @@ def practice_rows(pieces: Iterable[Mapping[str, Any]], taken: set[str]
                 skill = days[doc["skill_id"]] = {}
             skill[fromisoformat(doc["date"])] = (_STATUS[doc["status"]], doc["minutes"],
                                                  doc["value"])
-    return {skill: [(day, *row) for day, row in sorted(rows.items())]
+    return {skill: tuple((day, *row) for day, row in sorted(rows.items()))
             for skill, rows in days.items()}

@@ -89,7 +89,8 @@ def seen(repo: Repository, skills: list[str]) -> dict:
         "view": build_today(repo, TODAY).to_json(),
         "goals": build_goals(repo, TODAY),  # the older closed goals stay in the file
         "streaks": {s: repo.streaks(repo.get(MicroSkill, s), TODAY, 0) for s in skills},
-        "practice": repo.practice(),  # Progress: the older check-ins stay in the file
+        # Progress: the older check-ins stay in the file
+        "practice": {s: list(rows) for s, rows in repo.practice().items()},
         "states": {s: dict(repo.day_states(s)) for s in skills},
         "checkins": {s: [c.to_dict() for c in repo.checkins(s)] for s in skills},
         "today": {s: (c.to_dict() if (c := repo.checkin(s, TODAY)) else None) for s in skills},
