@@ -5,6 +5,7 @@ the monthly and quarterly reviews open from here (``m`` / ``M``)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -321,10 +322,14 @@ class GoalsScreen(JournalScreen):
         detail.update("\n".join(lines))
 
     def _scroll_to_selected(self) -> None:
-        scroll_to(
-            self.query_one("#goals-body", VerticalScroll), self.query(GoalItem), "goal_id",
-            self.selected_id,
-        )
+        body = self.query_one("#goals-body", VerticalScroll)
+        scroll_to(body, self.query(GoalItem), "goal_id", self.selected_id)
+        # the last row of a long list: the line saying + lists more comes into view too
+        listed = list(self.query_one("#goals-list").children)
+        for widget, after in itertools.pairwise(listed):
+            if (getattr(widget, "goal_id", None) == self.selected_id
+                    and after.has_class("goal-more")):
+                body.scroll_to_widget(after, animate=False)
 
     # ----------------------------------------------------------------- keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

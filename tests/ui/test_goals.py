@@ -474,6 +474,37 @@ async def test_goals_added_elsewhere_show_when_coming_back(demo_path, make):
         assert "Fresh one" in " ".join(text_of(i) for i in screen.query(GoalItem))
 
 
+def add_old_goals(path, count: int) -> None:
+    """``count`` goals of years ago, done (every fifth dropped), as years of use leave."""
+    with open_journal(path, today=lambda: DEMO_DAY) as journal:
+        repo = Repository(journal)
+        speaking = next(o for o in repo.objectives() if o.title == "Public speaking")
+        for n in range(count):
+            deadline = f"{2020 + n // 12}-{n % 12 + 1:02d}-15"
+            repo.save(MicroGoal(objective_id=speaking.id, action=f"Old goal {n}",
+                                deadline=deadline, status="dropped" if n % 5 == 0 else "done",
+                                completed_at=None if n % 5 == 0 else f"{deadline}T18:00:00Z"))
+
+
+async def test_the_last_row_of_a_long_list_shows_how_to_list_more(demo_path, make,
+                                                                  monkeypatch):
+    monkeypatch.setattr(GoalsScreen, "PAGE", 10)
+    add_old_goals(demo_path, 30)
+    app = make(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_goals(pilot)
+        await pilot.press("f")
+        more = screen.query_one(".goal-more", Static)
+        body = screen.query_one("#goals-body").region  # what the list shows of itself
+        assert not body.contains_region(more.region)  # below what is shown
+        for _ in range(9):
+            await pilot.press("j")
+        await pilot.pause()
+        items = list(screen.query(GoalItem))
+        assert items[-1].has_class("-selected") and body.contains_region(items[-1].region)
+        assert body.contains_region(more.region)  # in view with the last row
+
+
 async def test_goals_closed_long_ago_are_counted_and_listed_when_asked_for(
         demo_path, make, monkeypatch):
     """Years of goals done and dropped stay in the file while the open ones are listed
@@ -481,14 +512,7 @@ async def test_goals_closed_long_ago_are_counted_and_listed_when_asked_for(
     filter lists them a page at a time, newest first (ten years are 700 goals), and +
     lists the next page."""
     monkeypatch.setattr(GoalsScreen, "PAGE", 10)
-    with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
-        repo = Repository(journal)
-        speaking = next(o for o in repo.objectives() if o.title == "Public speaking")
-        for n in range(30):
-            deadline = f"{2020 + n // 12}-{n % 12 + 1:02d}-15"
-            repo.save(MicroGoal(objective_id=speaking.id, action=f"Old goal {n}",
-                                deadline=deadline, status="dropped" if n % 5 == 0 else "done",
-                                completed_at=None if n % 5 == 0 else f"{deadline}T18:00:00Z"))
+    add_old_goals(demo_path, 30)
     app = make(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_goals(pilot)
