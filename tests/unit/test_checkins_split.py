@@ -291,6 +291,24 @@ def test_older_check_ins_changed_in_place_are_read_as_they_are_now(journal_path)
     assert {d["note"] for d in file_data(path)["checkins"].values()} >= {"DAY 2025-02-04"}
 
 
+def test_progress_reads_older_check_ins_changed_in_place_while_open_as_they_are_now(
+        journal_path):
+    """Another program changes an older check-in in the file (same length, so only its
+    checksum tells) after the app opened it: Progress's rows are what the file says now."""
+    path, skill_id = journal_path
+    with opened(path) as journal:
+        repo = Repository(journal)
+        assert journal.storage.older_left() is not None
+        raw = path.read_bytes()
+        doc = json.dumps(file_data(path)["checkins"]["3"], separators=(",", ":")).encode()
+        assert b'"minutes":5' in doc and raw.count(doc) == 1
+        path.write_bytes(raw.replace(doc, doc.replace(b'"minutes":5', b'"minutes":7')))
+        day = dt.date.fromisoformat(file_data(path)["checkins"]["3"]["date"])
+        rows = {row[0]: row for row in repo.practice()[skill_id]}
+        assert rows[day][2] == 7
+        assert len(rows) == len(file_data(path)["checkins"])
+
+
 def test_the_best_streak_of_years_ago_is_kept_beside_them(tmp_path):
     path = tmp_path / "journal.json"
     with opened(path) as journal:
