@@ -24,7 +24,7 @@ from ..domain import progress as progress_rules
 from ..domain.goals import Mastered
 from ..domain.models import Metric, MicroGoal, MicroSkill, Objective, Practice
 from ..domain.plan import Plateau
-from ..domain.stacking import TWEAK, TweakEffect
+from ..domain.stacking import TweakEffect
 from ..store.repository import Repository
 
 PICTURES_ENV = "MICRO_JOURNAL_PICTURES_DIR"
@@ -143,16 +143,17 @@ class ProgressData:
         self.all_skills = all_skills
         self._indexes: dict[str, progress_rules.DayIndex] = {}
         self.reviewed: dict[str, dict[dt.date, float]] = {}
-        reviews = repo.reviews()  # read once; reviews are few (one a week)
-        self.tweak_reviews = [r for r in reviews if r.decision == TWEAK]
-        for review in reviews:  # oldest week first: a later duplicate replaces
+        # the reviews' measured values (the older ones without their records, as the
+        # check-ins), and the records of the tweaks the charts mark
+        reviews = repo.review_values()
+        self.tweak_reviews = [record for _week, _values, record in reviews if record]
+        for week, values, _record in reviews:  # oldest week first: a later one replaces
             try:
-                start = dates.week_start(rules.to_date(review.week), first_weekday)
+                start = dates.week_start(rules.to_date(week), first_weekday)
             except (TypeError, ValueError):
                 continue
-            for m in review.measurements:
-                if m.value is not None:
-                    self.reviewed.setdefault(m.skill_id, {})[start] = float(m.value)
+            for skill_id, value in values:
+                self.reviewed.setdefault(skill_id, {})[start] = value
         self._goals: list[MicroGoal] | None = None
         self._mastered: list[Mastered] | None = None
 

@@ -143,6 +143,8 @@ class Repository:
         self._older_practice: tuple[dict[str, Any], dict[str, tuple[Practice, ...]]] | None = None
         # the older goals' counts by objective and status, likewise
         self._older_goal_counts: tuple[dict[str, Any], dict[str, dict[str, int]]] | None = None
+        # and the older weekly reviews' values
+        self._older_reviews: tuple[dict[str, Any], list[ReviewValues]] | None = None
         self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
@@ -780,6 +782,52 @@ class Repository:
     def reviews(self) -> list[WeeklyReview]:
         return sorted(self.all(WeeklyReview), key=lambda r: r.week)
 
+    def review_values(self) -> list[ReviewValues]:
+        """Every weekly review as ``reviews()`` orders them (oldest week first), as its
+        week, its measured values ``(skill id, value)`` and — for a "tweak" decision, which
+        the Progress screen marks on its charts — its record: what Progress reads of the
+        reviews. The older ones left in the file are read from it a run at a time, once
+        per version of the file, and kept only so; when that could differ from the records
+        (a document that is not one, an id twice), every review is read."""
+        table = WeeklyReview.TABLE
+        info = self.storage.older_left(table)
+        if info is None or dict.__contains__(self._records, WeeklyReview):
+            return _review_values(self.reviews())
+        recent = self._picked(WeeklyReview, lambda doc: True)
+        ids = {r.id for r in recent}
+        older = None
+        if len(ids) == len(recent) and not self.storage.older_shadowed(table):
+            kept = self._older_reviews
+            if kept is not None and kept[0] is info:
+                older = kept[1]
+            else:
+                older = self._read_older_reviews(ids | set(self._doc_ids))
+                if older is not None:
+                    self._older_reviews = (info, older)
+        if older is None:
+            return _review_values(self.reviews())
+        # a review saved since for a week among the older ones sorts in with them
+        return sorted([*older, *_review_values(recent)], key=lambda row: row[0])
+
+    def _read_older_reviews(self, taken: set[str]) -> list[ReviewValues] | None:
+        pieces = self.storage.older_pieces(WeeklyReview.TABLE)
+        if pieces is None:
+            return None
+        found: list[WeeklyReview] = []
+        keys: set[str] = set()
+        try:
+            for piece in pieces:
+                for key, doc in piece.items():
+                    review = read_document(WeeklyReview, document_id(key), doc)
+                    if key in keys or review.id in taken:
+                        return None
+                    keys.add(key)
+                    taken.add(review.id)
+                    found.append(review)
+        except (OSError, ValueError):  # RecordError too: the full read leaves it out
+            return None
+        return _review_values(found)
+
     # ----------------------------------------------------------------- check-ins
     def set_checkin(
         self,
@@ -823,6 +871,22 @@ class Repository:
         with self.batch():
             for record in records:
                 self.save(record)
+
+
+# a weekly review as Progress reads it: (week, ((skill id, value), ...), the record when
+# its decision is a tweak)
+ReviewValues = tuple[str, tuple[tuple[str, float], ...], "WeeklyReview | None"]
+
+
+def _review_values(reviews: Iterable[WeeklyReview]) -> list[ReviewValues]:
+    """``review_values`` of records, sorted by week as ``reviews()`` sorts them (ties keep
+    their order)."""
+    from ..domain.stacking import TWEAK
+
+    rows = [(r.week, tuple((m.skill_id, float(m.value)) for m in r.measurements
+                           if m.value is not None),
+             r if r.decision == TWEAK else None) for r in reviews]
+    return sorted(rows, key=lambda row: row[0])
 
 
 def _practice_of(checkins: Iterable[CheckIn]) -> dict[str, list[Practice]]:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from micro_journal.domain import rules
 from micro_journal.domain.models import (
     CheckIn,
+    Measurement,
     Metric,
     MicroGoal,
     MicroSkill,
@@ -37,7 +38,9 @@ step = st.one_of(
               st.integers(0, 150)),
     st.tuples(st.just("goal"), st.integers(0, 5), st.sampled_from(["open", "done", "dropped"])),
     st.tuples(st.just("goal"), st.integers(3, 5), st.sampled_from(["done", "dropped"])),
-    st.tuples(st.just("review"), st.integers(0, 8)),
+    # weeks back past the twelve kept recent, some measured, some tweaks
+    st.tuples(st.just("review"), st.integers(0, 20), st.sampled_from([None, 3.0, 7.5]),
+              st.sampled_from([None, "stack", "tweak"])),
     st.tuples(st.just("fold")),  # journal.json rewritten while open (its log grew)
 )
 
@@ -77,9 +80,12 @@ def apply(repo: Repository, skills: list[str], steps) -> None:
         elif kind == "fold":
             repo.storage.compact()
         else:
-            (weeks,) = args
+            weeks, value, decision = args
             week = rules.week_start(TODAY) - dt.timedelta(weeks=weeks)
-            repo.save(WeeklyReview(week=week.isoformat(), objective_id=objective.id))
+            measured = [Measurement(skill_id=skills[weeks % SKILLS], value=value)]
+            repo.save(WeeklyReview(week=week.isoformat(), objective_id=objective.id,
+                                   measurements=measured, decision=decision,
+                                   tweak_skill_id=skills[0] if decision == "tweak" else None))
 
 
 def seen(repo: Repository, skills: list[str]) -> dict:
@@ -91,6 +97,8 @@ def seen(repo: Repository, skills: list[str]) -> dict:
         "streaks": {s: repo.streaks(repo.get(MicroSkill, s), TODAY, 0) for s in skills},
         # Progress: the older check-ins stay in the file
         "practice": {s: list(rows) for s, rows in repo.practice().items()},
+        "review values": [(week, values, r.id if r else None)
+                          for week, values, r in repo.review_values()],
         "states": {s: dict(repo.day_states(s)) for s in skills},
         "checkins": {s: [c.to_dict() for c in repo.checkins(s)] for s in skills},
         "today": {s: (c.to_dict() if (c := repo.checkin(s, TODAY)) else None) for s in skills},
@@ -121,6 +129,10 @@ def every_record(path: Path, skills: list[str]) -> dict:
                                          repo.get(MicroSkill, s).days_target)
                         for s in skills},
             "practice": practice_of(repo.checkins()),
+            "review values": [
+                (r.week, tuple((m.skill_id, float(m.value)) for m in r.measurements
+                               if m.value is not None), r.id if r.decision == "tweak" else None)
+                for r in repo.reviews()],
             "states": {s: rules.day_states(repo.checkins(s)) for s in skills},
             "checkins": {s: [c.to_dict() for c in repo.checkins(s)] for s in skills},
             "today": {s: (c.to_dict() if (c := repo.checkin(s, TODAY)) else None)
