@@ -46,6 +46,7 @@ from .table import doc_id as document_id
 from .views import CheckIns, EntryRows, Practice, RecordRows, plain_rows, practice_rows
 
 R = TypeVar("R", bound=Record)
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,9 @@ class Repository:
         self._tombs: dict[str, str] | None = None
         # the older check-ins' practice rows, with the record of the part they came from
         self._older_practice: tuple[dict[str, Any], dict[str, tuple[Practice, ...]]] | None = None
-        # the older goals' counts by objective and status, likewise
-        self._older_goal_counts: tuple[dict[str, Any], dict[str, dict[str, int]]] | None = None
-        # and the older weekly reviews' values
-        self._older_reviews: tuple[dict[str, Any], list[ReviewValues]] | None = None
+        # what is kept of other tables' older parts (``_with_older``), by table, with the
+        # record of the part it came from
+        self._older_kept: dict[str, tuple[dict[str, Any], Any]] = {}
         self.version = getattr(self, "version", 0) + 1
 
     def _load_table(self, cls: type[Record]) -> dict[str, Record]:
@@ -716,48 +716,13 @@ class Repository:
         """``goals()`` less the older ones left in the file (done or dropped before the
         recent weeks: store/history.py), and how many of those there are, by objective
         and status: what the Goals screen's list of open goals needs, without a record
-        or a document of each kept (a hundred years are 7,300 goals). They are counted
-        a run at a time, once per version of the file; when a count could differ from
-        the records' (an odd or an open document among them, an id twice), every goal
-        is read and nothing is left to count."""
-        table = MicroGoal.TABLE
-        info = self.storage.older_left(table)
-        if info is None or dict.__contains__(self._records, MicroGoal):
+        or a document of each kept (a hundred years are 7,300 goals). Read as
+        ``_with_older`` says; an open goal among the older ones has every goal read."""
+        found = self._with_older(MicroGoal, _count_closed)
+        if found is None:
             return self.goals(), {}
-        recent = self._picked(MicroGoal, lambda doc: True)
-        ids = {g.id for g in recent}
-        counts = None
-        if len(ids) == len(recent) and not self.storage.older_shadowed(table):
-            kept = self._older_goal_counts
-            if kept is not None and kept[0] is info:
-                counts = kept[1]
-            else:
-                counts = self._count_older_goals(ids | set(self._doc_ids))
-                if counts is not None:
-                    self._older_goal_counts = (info, counts)
-        if counts is None:
-            return self.goals(), {}
+        recent, counts = found
         return sorted(recent, key=lambda g: (g.deadline, g.created_at)), counts
-
-    def _count_older_goals(self, taken: set[str]) -> dict[str, dict[str, int]] | None:
-        pieces = self.storage.older_pieces(MicroGoal.TABLE)
-        if pieces is None:
-            return None
-        counts: dict[str, dict[str, int]] = {}
-        keys: set[str] = set()
-        try:
-            for piece in pieces:
-                for key, doc in piece.items():
-                    goal = read_document(MicroGoal, document_id(key), doc)
-                    if key in keys or goal.id in taken or goal.status == "open":
-                        return None
-                    keys.add(key)
-                    taken.add(goal.id)
-                    mine = counts.setdefault(goal.objective_id, {})
-                    mine[goal.status] = mine.get(goal.status, 0) + 1
-        except (OSError, ValueError):  # RecordError too: the full read leaves it out
-            return None
-        return counts
 
     def reviews_between(self, first: dt.date, last: dt.date) -> list[WeeklyReview]:
         """The reviews of the weeks keyed from ``first`` to ``last`` (both included), as
@@ -786,47 +751,59 @@ class Repository:
         """Every weekly review as ``reviews()`` orders them (oldest week first), as its
         week, its measured values ``(skill id, value)`` and — for a "tweak" decision, which
         the Progress screen marks on its charts — its record: what Progress reads of the
-        reviews. The older ones left in the file are read from it a run at a time, once
-        per version of the file, and kept only so; when that could differ from the records
-        (a document that is not one, an id twice), every review is read."""
-        table = WeeklyReview.TABLE
-        info = self.storage.older_left(table)
-        if info is None or dict.__contains__(self._records, WeeklyReview):
+        reviews, the older ones read as ``_with_older`` says."""
+        found = self._with_older(WeeklyReview, _review_values)
+        if found is None:
             return _review_values(self.reviews())
-        recent = self._picked(WeeklyReview, lambda doc: True)
-        ids = {r.id for r in recent}
-        older = None
-        if len(ids) == len(recent) and not self.storage.older_shadowed(table):
-            kept = self._older_reviews
-            if kept is not None and kept[0] is info:
-                older = kept[1]
-            else:
-                older = self._read_older_reviews(ids | set(self._doc_ids))
-                if older is not None:
-                    self._older_reviews = (info, older)
-        if older is None:
-            return _review_values(self.reviews())
+        recent, older = found
         # a review saved since for a week among the older ones sorts in with them
         return sorted([*older, *_review_values(recent)], key=lambda row: row[0])
 
-    def _read_older_reviews(self, taken: set[str]) -> list[ReviewValues] | None:
-        pieces = self.storage.older_pieces(WeeklyReview.TABLE)
-        if pieces is None:
+    def _with_older(self, cls: type[R], summarise: Callable[[Iterable[R]], S | None]
+                    ) -> tuple[list[R], S] | None:
+        """The records of table ``cls``'s documents in memory, and ``summarise`` of its
+        older ones left in the file (layout.py): these are read from it a run at a time,
+        each made into a record, summarised and let go, once per version of the file. None
+        when the table is read whole, or when what is summarised could differ from what
+        the records say (``summarise`` gives None, a document is not a record, two share
+        an id or a key, one in memory may stand for an older one): then read every record.
+        """
+        table = cls.TABLE
+        info = self.storage.older_left(table)
+        if info is None or dict.__contains__(self._records, cls):
             return None
-        found: list[WeeklyReview] = []
-        keys: set[str] = set()
+        recent = self._picked(cls, lambda doc: True)
+        ids = {r.id for r in recent}
+        if len(ids) != len(recent) or self.storage.older_shadowed(table):
+            return None
+        kept = self._older_kept.get(table)
+        if kept is not None and kept[0] is info:
+            return recent, kept[1]
         try:
-            for piece in pieces:
-                for key, doc in piece.items():
-                    review = read_document(WeeklyReview, document_id(key), doc)
-                    if key in keys or review.id in taken:
-                        return None
-                    keys.add(key)
-                    taken.add(review.id)
-                    found.append(review)
-        except (OSError, ValueError):  # RecordError too: the full read leaves it out
+            summary = summarise(self._each_older(cls, ids | set(self._doc_ids)))
+        except (OSError, ValueError, _Judged):  # RecordError too: the full read leaves it out
             return None
-        return _review_values(found)
+        if summary is None:
+            return None
+        self._older_kept[table] = (info, summary)
+        return recent, summary
+
+    def _each_older(self, cls: type[R], taken: set[str]) -> Iterator[R]:
+        """The records of table ``cls``'s older documents, read from the file a run at a
+        time; _Judged when one shares its key or its id (``taken``: ids known already)
+        with another."""
+        pieces = self.storage.older_pieces(cls.TABLE)
+        if pieces is None:
+            raise _Judged
+        keys: set[str] = set()
+        for piece in pieces:
+            for key, doc in piece.items():
+                record = read_document(cls, document_id(key), doc)
+                if key in keys or record.id in taken:
+                    raise _Judged
+                keys.add(key)
+                taken.add(record.id)
+                yield record
 
     # ----------------------------------------------------------------- check-ins
     def set_checkin(
@@ -876,6 +853,22 @@ class Repository:
 # a weekly review as Progress reads it: (week, ((skill id, value), ...), the record when
 # its decision is a tweak)
 ReviewValues = tuple[str, tuple[tuple[str, float], ...], "WeeklyReview | None"]
+
+
+class _Judged(Exception):
+    """Older documents the records would judge (one shares a key or an id): read them all."""
+
+
+def _count_closed(goals: Iterable[MicroGoal]) -> dict[str, dict[str, int]] | None:
+    """How many ``goals`` there are by objective and status; None when one is open (the
+    open ones are listed, not counted)."""
+    counts: dict[str, dict[str, int]] = {}
+    for goal in goals:
+        if goal.status == "open":
+            return None
+        mine = counts.setdefault(goal.objective_id, {})
+        mine[goal.status] = mine.get(goal.status, 0) + 1
+    return counts
 
 
 def _review_values(reviews: Iterable[WeeklyReview]) -> list[ReviewValues]:
