@@ -29,6 +29,7 @@ from ..domain.models import (
     MicroSkill,
     Objective,
     Plan,
+    Practice,
     Record,
     RecordError,
     WeeklyReview,
@@ -43,7 +44,7 @@ from .migrations import target_version, version_problem
 from .sync import CONFLICTS, PAST, PAST_KEEP, TOMBSTONES, text_mark
 from .table import DocId
 from .table import doc_id as document_id
-from .views import CheckIns, EntryRows, Practice, RecordRows, plain_rows, practice_rows
+from .views import CheckIns, EntryRows, RecordRows, plain_rows
 
 R = TypeVar("R", bound=Record)
 S = TypeVar("S")
@@ -140,8 +141,6 @@ class Repository:
         # stored key -> (the document found plain, its id): checked once, not per list
         self._plain_entries: dict[str, tuple[Any, DocId]] = {}
         self._tombs: dict[str, str] | None = None
-        # the older check-ins' practice rows, with the record of the part they came from
-        self._older_practice: tuple[dict[str, Any], dict[str, tuple[Practice, ...]]] | None = None
         # what is kept of other tables' older parts (``_with_older``), by table, with the
         # record of the part it came from
         self._older_kept: dict[str, tuple[dict[str, Any], Any]] = {}
@@ -567,39 +566,21 @@ class Repository:
         what the Progress screen draws — the same as ``checkins()`` says (the sequences
         may be the repository's own: read them, never change them).
 
-        While the older check-ins are left in the file (layout.py), they are read from
-        it a run at a time and kept as these rows only, once per version of the file:
-        no record and no document of each (a hundred years are 36,500), and no copy in
-        the table. Unless the rows could differ from the records (``views.practice_rows``;
-        a check-in since dated among the older ones, one standing for an older one):
-        then every check-in is read, as ``checkins()`` does."""
-        older = self._older_practice_rows()
-        if older is None:
-            return dict(_practice_of(self.checkins()))
-        rows: dict[str, Sequence[Practice]] = dict(older)
-        for skill_id, recent in _practice_of(self._checkins_in_memory()).items():
-            rows[skill_id] = (*older.get(skill_id, ()), *recent)
-        return rows
-
-    def _older_practice_rows(self) -> dict[str, tuple[Practice, ...]] | None:
+        While the older check-ins are left in the file (layout.py), they are read as
+        ``_with_older`` says and kept as these rows only: no record and no document of
+        each (a hundred years are 36,500), and no copy in the table. A check-in since
+        dated among the older ones has every check-in read, as ``checkins()`` does."""
         info = self.storage.older_left()
-        if info is None:
-            return None
-        recent = self._checkins_in_memory()
-        if self.storage.older_shadowed() or any(c.date < info["cut"] for c in recent):
-            return None
-        kept = self._older_practice
-        if kept is not None and kept[0] is info:
-            return kept[1]
-        pieces = self.storage.older_pieces()
-        if pieces is None:
-            return None
-        try:
-            rows = practice_rows(pieces, {c.id for c in recent} | set(self._doc_ids))
-        except (OSError, ValueError):
-            return None  # changed in place since it was opened: the full read says how
-        if rows is not None:
-            self._older_practice = (info, rows)
+        recent = self._checkins_in_memory() if info is not None else []
+        found = None
+        if info is not None and all(c.date >= info["cut"] for c in recent):
+            found = self._with_older(CheckIn, _practice_by_skill)
+        if found is None:
+            return dict(_practice_by_skill(self.checkins()))
+        older = found[1]
+        rows: dict[str, Sequence[Practice]] = dict(older)
+        for skill_id, mine in _practice_by_skill(recent).items():
+            rows[skill_id] = (*older.get(skill_id, ()), *mine)
         return rows
 
     def day_states(self, skill_id: str, since: dt.date | None = None
@@ -882,9 +863,15 @@ def _review_values(reviews: Iterable[WeeklyReview]) -> list[ReviewValues]:
     return sorted(rows, key=lambda row: row[0])
 
 
-def _practice_of(checkins: Iterable[CheckIn]) -> dict[str, list[Practice]]:
-    rows: dict[str, list[Practice]] = {}
+_STATUS = {"done": "done", "skipped": "skipped"}  # one string each, not one a check-in
+
+
+def _practice_by_skill(checkins: Iterable[CheckIn]) -> dict[str, tuple[Practice, ...]]:
+    """Each skill's check-ins as ``Practice`` rows, oldest day first (the last of a day
+    wins, as in ``_skill_days``)."""
+    days: dict[str, dict[dt.date, tuple[str, int | None, float | None]]] = {}
     for c in checkins:
-        rows.setdefault(c.skill_id, []).append(
-            (dt.date.fromisoformat(c.date), c.status, c.minutes, c.value))
-    return rows
+        days.setdefault(c.skill_id, {})[dt.date.fromisoformat(c.date)] = (
+            _STATUS.get(c.status, c.status), c.minutes, c.value)
+    return {skill: tuple((day, *row) for day, row in sorted(rows.items()))
+            for skill, rows in days.items()}

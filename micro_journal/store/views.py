@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
-from ..domain.models import CheckIn, Entry, Practice
+from ..domain.models import Entry
 from .table import DocId
 from .table import doc_id as doc_id_of
 
@@ -209,34 +209,3 @@ class CheckIns:
                     states.pop(dt.date.fromisoformat(date), None)
                 except ValueError:  # a date that is none: read them again when asked
                     del self.states[skill_id]
-
-
-_STATUS = {"done": "done", "skipped": "skipped"}  # one string each, not one a check-in
-
-
-def practice_rows(pieces: Iterable[Mapping[str, Any]], taken: set[str]
-                  ) -> dict[str, tuple[Practice, ...]] | None:
-    """Each skill's ``Practice`` rows, by day, of check-in documents read a run at a time
-    (``layout.FilePart.pieces``): what their records would say, without making them or
-    keeping the documents. None when a document is not one the app writes
-    (``CheckIn._plain``), is filed twice, or has an id in ``taken`` (or another's): the
-    records then say what counts (a record left out, the last of a day). ``taken``
-    (the ids known elsewhere) gets these ones added."""
-    plain = CheckIn._plain
-    fromisoformat = dt.date.fromisoformat
-    days: dict[str, dict[dt.date, tuple[str, int | None, float | None]]] = {}
-    keys: set[str] = set()
-    for piece in pieces:
-        for key, doc in piece.items():
-            if (type(doc) is not dict or key in keys or type(doc_id_of(key)) is not int
-                    or not plain(doc) or doc["id"] in taken):
-                return None
-            keys.add(key)
-            taken.add(doc["id"])
-            skill = days.get(doc["skill_id"])
-            if skill is None:
-                skill = days[doc["skill_id"]] = {}
-            skill[fromisoformat(doc["date"])] = (_STATUS[doc["status"]], doc["minutes"],
-                                                 doc["value"])
-    return {skill: tuple((day, *row) for day, row in sorted(rows.items()))
-            for skill, rows in days.items()}
