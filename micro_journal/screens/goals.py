@@ -17,7 +17,7 @@ from textual.widgets import Static
 from ..domain import dates
 from ..domain import goals as rules_goals
 from ..domain.models import MicroGoal
-from ..domain.text import markup_line, markup_lines
+from ..domain.text import markup_line, markup_lines, visible
 from ..keymap import GOALS_KEYS, bindings
 from ..services import goals as svc
 from .base import JournalScreen
@@ -106,7 +106,8 @@ class GoalItem(Static):
         self.set_class(row.goal.status != "open", "-closed")
         plain, markup = when_text(row, today)
         room = max(10, width - cell_len(plain) - 5)
-        action = row.goal.action
+        # measured as shown: a control character is a placeholder one cell wide
+        action = visible(row.goal.action)
         if cell_len(action) > room:
             while cell_len(action) > room - 1:
                 action = action[:-1]

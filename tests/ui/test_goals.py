@@ -537,3 +537,20 @@ async def test_goals_closed_long_ago_are_counted_and_listed_when_asked_for(
         assert not screen.query(".goal-more") and "more" not in footer_actions(screen)
         await pilot.press("f")  # dropped: a page again
         assert screen.filter == "dropped" and len(screen.query(GoalItem)) == 6
+
+
+async def test_a_goal_with_control_characters_keeps_its_row_on_one_line(demo_path, make):
+    """Control characters in an action are shown as one-cell placeholders, and the row is
+    measured as shown: its deadline stays on the action's line instead of wrapping."""
+    with open_journal(demo_path, today=lambda: DEMO_DAY) as journal:
+        repo = Repository(journal)
+        speaking = next(o for o in repo.objectives() if o.title == "Public speaking")
+        repo.save(MicroGoal(objective_id=speaking.id, action="Ask \x1b[31mred\x1b[0m one\a ☕",
+                            deadline="2026-11-25"))
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_goals(pilot)
+        item = next(i for i in screen.query(GoalItem) if "red" in text_of(i))
+        first = text_of(item).splitlines()[0]
+        assert "␛[31mred␛[0m one␇ ☕" in first and first.rstrip().endswith("Wed 25 Nov")
+        assert item.size.height == 2  # the action's line and the details line
