@@ -1,9 +1,9 @@
 """Every date rule and every date display format: the one home of dates.
 
 **Rules.** Calendar months and quarters (31 January + 1 month), daylight-saving days
-and the next day's start, the deadline forms people type, weekday names and month
-grids are pendulum 3's. Steps of a fixed length — whole days between two dates, the
-start of a week, the day at a wall-clock time less the day-start hour — are plain
+and the next day's start, the deadline forms people type and weekday names are
+pendulum 3's. Steps of a fixed length — whole days between two dates, the start of a
+week, a month's grid of weeks, the day at a wall-clock time less the day-start hour — are plain
 ``datetime`` arithmetic, here and nowhere else: they run once per day of history
 (streaks), where pendulum's pure-Python steps cost seconds at 100 years. pendulum is
 imported when a rule first needs it, after the first frame (its import costs one).
@@ -131,16 +131,18 @@ def last_day(start: dt.date, months: int) -> dt.date:
 
 def month_grid(year: int, month: int, first_weekday: int = MONDAY) -> list[list[int]]:
     """The weeks of a month as rows of day numbers in the user's week order; 0 pads the
-    days of the neighbouring months (what a wall calendar shows)."""
-    first = _pendulum().Date(year, month, 1)
-    day = _pendulum_date(week_start(first, first_weekday))
-    end = first.end_of("month")
+    days of the neighbouring months (what a wall calendar shows). Steps of a week from
+    the week holding the first: no calendar-month rule is needed, and the Journal's
+    calendar draws on its first visit without waiting for pendulum's import."""
+    first = dt.date(year, month, 1)
+    start = week_start(first, first_weekday).toordinal()
     rows: list[list[int]] = []
-    while day <= end:
-        rows.append([d.day if d.month == month else 0 for d in (day.add(days=i)
-                                                                for i in range(7))])
-        day = day.add(weeks=1)
-    return rows
+    while True:
+        days = [dt.date.fromordinal(start + i) for i in range(7)]
+        if days[0] > first and days[0].month != month:  # the week after the month's
+            return rows
+        rows.append([d.day if d.month == month else 0 for d in days])
+        start += 7
 
 
 # ---------------------------------------------------------------- day-start hour, DST

@@ -33,6 +33,7 @@ from ..services.journal import EntryRows, JournalService
 from ..services.today import build_today
 from ..widgets.calendar import MonthCalendar
 from ..widgets.footer import KeyFooter
+from ..widgets.pieces import TextLines
 from ..widgets.text_fields import SafeInput
 from .base import JournalScreen
 from .journal_reader import Confirm, EntryReader
@@ -316,6 +317,7 @@ class JournalBrowser(JournalScreen):
         terms = list(journal_rules.parse_query(self.query_text).terms)
         width = self._built_width or self._lines_width()
         month = self.results[lo - 1].date[:7] if lo > 0 else None
+        console = self.app.console
         options: list[Option] = []
         rows: list[int | None] = []
         for index in range(lo, hi):
@@ -323,11 +325,12 @@ class JournalBrowser(JournalScreen):
             if entry.date[:7] != month:
                 month = entry.date[:7]
                 label = dates.month_label(dt.date.fromisoformat(entry.date))
-                options.append(Option(Text(label, style="bold underline"), disabled=True))
+                options.append(Option(TextLines(Text(label, style="bold underline"), console),
+                                      disabled=True))
                 rows.append(None)
             option = reuse.get(entry.id) if reuse else None
-            options.append(option or Option(self._prompt(entry, skills, terms, width),
-                                            id=entry.id))
+            options.append(option or Option(
+                TextLines(self._prompt(entry, skills, terms, width), console), id=entry.id))
             rows.append(index)
         return options, rows
 

@@ -1,16 +1,23 @@
-"""Lines drawn from pieces of text, each a (text, style) pair: Today's card and week grid.
+"""Lines drawn as they are, without Textual's wrapping and measuring.
 
-Parsing and styling a line of markup costs about half a millisecond, every time it is
-drawn; a piece's style (a style name such as ``$done`` or ``b``, over the widget's own
-style) is made once per theme and kept, so a line that changes costs only its segments.
+- Pieces of text, each a (text, style) pair: Today's card and week grid. Parsing and
+  styling a line of markup costs about half a millisecond, every time it is drawn; a
+  piece's style (a style name such as ``$done`` or ``b``, over the widget's own style)
+  is made once per theme and kept, so a line that changes costs only its segments.
+- ``TextLines``: rich text already cut to its width, as an option's prompt (the
+  Journal's list).
 """
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from rich.text import Span, Text
 from textual.content import Content
-from textual.visual import Style
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.visual import RenderOptions, Style, Visual
 
 # a piece of text and its style ("" for the widget's own); a line is a tuple of pieces
 Piece = tuple[str, str]
@@ -46,3 +53,50 @@ class PieceStyles:
     def segments(self, line: Line, base: Style) -> list[Segment]:
         """``line`` on one row, as it is (no wrapping)."""
         return [Segment(text, self.style(name, base)) for text, name in line if text]
+
+
+class TextLines(Visual):
+    """Rich text already cut to the width it is shown at, one row per line (``\n``),
+    drawn as it is: no wrapping, and its size known without rendering it.
+
+    An option list measures every option (to know its height) and renders each at its
+    width; for Textual's content both mean wrapping the text, about half the cost of the
+    Journal's first frame for a list of fifty entries. The prompt still reads as its
+    text (``plain``, ``spans``, ``str``)."""
+
+    def __init__(self, text: Text, console: Console) -> None:
+        self.text = text
+        self._console = console  # the app's: it resolves the text's style names
+        self._lines = text.split("\n", allow_blank=True) if "\n" in text.plain else [text]
+        self._width = max(line.cell_len for line in self._lines)
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    @property
+    def plain(self) -> str:
+        return self.text.plain
+
+    @property
+    def spans(self) -> list[Span]:
+        return self.text.spans
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self._width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self._lines)
+
+    def render_strips(self, width: int, height: int | None, style: Style,
+                      options: RenderOptions) -> list[Strip]:
+        console = self._console
+        base = style.rich_style
+        strips = []
+        for line in self._lines[:height]:
+            if line.spans:
+                segments = line.render(console)
+            else:  # rich leaves a text's own style out when it has no spans
+                segments = [Segment(line.plain, console.get_style(line.style or "none"))]
+            strip = Strip(list(Segment.simplify(Segment.apply_style(segments, base))))
+            strips.append(strip.crop(0, width) if strip.cell_length > width else strip)
+        return strips

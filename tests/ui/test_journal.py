@@ -548,6 +548,21 @@ async def test_open_reads_rendered_and_e_edits(demo_path, make):
     assert stored["date"] == first.date
 
 
+async def test_a_click_on_a_listed_entry_opens_that_entry(demo_path, make):
+    # the list's rows are drawn as lines of their own (widgets/pieces.TextLines): each
+    # still says which entry it is, so the mouse reaches the entry under it
+    app = make(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        third = options.get_option_at_index(3)  # the month's heading is row 0
+        assert third.id is not None
+        assert await pilot.click(options, offset=(4, 3))
+        await until(pilot, lambda: isinstance(app.screen, EntryReader))
+        assert app.screen.entry.id == third.id
+
+
 async def test_calendar_jumps_to_a_day(demo_path, make):
     app = make(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
