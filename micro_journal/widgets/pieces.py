@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style as RichStyle
@@ -18,6 +20,9 @@ from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.visual import RenderOptions, Style, Visual
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
 
 # a piece of text and its style ("" for the widget's own); a line is a tuple of pieces
 Piece = tuple[str, str]
@@ -87,8 +92,25 @@ class TextLines(Visual):
     def get_height(self, rules: RulesMap, width: int) -> int:
         return len(self._lines)
 
+    @classmethod
+    def to_strips(cls, widget: Widget, visual: Visual, width: int, height: int | None,
+                  style: Style, *, apply_selection: bool = True, pad: bool = False,
+                  post_style: Style | None = None) -> list[Strip]:
+        """The strips ``Visual.to_strips`` makes of these lines, without its steps that
+        leave them as they are: no text is selected (an option list allows none), no
+        segment is a link (the text is the app's own, with no ``@click``), and they are
+        aligned left and top. Those steps cost more than drawing the lines (the style
+        of links is looked up, through the widget's ancestors, for every option)."""
+        if (not isinstance(visual, TextLines) or pad
+                or (apply_selection and widget.text_selection is not None)
+                or widget.styles.content_align != ("left", "top")):
+            return super().to_strips(widget, visual, width, height, style,
+                                     apply_selection=apply_selection, pad=pad,
+                                     post_style=post_style)
+        return visual.render_strips(width, height, style, None)
+
     def render_strips(self, width: int, height: int | None, style: Style,
-                      options: RenderOptions) -> list[Strip]:
+                      options: RenderOptions | None) -> list[Strip]:
         console = self._console
         base = style.rich_style
         strips = []
