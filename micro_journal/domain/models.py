@@ -95,6 +95,7 @@ def checkin_id(skill_id: str, day: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"micro-journal:checkin:{skill_id}:{day}").hex
 
 
+_isascii = str.isascii  # TypeError for anything but text
 _fromisoformat = _dt.date.fromisoformat  # ValueError for a day that does not exist
 _stamp_parse = _dt.datetime.fromisoformat
 
@@ -463,23 +464,26 @@ class Entry(Record):
     @classmethod
     def _plain(cls, data: dict[str, Any]) -> bool:
         # the Journal and search read every entry: the usual document (as the app
-        # writes it) is recognised in one expression, its text checked at C speed
+        # writes it) is recognised in one expression, its text checked at C speed. The
+        # lists are looked at with ``str.isascii`` mapped over them (a TypeError for an
+        # item that is not text); only tags with other letters are checked one by one.
         try:
             body = data["body"]
             skill_ids, tags, mood, energy = (
                 data["skill_ids"], data["tags"], data["mood"], data["energy"])
             return (
                 _plain_base(data) and _plain_date(data["date"])
-                and type(body) is str and is_unicode(body)
-                and type(skill_ids) is list
-                and all(type(i) is str and i.isascii() and i != "" for i in skill_ids)
-                and type(tags) is list and all(type(t) is str and is_unicode(t) for t in tags)
+                and type(body) is str and (body.isascii() or is_unicode(body))
+                and type(skill_ids) is list and all(map(_isascii, skill_ids))
+                and "" not in skill_ids
+                and type(tags) is list and (all(map(_isascii, tags)) or all(
+                    type(t) is str and is_unicode(t) for t in tags))
                 and (mood is None or (type(mood) is int and 1 <= mood <= 5))
                 and (energy is None or (type(energy) is int and 1 <= energy <= 5))
                 and type(data["archived"]) is bool
             )
-        except (KeyError, ValueError):  # a missing field, a date that is none: the long way
-            return False
+        except (KeyError, ValueError, TypeError):  # a missing field, a date that is
+            return False  # none, an item that is not text: the long way
 
 
 @dataclass(kw_only=True)
