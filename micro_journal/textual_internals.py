@@ -14,6 +14,9 @@ here fall back to Textual's public (slower) way rather than fail.
   (they may hold journal text); Textual's prints them.
 - ``App._css_update_count`` / ``Screen._css_update_count`` (``mark_css_current``): a
   mode's first screen, styled as it mounts, needs no full CSS refresh (~20 ms each).
+- the same counts (``css_current``): a screen coming back, styled by the stylesheet as
+  it is now, is not restyled node by node again (``ScreenResume.refresh_styles``, a
+  public field, is set by Textual to always restyle: ~20 ms a return to the Journal).
 - ``App._refresh_truecolor_filter`` (``refresh_ansi_filter``): the one step of the
   theme watcher that has no public call, for setting the start theme without a second
   parse of every stylesheet.
@@ -65,6 +68,14 @@ def mark_css_current(app: App, screen: Screen) -> None:
     count = getattr(app, "_css_update_count", None)
     if isinstance(count, int) and hasattr(screen, "_css_update_count"):
         screen._css_update_count = count
+
+
+def css_current(app: App, screen: Screen) -> bool:
+    """Whether ``screen`` was styled by the app's stylesheet as it is now: no CSS
+    refresh (a theme, a stylesheet loaded) since. Without the attributes: False (the
+    screen is restyled, as Textual always can)."""
+    count = getattr(app, "_css_update_count", None)
+    return isinstance(count, int) and getattr(screen, "_css_update_count", None) == count
 
 
 def can_refresh_ansi_filter(app: App) -> bool:
