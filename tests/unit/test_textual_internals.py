@@ -20,6 +20,7 @@ from textual.widgets import Static
 from micro_journal.textual_internals import (
     CrashHooks,
     can_refresh_ansi_filter,
+    css_current,
     mark_css_current,
     refresh_ansi_filter,
 )
@@ -148,6 +149,31 @@ async def test_a_screen_marked_current_skips_the_css_refresh(mark):
         await pilot.pause()
         refreshed = app.refreshes - before
     assert (refreshed == 0) if mark else (refreshed > 0)
+
+
+async def test_a_screen_is_css_current_until_the_stylesheet_changes_and_restyled_then():
+    # what JournalScreen relies on to resume a screen without restyling it: the counts
+    # say whether the screen was styled by the stylesheet as it is, and Textual restyles
+    # a mode's screen (``refresh_css``) when it comes back after a change
+    from textual import events
+
+    assert "refresh_styles" in events.ScreenResume.__dataclass_fields__
+    app = Modes(True)  # "two" is a mode's first screen marked as app.py marks them
+    async with app.run_test() as pilot:
+        await app.switch_mode("two")
+        await pilot.pause()
+        two = app.screen
+        assert css_current(app, two)
+        await app.switch_mode("one")
+        await pilot.pause()
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert css_current(app, app.screen)  # the screen shown is restyled at once
+        assert not css_current(app, two)  # the one away is not yet
+        await app.switch_mode("two")
+        await pilot.pause()
+        assert css_current(app, two)  # ... and is as it comes back
+    assert not css_current(App(), object())  # type: ignore[arg-type]  # no count: restyle
 
 
 # ---------------------------------------------------------------- the ANSI filter
