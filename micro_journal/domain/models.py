@@ -473,7 +473,7 @@ class Entry(Record):
                 data["skill_ids"], data["tags"], data["mood"], data["energy"])
             return (
                 _plain_base(data) and _plain_date(data["date"])
-                and type(body) is str and (body.isascii() or is_unicode(body))
+                and type(body) is str and is_unicode(body)
                 and type(skill_ids) is list and all(map(_isascii, skill_ids))
                 and "" not in skill_ids
                 and type(tags) is list and (all(map(_isascii, tags)) or all(

@@ -41,6 +41,7 @@ class JournalScreen(Screen):
     KEYS: list = []
 
     _shown_before = False
+    _drawn_state: tuple | None = None
 
     def post_message(self, message: Message) -> bool:
         """Textual restyles every widget of a screen each time it is shown again (and
@@ -52,7 +53,6 @@ class JournalScreen(Screen):
                 and css_current(self.app, self)):
             message = events.ScreenResume(refresh_styles=False)
         return super().post_message(message)
-    _drawn_state: tuple | None = None
 
     def view_state(self) -> tuple:
         """What a drawing from the journal depends on beyond the screen's own state.
